@@ -1,0 +1,51 @@
+// Builds the library (browser + Node), the demo, the benchmarks and the test bundles.
+// WGSL files are imported as text. Usage: node esbuild.mjs [--watch]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  sourcemap: true,
+  loader: { '.wgsl': 'text' },
+  logLevel: 'warning',
+};
+// wgsl_reflect's "main" build has no exports: prefer ES modules for Node too.
+const forNode = { ...common, platform: 'node', mainFields: ['module', 'main'], external: ['webgpu', '@tensorflow/*'] };
+const forBrowser = { ...common, platform: 'browser' };
+
+function find(dir, suffix) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...find(path, suffix));
+    else if (name.endsWith(suffix)) out.push(path);
+  }
+  return out;
+}
+
+const tests = find('test', '.test.ts');
+const builds = [
+  { ...forBrowser, entryPoints: { index: 'src/index.ts' }, outdir: 'build/browser' },
+  { ...forNode, entryPoints: { index: 'src/node.ts' }, outdir: 'build/node' },
+  { ...forBrowser, entryPoints: { main: 'demo/main.ts' }, outdir: 'build/demo' },
+  // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
+  { ...forBrowser, entryPoints: tests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
+  { ...forNode, entryPoints: [...tests, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', alias: { 'test-host': './test/util/host-node.ts' } },
+  { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts' }, outdir: 'build/bench' },
+  { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
+];
+
+// Entry points that do not exist yet are left out (a fresh feature adds its own).
+const isFile = (path) => { try { return statSync(path).isFile(); } catch { return false; } };
+const existing = builds
+  .map((b) => Array.isArray(b.entryPoints)
+    ? { ...b, entryPoints: b.entryPoints.filter(isFile) }
+    : { ...b, entryPoints: Object.fromEntries(Object.entries(b.entryPoints).filter(([, e]) => isFile(e))) })
+  .filter((b) => Object.keys(b.entryPoints).length > 0);
+await Promise.all(existing.map((b) => esbuild.build(b)));
+mkdirSync('build/demo', { recursive: true });
+cpSync('demo/index.html', 'build/demo/index.html');
+console.log(`built ${existing.length} bundles (${tests.length} test files)`);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages wgsl-vision needs: Chromium (browser tests, demo screenshots),
+# Mesa lavapipe 25.x from bookworm-backports (Vulkan on the CPU for Dawn in Node; bookworm's
+# own 22.x is too old for Dawn), ONNX conformance vectors and Fashion-MNIST. Needs root.
+set -euo pipefail
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/share/libonnx-testdata/data ] || need+=(libonnx-testdata)
+[ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+lavapipe_ok() { dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -qE '^(2[3-9]|[3-9][0-9])\.'; }
+if [ ${#need[@]} -eq 0 ] && lavapipe_ok; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  echo "missing system packages: ${need[*]} $(lavapipe_ok || echo 'mesa-vulkan-drivers (bookworm-backports)'); run: sudo bash scripts/install-system.sh" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+    sed -i 's/^Suites: bookworm bookworm-updates$/Suites: bookworm bookworm-updates bookworm-backports/' /etc/apt/sources.list.d/debian.sources
+  fi
+  if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    uri=$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -1)
+    echo "deb ${uri:-http://deb.debian.org/debian} bookworm-backports main" > /etc/apt/sources.list.d/backports.list
+  fi
+fi
+apt-get update -qq
+[ ${#need[@]} -eq 0 ] || apt-get install -y -qq "${need[@]}" >/dev/null
+lavapipe_ok || apt-get install -y -qq -t bookworm-backports mesa-vulkan-drivers >/dev/null
+echo "system packages installed"

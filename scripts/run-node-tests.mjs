@@ -1,0 +1,23 @@
+// Runs the Node test bundles (build/test-node/**/*.test.js) with mocha on Dawn.
+// Prints mocha's report and writes the counts to build/results-node.json.
+import Mocha from 'mocha';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+function find(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? find(path) : name.endsWith('.test.js') ? [resolve(path)] : [];
+  });
+}
+
+const grep = process.argv[2];
+const mocha = new Mocha({ timeout: 600_000, reporter: 'spec', grep });
+for (const file of find('build/test-node')) mocha.addFile(file);
+await mocha.loadFilesAsync();
+const runner = mocha.run((failures) => {
+  const { passes, failures: failed } = runner.stats;
+  writeFileSync('build/results-node.json', JSON.stringify({ passed: passes, failed }));
+  // Dawn keeps the process alive; exit explicitly once mocha is done.
+  setTimeout(() => process.exit(failures ? 1 : 0), 100);
+});

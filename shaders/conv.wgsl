@@ -1,0 +1,197 @@
+// Convolution, one family for 1-D, 2-D and 3-D. Inputs are viewed as [N, D, H, W, C] (2-D has
+// D = 1; 1-D also H = 1), filters as [kD, kH, kW, C / groups, OC] and outputs as
+// [N, OD, OH, OW, OC]; channel c of group g is g * (C / groups) + c.
+//
+// conv_gemm: implicit GEMM. Rows are output pixels, columns one group's output channels, and
+//   the reduction runs over (kd, kh, kw, ci). A workgroup computes a BM x BN tile, each thread
+//   a TM x TN block in registers; input patches (im2col, never stored) and filter rows are
+//   staged in workgroup memory TK reduction steps at a time.
+// conv_direct: one output value per thread, for depthwise and other groups with few channels,
+//   where a GEMM tile would be mostly empty.
+
+struct Params {
+  batch: u32, inD: u32, inH: u32, inW: u32, inC: u32,
+  outD: u32, outH: u32, outW: u32, outC: u32,
+  kD: u32, kH: u32, kW: u32,
+  strideD: u32, strideH: u32, strideW: u32,
+  padD: i32, padH: i32, padW: i32,
+  dilD: u32, dilH: u32, dilW: u32,
+  cinPerGroup: u32, coutPerGroup: u32,
+  alpha: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> y: array<f32>;
+
+override HAS_BIAS: bool = false;
+// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.alpha), 4 sigmoid, 5 tanh, 6 hard-swish.
+override ACTIVATION: u32 = 0u;
+
+fn activate(v: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return clamp(v, 0.0, 6.0); }
+    case 3u: { return select(v * p.alpha, v, v >= 0.0); }
+    case 4u: { return 1.0 / (1.0 + exp(-v)); }
+    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
+    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
+    default: { return v; }
+  }
+}
+
+fn epilogue(row: u32, oc: u32, sum: f32) {
+  var v = sum;
+  if (HAS_BIAS) { v += bias[oc]; }
+  y[row * p.outC + oc] = activate(v);
+}
+
+// ---- conv_gemm ------------------------------------------------------------------------------
+
+const TM = 4u;
+const TN = 4u;
+// Input-tile rows one thread stages per step: TM * TK / WG_N, at most MAX_ROW_LOADS.
+const MAX_ROW_LOADS = 8u;
+override WG_M: u32 = 16u;
+override WG_N: u32 = 16u;
+override TK: u32 = 16u;
+
+var<workgroup> tileX: array<f32, WG_M * TM * TK>;
+var<workgroup> tileW: array<f32, TK * WG_N * TN>;
+
+@compute @workgroup_size(WG_N, WG_M, 1)
+fn conv_gemm(@builtin(workgroup_id) wg: vec3<u32>,
+             @builtin(local_invocation_id) lid: vec3<u32>,
+             @builtin(local_invocation_index) li: u32) {
+  let BM = WG_M * TM;
+  let BN = WG_N * TN;
+  let threads = WG_M * WG_N;
+  let rows = p.batch * p.outD * p.outH * p.outW;
+  let K = p.kD * p.kH * p.kW * p.cinPerGroup;
+  let group = wg.z;
+  let rowBase = wg.y * BM;
+  let colBase = wg.x * BN;
+  let cinBase = group * p.cinPerGroup;
+
+  // This thread always stages reduction column kk of tile rows r0, r0 + rowStep, ... so the
+  // divisions that locate those output pixels happen once, not once per step.
+  let kk = li % TK;
+  let r0 = li / TK;
+  let rowStep = threads / TK;
+  let loads = BM / rowStep;
+  var origin: array<vec4<i32>, MAX_ROW_LOADS>; // (id0, ih0, iw0, batch offset or -1)
+  for (var t = 0u; t < loads; t++) {
+    let row = rowBase + r0 + t * rowStep;
+    if (row < rows) {
+      let ow = row % p.outW;
+      var q = row / p.outW;
+      let oh = q % p.outH;
+      q /= p.outH;
+      let od = q % p.outD;
+      let n = q / p.outD;
+      origin[t] = vec4<i32>(i32(od * p.strideD) - p.padD, i32(oh * p.strideH) - p.padH,
+                            i32(ow * p.strideW) - p.padW, i32(n * p.inD * p.inH * p.inW * p.inC));
+    } else {
+      origin[t] = vec4<i32>(0, 0, 0, -1);
+    }
+  }
+
+  var acc: array<f32, TM * TN>;
+  for (var k0 = 0u; k0 < K; k0 += TK) {
+    let k = k0 + kk;
+    let ci = k % p.cinPerGroup;
+    var q = k / p.cinPerGroup;
+    let kw = q % p.kW;
+    q /= p.kW;
+    let kh = q % p.kH;
+    let kd = q / p.kH;
+    let offD = i32(kd * p.dilD);
+    let offH = i32(kh * p.dilH);
+    let offW = i32(kw * p.dilW);
+    for (var t = 0u; t < loads; t++) {
+      let o = origin[t];
+      let id = o.x + offD;
+      let ih = o.y + offH;
+      let iw = o.z + offW;
+      var v = 0.0;
+      if (k < K && o.w >= 0 && id >= 0 && id < i32(p.inD) && ih >= 0 && ih < i32(p.inH) && iw >= 0 && iw < i32(p.inW)) {
+        v = x[u32(o.w) + ((u32(id) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.inC + cinBase + ci];
+      }
+      tileX[(r0 + t * rowStep) * TK + kk] = v;
+    }
+    for (var i = li; i < TK * BN; i += threads) {
+      let kr = k0 + i / BN;
+      let col = colBase + i % BN;
+      var v = 0.0;
+      if (kr < K && col < p.coutPerGroup) { v = w[kr * p.outC + group * p.coutPerGroup + col]; }
+      tileW[i] = v;
+    }
+    workgroupBarrier();
+    for (var s = 0u; s < TK; s++) {
+      var a: array<f32, TM>;
+      var b: array<f32, TN>;
+      for (var i = 0u; i < TM; i++) { a[i] = tileX[(lid.y + i * WG_M) * TK + s]; }
+      for (var j = 0u; j < TN; j++) { b[j] = tileW[s * BN + lid.x + j * WG_N]; }
+      for (var i = 0u; i < TM; i++) {
+        for (var j = 0u; j < TN; j++) { acc[i * TN + j] = fma(a[i], b[j], acc[i * TN + j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+
+  for (var i = 0u; i < TM; i++) {
+    let row = rowBase + lid.y + i * WG_M;
+    if (row >= rows) { continue; }
+    for (var j = 0u; j < TN; j++) {
+      let col = colBase + lid.x + j * WG_N;
+      if (col < p.coutPerGroup) { epilogue(row, group * p.coutPerGroup + col, acc[i * TN + j]); }
+    }
+  }
+}
+
+// ---- conv_direct ----------------------------------------------------------------------------
+
+override WG_DIRECT: u32 = 64u;
+
+@compute @workgroup_size(WG_DIRECT)
+fn conv_direct(@builtin(global_invocation_id) gid: vec3<u32>,
+               @builtin(num_workgroups) nwg: vec3<u32>) {
+  let index = gid.x + gid.y * nwg.x * WG_DIRECT;
+  let rows = p.batch * p.outD * p.outH * p.outW;
+  if (index >= rows * p.outC) { return; }
+  let oc = index % p.outC;
+  let row = index / p.outC;
+  let ow = row % p.outW;
+  var q = row / p.outW;
+  let oh = q % p.outH;
+  q /= p.outH;
+  let od = q % p.outD;
+  let n = q / p.outD;
+  let group = oc / p.coutPerGroup;
+  let cinBase = group * p.cinPerGroup;
+  let d0 = i32(od * p.strideD) - p.padD;
+  let h0 = i32(oh * p.strideH) - p.padH;
+  let w0 = i32(ow * p.strideW) - p.padW;
+  let xBatch = n * p.inD * p.inH * p.inW * p.inC;
+  var sum = 0.0;
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let id = d0 + i32(kd * p.dilD);
+    if (id < 0 || id >= i32(p.inD)) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let ih = h0 + i32(kh * p.dilH);
+      if (ih < 0 || ih >= i32(p.inH)) { continue; }
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let iw = w0 + i32(kw * p.dilW);
+        if (iw < 0 || iw >= i32(p.inW)) { continue; }
+        let xBase = xBatch + ((u32(id) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.inC + cinBase;
+        let wBase = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + oc;
+        for (var ci = 0u; ci < p.cinPerGroup; ci++) {
+          sum = fma(x[xBase + ci], w[wBase + ci * p.outC], sum);
+        }
+      }
+    }
+  }
+  epilogue(row, oc, sum);
+}

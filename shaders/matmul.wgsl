@@ -1,0 +1,105 @@
+// Batched GEMM: C[b] = alpha * op(A[b]) · op(B[b]) + beta * bias, then an activation.
+// op() transposes when TRANS_A / TRANS_B are set, reading the operand in place. A batch stride
+// of 0 broadcasts an operand over the batch; the bias is read through (strideM, strideN), so a
+// scalar, a row vector, a column vector or a full matrix all work. Tiling as in conv_gemm: a
+// workgroup computes a BM x BN tile of C, each thread TM x TN of it in registers.
+
+struct Params {
+  M: u32, N: u32, K: u32,
+  batchStrideA: u32, batchStrideB: u32,
+  biasStrideM: u32, biasStrideN: u32,
+  alpha: f32, beta: f32,
+  slope: f32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> c: array<f32>;
+
+override TRANS_A: bool = false;
+override TRANS_B: bool = false;
+override HAS_BIAS: bool = false;
+// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.slope), 4 sigmoid, 5 tanh, 6 hard-swish.
+override ACTIVATION: u32 = 0u;
+
+fn activate(v: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return clamp(v, 0.0, 6.0); }
+    case 3u: { return select(v * p.slope, v, v >= 0.0); }
+    case 4u: { return 1.0 / (1.0 + exp(-v)); }
+    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
+    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
+    default: { return v; }
+  }
+}
+
+const TM = 4u;
+const TN = 4u;
+override WG_M: u32 = 16u;
+override WG_N: u32 = 16u;
+override TK: u32 = 16u;
+
+var<workgroup> tileA: array<f32, WG_M * TM * TK>;
+var<workgroup> tileB: array<f32, TK * WG_N * TN>;
+
+fn loadA(base: u32, m: u32, k: u32) -> f32 {
+  if (m >= p.M || k >= p.K) { return 0.0; }
+  if (TRANS_A) { return a[base + k * p.M + m]; }
+  return a[base + m * p.K + k];
+}
+
+fn loadB(base: u32, k: u32, n: u32) -> f32 {
+  if (k >= p.K || n >= p.N) { return 0.0; }
+  if (TRANS_B) { return b[base + n * p.K + k]; }
+  return b[base + k * p.N + n];
+}
+
+@compute @workgroup_size(WG_N, WG_M, 1)
+fn matmul(@builtin(workgroup_id) wg: vec3<u32>,
+          @builtin(local_invocation_id) lid: vec3<u32>,
+          @builtin(local_invocation_index) li: u32) {
+  let BM = WG_M * TM;
+  let BN = WG_N * TN;
+  let threads = WG_M * WG_N;
+  let batch = wg.z;
+  let rowBase = wg.y * BM;
+  let colBase = wg.x * BN;
+  let baseA = batch * p.batchStrideA;
+  let baseB = batch * p.batchStrideB;
+
+  var acc: array<f32, TM * TN>;
+  for (var k0 = 0u; k0 < p.K; k0 += TK) {
+    for (var i = li; i < BM * TK; i += threads) {
+      tileA[i] = loadA(baseA, rowBase + i / TK, k0 + i % TK);
+    }
+    for (var i = li; i < TK * BN; i += threads) {
+      tileB[i] = loadB(baseB, k0 + i / BN, colBase + i % BN);
+    }
+    workgroupBarrier();
+    for (var s = 0u; s < TK; s++) {
+      var av: array<f32, TM>;
+      var bv: array<f32, TN>;
+      for (var i = 0u; i < TM; i++) { av[i] = tileA[(lid.y + i * WG_M) * TK + s]; }
+      for (var j = 0u; j < TN; j++) { bv[j] = tileB[s * BN + lid.x + j * WG_N]; }
+      for (var i = 0u; i < TM; i++) {
+        for (var j = 0u; j < TN; j++) { acc[i * TN + j] = fma(av[i], bv[j], acc[i * TN + j]); }
+      }
+    }
+    workgroupBarrier();
+  }
+
+  for (var i = 0u; i < TM; i++) {
+    let row = rowBase + lid.y + i * WG_M;
+    if (row >= p.M) { continue; }
+    for (var j = 0u; j < TN; j++) {
+      let col = colBase + lid.x + j * WG_N;
+      if (col >= p.N) { continue; }
+      var v = p.alpha * acc[i * TN + j];
+      if (HAS_BIAS) { v += p.beta * bias[row * p.biasStrideM + col * p.biasStrideN]; }
+      c[(batch * p.M + row) * p.N + col] = activate(v);
+    }
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Reflection of WGSL kernels with wgsl_reflect: bindings, workgroup sizes and uniform struct
+ * layouts come from the shader text itself, so TypeScript never restates them.
+ */
+import { WgslReflect } from 'wgsl_reflect';
+
+export type ScalarKind = 'u32' | 'i32' | 'f32';
+
+export interface UniformField {
+  offset: number;
+  kind: ScalarKind;
+  /** Scalars in the field: 1 for a scalar, 4 for vec4, 8 for array<vec4, 2>. */
+  count: number;
+}
+
+export interface UniformLayout {
+  name: string;
+  binding: number;
+  size: number;
+  fields: Map<string, UniformField>;
+}
+
+export interface BindingInfo {
+  name: string;
+  binding: number;
+  kind: 'uniform' | 'read-only-storage' | 'storage';
+}
+
+export interface EntryInfo {
+  name: string;
+  workgroupSize: [number, number, number];
+  /** The group-0 bindings this entry point uses, by binding number. */
+  bindings: BindingInfo[];
+}
+
+export interface ShaderInfo {
+  name: string;
+  code: string;
+  entries: Map<string, EntryInfo>;
+  uniform: UniformLayout | null;
+  overrides: Set<string>;
+}
+
+const SHORT_VECTORS: Record<string, [ScalarKind, number]> = {
+  vec2f: ['f32', 2], vec3f: ['f32', 3], vec4f: ['f32', 4],
+  vec2u: ['u32', 2], vec3u: ['u32', 3], vec4u: ['u32', 4],
+  vec2i: ['i32', 2], vec3i: ['i32', 3], vec4i: ['i32', 4],
+};
+
+interface ReflectType {
+  name: string;
+  size: number;
+  format?: ReflectType | null;
+  count?: number;
+}
+
+function scalarLayout(type: ReflectType, where: string): [ScalarKind, number] {
+  const name = type.name;
+  if (name === 'u32' || name === 'i32' || name === 'f32') return [name, 1];
+  if (name in SHORT_VECTORS) return SHORT_VECTORS[name]!;
+  const vec = /^vec([234])$/.exec(name);
+  if (vec && type.format) return [scalarLayout(type.format, where)[0], Number(vec[1])];
+  if (name === 'array' && type.format && type.count) {
+    const [kind, n] = scalarLayout(type.format, where);
+    if (n !== 4 && n !== 1) throw new Error(`${where}: uniform arrays must hold scalars or vec4`);
+    // Uniform arrays have a 16-byte stride: only vec4 elements pack densely.
+    if (n !== 4) throw new Error(`${where}: uniform arrays must be array<vec4<…>, N> (16-byte stride)`);
+    return [kind, n * type.count];
+  }
+  throw new Error(`${where}: unsupported uniform member type ${name}`);
+}
+
+export function reflectShader(name: string, code: string): ShaderInfo {
+  const reflect = new WgslReflect(code);
+  const bindings = new Map<string, BindingInfo>();
+  let uniform: UniformLayout | null = null;
+  for (const u of reflect.uniforms) {
+    if (u.group !== 0) throw new Error(`${name}: all bindings must be in @group(0)`);
+    if (uniform) throw new Error(`${name}: a kernel has at most one uniform struct`);
+    const fields = new Map<string, UniformField>();
+    for (const m of (u.type as unknown as { members: { name: string; offset: number; type: ReflectType }[] }).members) {
+      const [kind, count] = scalarLayout(m.type, `${name}.${u.name}.${m.name}`);
+      fields.set(m.name, { offset: m.offset, kind, count });
+    }
+    uniform = { name: u.name, binding: u.binding, size: Math.ceil(u.size / 16) * 16, fields };
+    bindings.set(u.name, { name: u.name, binding: u.binding, kind: 'uniform' });
+  }
+  for (const s of reflect.storage) {
+    if (s.group !== 0) throw new Error(`${name}: all bindings must be in @group(0)`);
+    const access = String((s as unknown as { access: string }).access);
+    bindings.set(s.name, { name: s.name, binding: s.binding, kind: access === 'read' ? 'read-only-storage' : 'storage' });
+  }
+  const entries = new Map<string, EntryInfo>();
+  for (const e of reflect.entry.compute) {
+    const used = new Set((e.resources ?? []).map((r: { name: string }) => r.name));
+    const ws = (e as unknown as { workgroupSize?: number[] }).workgroupSize ?? [1, 1, 1];
+    entries.set(e.name, {
+      name: e.name,
+      workgroupSize: [ws[0] ?? 1, ws[1] ?? 1, ws[2] ?? 1],
+      bindings: [...bindings.values()].filter((b) => used.has(b.name)).sort((a, b) => a.binding - b.binding),
+    });
+  }
+  const overrides = new Set(reflect.overrides.map((o: { name: string }) => o.name));
+  return { name, code, entries, uniform, overrides };
+}
+
+export type UniformValues = Record<string, number | readonly number[]>;
+
+/**
+ * Packs named uniform values into the struct's byte layout. Every field must be given, with the
+ * right number of scalars, integers for integer fields, and nothing unknown.
+ */
+export function packUniforms(layout: UniformLayout, values: UniformValues, where: string): ArrayBuffer {
+  const bytes = new ArrayBuffer(layout.size);
+  const view = new DataView(bytes);
+  for (const key of Object.keys(values)) {
+    if (!layout.fields.has(key)) {
+      const known = [...layout.fields.keys()].join(', ');
+      throw new Error(`${where}: unknown uniform '${key}' (the shader declares: ${known})`);
+    }
+  }
+  for (const [key, field] of layout.fields) {
+    const value = values[key];
+    if (value === undefined) throw new Error(`${where}: missing uniform '${key}'`);
+    const list = typeof value === 'number' ? [value] : value;
+    if (list.length > field.count || (field.count <= 4 && list.length !== field.count)) {
+      throw new Error(`${where}: uniform '${key}' takes ${field.count} value(s), got ${list.length}`);
+    }
+    list.forEach((v, i) => {
+      const at = field.offset + 4 * i;
+      if (field.kind === 'f32') {
+        if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${where}: uniform '${key}' must be a number, got ${v}`);
+        view.setFloat32(at, v, true);
+      } else if (!Number.isInteger(v) || (field.kind === 'u32' && v < 0)) {
+        throw new Error(`${where}: uniform '${key}' must be ${field.kind === 'u32' ? 'a non-negative' : 'an'} integer, got ${v}`);
+      } else if (field.kind === 'u32') {
+        view.setUint32(at, v, true);
+      } else {
+        view.setInt32(at, v, true);
+      }
+    });
+  }
+  return bytes;
+}

@@ -1,0 +1,72 @@
+import convWGSL from '../../shaders/conv.wgsl';
+import { GPUOpError, shapeCheck } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernel.js';
+import type { Tensor } from '../gpu/tensor.js';
+import { activationCode, type Activation } from './activation.js';
+import { flatWorkgroups } from './flat.js';
+import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
+
+const kernel = defineKernel('conv', convWGSL);
+
+export interface ConvOptions {
+  strides?: number | readonly number[];
+  dilations?: number | readonly number[];
+  /** 'valid', 'same' (TensorFlow), 'sameLower' (ONNX) or explicit [begin..., end...]. */
+  padding?: Padding;
+  groups?: number;
+  /** Per output channel, shape [OC]. */
+  bias?: Tensor;
+  activation?: Activation;
+  /** Slope of leakyRelu. */
+  alpha?: number;
+  /** Force a kernel variant (tests); by default chosen from the shape. */
+  algorithm?: 'gemm' | 'direct';
+}
+
+/**
+ * N-D convolution (1-D, 2-D or 3-D) of channels-last input x [N, ...spatial, C] with filters
+ * w [...kernel, C / groups, OC]. Returns [N, ...outSpatial, OC].
+ */
+export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
+  const op = 'conv';
+  const rank = x.rank - 2;
+  shapeCheck(rank >= 1 && rank <= 3, op, `input must be [N, spatial (1-3 dims), C], got [${x.shape}]`);
+  shapeCheck(w.rank === rank + 2, op, `filter must be [...kernel (${rank}), C/groups, OC] for a ${rank}-D input, got [${w.shape}]`);
+  const groups = options.groups ?? 1;
+  const inC = x.shape[x.rank - 1]!;
+  const cinPerGroup = w.shape[rank]!;
+  const outC = w.shape[rank + 1]!;
+  shapeCheck(Number.isInteger(groups) && groups >= 1, op, `groups must be a positive integer, got ${groups}`);
+  shapeCheck(inC % groups === 0 && outC % groups === 0, op, `channels in (${inC}) and out (${outC}) must divide by groups (${groups})`);
+  shapeCheck(cinPerGroup * groups === inC, op, `filter expects ${cinPerGroup * groups} input channels (${cinPerGroup} per group x ${groups} groups), input has ${inC}`);
+  if (options.bias) shapeCheck(options.bias.size === outC, op, `bias must have ${outC} values, got [${options.bias.shape}]`);
+
+  const g = windowGeometry(op, x.shape.slice(1, 1 + rank), w.shape.slice(0, rank), options);
+  const batch = x.shape[0]!;
+  const y = x.engine.empty(windowOutputShape(g, batch, rank, outC), op);
+  const coutPerGroup = outC / groups;
+  const algorithm = options.algorithm ?? (coutPerGroup >= 8 ? 'gemm' : 'direct');
+  const common = {
+    op,
+    kernel,
+    uniforms: { batch, inC, outC, cinPerGroup, coutPerGroup, alpha: options.alpha ?? 0.2, ...windowUniforms(g) },
+    buffers: { x, w, bias: options.bias ?? x.engine.placeholder(), y },
+  };
+  const fused = { HAS_BIAS: options.bias ? 1 : 0, ACTIVATION: activationCode(options.activation) };
+  const rows = batch * g.outSize[0] * g.outSize[1] * g.outSize[2];
+  if (algorithm === 'gemm') {
+    const WG_N = coutPerGroup <= 32 ? 8 : 16;
+    const WG_M = 16;
+    x.engine.dispatch({
+      ...common,
+      entry: 'conv_gemm',
+      overrides: { ...fused, WG_M, WG_N, TK: 16 },
+      workgroups: [Math.ceil(coutPerGroup / (WG_N * 4)), Math.ceil(rows / (WG_M * 4)), groups],
+    });
+  } else if (algorithm === 'direct') {
+    x.engine.dispatch({ ...common, entry: 'conv_direct', overrides: fused, workgroups: flatWorkgroups(rows * outC) });
+  } else {
+    throw new GPUOpError(op, `unknown algorithm '${algorithm}'`);
+  }
+  return y;
+}

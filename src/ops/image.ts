@@ -1,0 +1,67 @@
+import imageWGSL from '../../shaders/image.wgsl';
+import type { Engine } from '../gpu/engine.js';
+import { ShapeError } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernel.js';
+import type { Tensor } from '../gpu/tensor.js';
+import { flatWorkgroups } from './flat.js';
+
+const kernel = defineKernel('image', imageWGSL);
+
+/** 8-bit RGBA pixels, row-major, as in ImageData. */
+export interface RGBAImage {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+export interface ImageToTensorOptions {
+  /** Source box in pixels; the whole image by default. May extend past the edges (edges repeat). */
+  crop?: { x: number; y: number; width: number; height: number };
+  /** Output [height, width]; the crop's size by default. */
+  size?: readonly [number, number];
+  /** Values are first multiplied by this (1 keeps 0…255, 1/255 gives 0…1). */
+  valueScale?: number;
+  /** Per-channel RGB mean subtracted after scaling. */
+  mean?: readonly [number, number, number];
+  /** Per-channel RGB standard deviation divided by last. */
+  std?: readonly [number, number, number];
+}
+
+export function checkImage(image: RGBAImage): void {
+  const { width, height, data } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new ShapeError(`bad image: size ${width}x${height} is not a positive integer size`);
+  }
+  if (!data || data.length !== width * height * 4) {
+    throw new ShapeError(`bad image: ${width}x${height} RGBA needs ${width * height * 4} bytes, got ${data?.length ?? 'none'}`);
+  }
+}
+
+/** Uploads RGBA pixels and converts them to a normalised f32 RGB tensor [1, H, W, 3]. */
+export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageToTensorOptions = {}): Tensor {
+  checkImage(image);
+  const crop = options.crop ?? { x: 0, y: 0, width: image.width, height: image.height };
+  if (!(crop.width > 0 && crop.height > 0)) throw new ShapeError(`imageToTensor: crop ${crop.width}x${crop.height} is empty`);
+  const [outH, outW] = options.size ?? [Math.round(crop.height), Math.round(crop.width)];
+  const pixels = engine.rawBuffer(image.data.length, 'rgba');
+  engine.uploadBytes(pixels, image.data);
+  const y = engine.empty([1, outH, outW, 3], 'imageToTensor');
+  const mean = options.mean ?? [0, 0, 0];
+  const std = options.std ?? [1, 1, 1];
+  engine.dispatch({
+    op: 'imageToTensor',
+    kernel,
+    entry: 'rgba_to_tensor',
+    uniforms: {
+      srcW: image.width, srcH: image.height, outW, outH,
+      cropX: crop.x, cropY: crop.y, cropW: crop.width, cropH: crop.height,
+      valueScale: options.valueScale ?? 1,
+      mean: [...mean, 0],
+      invStd: [1 / std[0], 1 / std[1], 1 / std[2], 0],
+    },
+    buffers: { pixels, y },
+    workgroups: flatWorkgroups(outW * outH),
+  });
+  engine.releaseStorage(pixels);
+  return y;
+}

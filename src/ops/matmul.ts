@@ -1,0 +1,86 @@
+import matmulWGSL from '../../shaders/matmul.wgsl';
+import { shapeCheck } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernel.js';
+import { sizeOf, type Tensor } from '../gpu/tensor.js';
+import { activationCode, type Activation } from './activation.js';
+
+const kernel = defineKernel('matmul', matmulWGSL);
+
+export interface MatmulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  /** Added after scaling: shape [], [1], [N], [1, N], [M, 1] or [M, N]. */
+  bias?: Tensor;
+  /** C = alpha * A·B + beta * bias (ONNX Gemm). */
+  alpha?: number;
+  beta?: number;
+  activation?: Activation;
+  /** Slope of leakyRelu. */
+  slope?: number;
+}
+
+/**
+ * Matrix product of a [..., M, K] and b [..., K, N] (read transposed in place when asked).
+ * Leading batch dimensions must match, or one operand has none (it is then shared).
+ */
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  const op = 'matmul';
+  shapeCheck(a.rank >= 2 && b.rank >= 2, op, `operands need at least 2 dimensions, got [${a.shape}] and [${b.shape}]`);
+  const [aRows, aCols] = a.shape.slice(-2) as [number, number];
+  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
+  const [M, K] = options.transposeA ? [aCols, aRows] : [aRows, aCols];
+  const [K2, N] = options.transposeB ? [bCols, bRows] : [bRows, bCols];
+  shapeCheck(K === K2, op, `inner dimensions differ: [${a.shape}]${options.transposeA ? 'ᵀ' : ''} x [${b.shape}]${options.transposeB ? 'ᵀ' : ''} (${K} vs ${K2})`);
+  const batchA = a.shape.slice(0, -2);
+  const batchB = b.shape.slice(0, -2);
+  const nA = sizeOf(batchA);
+  const nB = sizeOf(batchB);
+  shapeCheck(
+    nA === 1 || nB === 1 || (batchA.length === batchB.length && batchA.every((d, i) => d === batchB[i])),
+    op,
+    `batch dimensions [${batchA}] and [${batchB}] must match, or one operand must have none`,
+  );
+  const batchShape = nA >= nB ? (batchA.length >= batchB.length ? batchA : batchB) : batchB;
+  const batch = Math.max(nA, nB);
+
+  let biasStrideM = 0;
+  let biasStrideN = 0;
+  const bias = options.bias;
+  if (bias) {
+    const s = bias.shape;
+    const [bm, bn] = s.length === 0 ? [1, 1] : s.length === 1 ? [1, s[0]!] : s.length === 2 ? [s[0]!, s[1]!] : [-1, -1];
+    shapeCheck((bm === 1 || bm === M) && (bn === 1 || bn === N), op, `bias [${s}] does not broadcast to [${M}, ${N}]`);
+    biasStrideN = bn === 1 ? 0 : 1;
+    biasStrideM = bm === 1 ? 0 : bn;
+  }
+
+  const c = a.engine.empty([...batchShape, M, N], op);
+  const WG_M = M <= 32 ? 8 : 16;
+  const WG_N = N <= 32 ? 8 : 16;
+  a.engine.dispatch({
+    op,
+    kernel,
+    entry: 'matmul',
+    overrides: {
+      TRANS_A: options.transposeA ? 1 : 0,
+      TRANS_B: options.transposeB ? 1 : 0,
+      HAS_BIAS: bias ? 1 : 0,
+      ACTIVATION: activationCode(options.activation),
+      WG_M,
+      WG_N,
+      TK: 16,
+    },
+    uniforms: {
+      M, N, K,
+      batchStrideA: nA === 1 ? 0 : M * K,
+      batchStrideB: nB === 1 ? 0 : K * N,
+      biasStrideM, biasStrideN,
+      alpha: options.alpha ?? 1,
+      beta: options.beta ?? 1,
+      slope: options.slope ?? 0.2,
+    },
+    buffers: { a, b, bias: bias ?? a.engine.placeholder(), c },
+    workgroups: [Math.ceil(N / (WG_N * 4)), Math.ceil(M / (WG_M * 4)), batch],
+  });
+  return c;
+}

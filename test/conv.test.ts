@@ -1,0 +1,119 @@
+import { conv } from '../src/ops/conv.js';
+import type { Activation } from '../src/ops/activation.js';
+import { refConv, refConvOutSpatial } from './ref/conv.js';
+import { refActivation } from './ref/elementwise.js';
+import { assertClose, assertEqual, assertRejects } from './util/assert.js';
+import { testEngine } from './util/engine.js';
+import { Rng } from './util/random.js';
+
+// f32 sums of up to a few hundred products of values in [-1, 1].
+const TOL = { atol: 2e-4, rtol: 2e-4 };
+
+interface Case {
+  rank: number;
+  n: number;
+  spatial: number[];
+  inC: number;
+  outC: number;
+  groups: number;
+  kernel: number[];
+  strides: number[];
+  dilations: number[];
+  padBegin: number[];
+  padEnd: number[];
+  bias: boolean;
+  activation: Activation;
+}
+
+function randomCase(rng: Rng, rank: number, depthwise: boolean): Case {
+  const groups = depthwise ? rng.int(2, 6) : rng.pick([1, 1, 1, 2, 3]);
+  const inC = groups * (depthwise ? 1 : rng.int(1, 5));
+  const outC = groups * (depthwise ? rng.pick([1, 2]) : rng.int(1, rank === 3 ? 6 : 20));
+  const kernel = Array.from({ length: rank }, () => rng.int(1, rank === 3 ? 3 : 4));
+  const dilations = Array.from({ length: rank }, () => rng.pick([1, 1, 2]));
+  const spatial = kernel.map((k, i) => (k - 1) * dilations[i]! + rng.int(1, rank === 3 ? 5 : 11));
+  return {
+    rank, n: rng.int(1, 2), spatial, inC, outC, groups, kernel, dilations,
+    strides: Array.from({ length: rank }, () => rng.pick([1, 1, 2, 3])),
+    padBegin: Array.from({ length: rank }, () => rng.int(0, 2)),
+    padEnd: Array.from({ length: rank }, () => rng.int(0, 2)),
+    bias: rng.next() < 0.5,
+    activation: rng.pick(['none', 'relu', 'leakyRelu', 'relu6', 'sigmoid', 'tanh', 'hardSwish'] as const),
+  };
+}
+
+async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct'): Promise<void> {
+  const engine = await testEngine();
+  const inShape = [c.n, ...c.spatial, c.inC];
+  const wShape = [...c.kernel, c.inC / c.groups, c.outC];
+  const xData = rng.array(inShape.reduce((a, b) => a * b, 1));
+  const wData = rng.array(wShape.reduce((a, b) => a * b, 1));
+  const bData = rng.array(c.outC);
+  const ref = refConv(xData, wData, { inShape, kernel: c.kernel, outC: c.outC, groups: c.groups, strides: c.strides, dilations: c.dilations, padBegin: c.padBegin, padEnd: c.padEnd });
+  const expected = ref.data.map((v, i) => refActivation(c.activation, v + (c.bias ? bData[i % c.outC]! : 0), 0.2));
+  const got = await engine.scope(async () => {
+    const y = conv(engine.tensor(inShape, xData), engine.tensor(wShape, wData), {
+      strides: c.strides, dilations: c.dilations, padding: [...c.padBegin, ...c.padEnd], groups: c.groups,
+      bias: c.bias ? engine.tensor([c.outC], bData) : undefined, activation: c.activation, alpha: 0.2, algorithm,
+    });
+    assertEqual([...y.shape], ref.shape, 'output shape');
+    return y.read();
+  });
+  assertClose(got, expected, TOL, `conv ${JSON.stringify(c)} ${algorithm ?? 'auto'}`);
+}
+
+describe('conv', () => {
+  for (const rank of [1, 2, 3]) {
+    for (const algorithm of ['gemm', 'direct'] as const) {
+      it(`${rank}-D random shapes, strides, pads, dilations, groups, bias, activation (${algorithm})`, async () => {
+        const rng = new Rng(1000 * rank + (algorithm === 'gemm' ? 1 : 2));
+        for (let i = 0; i < (rank === 3 ? 4 : 8); i++) await runCase(randomCase(rng, rank, false), rng, algorithm);
+      });
+    }
+  }
+
+  it('2-D depthwise (groups = channels, multiplier 1 and 2), both algorithms', async () => {
+    const rng = new Rng(77);
+    for (let i = 0; i < 6; i++) await runCase(randomCase(rng, 2, true), rng, i % 2 ? 'gemm' : 'direct');
+  });
+
+  it('GEMM tiles: sizes that do not divide the 64x64x16 tile, and channels above one tile', async () => {
+    const rng = new Rng(5);
+    await runCase({ rank: 2, n: 1, spatial: [13, 11], inC: 19, outC: 70, groups: 1, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], bias: true, activation: 'relu' }, rng, 'gemm');
+    await runCase({ rank: 2, n: 2, spatial: [9, 17], inC: 33, outC: 130, groups: 1, kernel: [1, 1], strides: [2, 1], dilations: [1, 1], padBegin: [0, 0], padEnd: [0, 0], bias: false, activation: 'none' }, rng, 'gemm');
+  });
+
+  it("the seeds' examples: 14x1 * 5x1 → 10x16 and 14x14x14x1 * 5x5x5x1 → 10x10x10x16", async () => {
+    const rng = new Rng(14);
+    await runCase({ rank: 1, n: 1, spatial: [14], inC: 1, outC: 16, groups: 1, kernel: [5], strides: [1], dilations: [1], padBegin: [0], padEnd: [0], bias: true, activation: 'none' }, rng);
+    await runCase({ rank: 3, n: 1, spatial: [14, 14, 14], inC: 1, outC: 16, groups: 1, kernel: [5, 5, 5], strides: [1, 1, 1], dilations: [1, 1, 1], padBegin: [0, 0, 0], padEnd: [0, 0, 0], bias: true, activation: 'none' }, rng);
+  });
+
+  it("'same' padding matches TensorFlow's split (extra at the end) for odd and even sizes", async () => {
+    const engine = await testEngine();
+    const rng = new Rng(9);
+    for (const [size, k, s] of [[7, 3, 2], [8, 4, 2], [150, 7, 2], [5, 2, 1]] as const) {
+      const out = Math.ceil(size / s);
+      const total = Math.max(0, (out - 1) * s + k - size);
+      const padBegin = [Math.floor(total / 2), Math.floor(total / 2)];
+      const padEnd = [total - padBegin[0]!, total - padBegin[1]!];
+      const x = rng.array(size * size * 2);
+      const w = rng.array(k * k * 2 * 3);
+      const ref = refConv(x, w, { inShape: [1, size, size, 2], kernel: [k, k], outC: 3, groups: 1, strides: [s, s], dilations: [1, 1], padBegin, padEnd });
+      assertEqual(refConvOutSpatial({ inShape: [1, size, size, 2], kernel: [k, k], outC: 3, groups: 1, strides: [s, s], dilations: [1, 1], padBegin, padEnd }), [out, out]);
+      const got = await engine.scope(() => conv(engine.tensor([1, size, size, 2], x), engine.tensor([k, k, 2, 3], w), { strides: s, padding: 'same' }).read());
+      assertClose(got, ref.data, TOL, `same ${size} k${k} s${s}`);
+    }
+  });
+
+  it('rejects mismatched shapes with a clear error', async () => {
+    const engine = await testEngine();
+    await engine.scope(async () => {
+      const x = engine.tensor([1, 5, 5, 3], new Float32Array(75));
+      await assertRejects(() => conv(x, engine.tensor([3, 3, 4, 8], new Float32Array(288))), /ShapeError: conv: filter expects 4 input channels/);
+      await assertRejects(() => conv(x, engine.tensor([3, 3, 3, 8], new Float32Array(216)), { groups: 2 }), /must divide by groups/);
+      await assertRejects(() => conv(x, engine.tensor([7, 7, 3, 8], new Float32Array(7 * 7 * 24))), /window 7 is larger than the padded input 5/);
+      await assertRejects(() => conv(x, engine.tensor([3, 3, 3, 2], new Float32Array(54)), { bias: engine.tensor([3], [1, 2, 3]) }), /bias must have 2 values/);
+    });
+  });
+});

@@ -1,0 +1,60 @@
+import { matmul } from '../src/ops/matmul.js';
+import { refActivation } from './ref/elementwise.js';
+import { refMatmul } from './ref/matmul.js';
+import { assertClose, assertEqual, assertRejects } from './util/assert.js';
+import { testEngine } from './util/engine.js';
+import { Rng } from './util/random.js';
+
+const TOL = { atol: 3e-4, rtol: 3e-4 };
+
+describe('matmul', () => {
+  it('random shapes, both transposes, batches, shared operands, alpha/beta and every bias shape', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(42);
+    for (let i = 0; i < 24; i++) {
+      const M = rng.int(1, 70), N = rng.int(1, 70), K = rng.int(1, 90);
+      const batch = rng.pick([1, 1, 2, 3]);
+      const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
+      const shareB = batch > 1 && rng.next() < 0.3;
+      const biasKind = rng.pick(['none', 'scalar', 'row', 'col', 'full'] as const);
+      const alpha = rng.pick([1, 0.5, -2]), beta = rng.pick([1, 0.25]);
+      const a = rng.array(batch * M * K), b = rng.array((shareB ? 1 : batch) * K * N);
+      const biasShape = { none: [], scalar: [], row: [N], col: [M, 1], full: [M, N] }[biasKind];
+      const biasData = rng.array(biasShape.reduce((x, y) => x * y, 1));
+      const biasAt = { none: () => 0, scalar: () => biasData[0]!, row: (_: number, n: number) => biasData[n]!, col: (m: number) => biasData[m]!, full: (m: number, n: number) => biasData[m * N + n]! }[biasKind];
+      const expected = refMatmul(a, b, { batch, M, N, K, transA, transB, shareB, alpha, beta, bias: biasKind === 'none' ? undefined : biasAt });
+      const aShape = [...(batch > 1 ? [batch] : []), ...(transA ? [K, M] : [M, K])];
+      const bShape = [...(batch > 1 && !shareB ? [batch] : []), ...(transB ? [N, K] : [K, N])];
+      const got = await engine.scope(async () => {
+        const c = matmul(engine.tensor(aShape, a), engine.tensor(bShape, b), {
+          transposeA: transA, transposeB: transB, alpha, beta,
+          bias: biasKind === 'none' ? undefined : engine.tensor(biasShape, biasData),
+        });
+        assertEqual([...c.shape], [...(batch > 1 ? [batch] : []), M, N], 'shape');
+        return c.read();
+      });
+      assertClose(got, expected, TOL, `matmul case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${biasKind}`);
+    }
+  });
+
+  it('fused activations', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(3);
+    for (const act of ['relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'hardSwish'] as const) {
+      const a = rng.array(17 * 9, -3, 3), b = rng.array(9 * 21, -3, 3);
+      const expected = refMatmul(a, b, { batch: 1, M: 17, N: 21, K: 9, transA: false, transB: false }).map((v) => refActivation(act, v, 0.3));
+      const got = await engine.scope(() => matmul(engine.tensor([17, 9], a), engine.tensor([9, 21], b), { activation: act, slope: 0.3 }).read());
+      assertClose(got, expected, TOL, act);
+    }
+  });
+
+  it('rejects mismatched inner dimensions and bias shapes', async () => {
+    const engine = await testEngine();
+    await engine.scope(async () => {
+      const a = engine.tensor([4, 3], new Float32Array(12));
+      await assertRejects(() => matmul(a, engine.tensor([4, 5], new Float32Array(20))), /inner dimensions differ/);
+      await assertRejects(() => matmul(a, engine.tensor([3, 5], new Float32Array(15)), { bias: engine.tensor([4], new Float32Array(4)) }), /does not broadcast to \[4, 5\]/);
+      await assertRejects(() => matmul(engine.tensor([2, 4, 3], new Float32Array(24)), engine.tensor([3, 3, 5], new Float32Array(45))), /batch dimensions/);
+    });
+  });
+});

@@ -1,0 +1,5 @@
+declare module 'test-host' {
+  import type { Engine } from '../../src/gpu/engine.js';
+  export const hostName: 'chromium' | 'node';
+  export function createTestEngine(): Promise<Engine>;
+}
