@@ -27,13 +27,14 @@ function find(dir, suffix) {
 }
 
 const tests = find('test', '.test.ts');
+const e2e = find('test/e2e', '.e2e.ts'); // Node drives Chromium: Node-only
 const builds = [
   { ...forBrowser, entryPoints: { index: 'src/index.ts' }, outdir: 'build/browser' },
   { ...forNode, entryPoints: { index: 'src/node.ts' }, outdir: 'build/node' },
   { ...forBrowser, entryPoints: { main: 'demo/main.ts' }, outdir: 'build/demo' },
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
   { ...forBrowser, entryPoints: tests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
-  { ...forNode, entryPoints: [...tests, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', alias: { 'test-host': './test/util/host-node.ts' } },
+  { ...forNode, entryPoints: [...tests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: [...forNode.external, 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
   { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts' }, outdir: 'build/bench' },
   { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
 ];

@@ -1,4 +1,4 @@
-// Runs the Node test bundles (build/test-node/**/*.test.js) with mocha on Dawn.
+// Runs the Node test bundles (build/test-node/**/*.test.js and the e2e/*.e2e.js page tests) with mocha on Dawn.
 // Prints mocha's report and writes the counts to build/results-node.json.
 import Mocha from 'mocha';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? find(path) : name.endsWith('.test.js') ? [resolve(path)] : [];
+    return statSync(path).isDirectory() ? find(path) : name.endsWith('.test.js') || name.endsWith('.e2e.js') ? [resolve(path)] : [];
   });
 }
 

@@ -195,3 +195,94 @@ fn conv_direct(@builtin(global_invocation_id) gid: vec3<u32>,
   }
   epilogue(row, oc, sum);
 }
+
+// ---- conv_blocked -----------------------------------------------------------------------------
+// No workgroup memory and no barriers: each thread accumulates ROWS consecutive output pixels
+// x 8 output channels in vec4 registers, reading inputs and filters straight from memory. On
+// CPU-emulated adapters (SwiftShader, lavapipe), where workgroup memory is ordinary memory and
+// a barrier is a context switch, this beats conv_gemm by 2-4x. Needs coutPerGroup % 8 == 0.
+
+const ROWS = 4u;
+override WG_BX: u32 = 8u;
+override WG_BY: u32 = 8u;
+
+@compute @workgroup_size(WG_BX, WG_BY, 1)
+fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= p.coutPerGroup / 8u) { return; }
+  let rows = p.batch * p.outD * p.outH * p.outW;
+  let row0 = gid.y * ROWS;
+  if (row0 >= rows) { return; }
+  let group = gid.z;
+  let oc = group * p.coutPerGroup + gid.x * 8u;
+  let cinBase = group * p.cinPerGroup;
+
+  var origin: array<vec4<i32>, ROWS>;
+  for (var r = 0u; r < ROWS; r++) {
+    let row = row0 + r;
+    if (row < rows) {
+      let ow = row % p.outW;
+      var q = row / p.outW;
+      let oh = q % p.outH;
+      q /= p.outH;
+      let od = q % p.outD;
+      let n = q / p.outD;
+      origin[r] = vec4<i32>(i32(od * p.strideD) - p.padD, i32(oh * p.strideH) - p.padH,
+                            i32(ow * p.strideW) - p.padW, i32(n * p.inD * p.inH * p.inW * p.inC));
+    } else {
+      origin[r] = vec4<i32>(-1000000, 0, 0, 0);
+    }
+  }
+
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  for (var kd = 0u; kd < p.kD; kd++) {
+    for (var kh = 0u; kh < p.kH; kh++) {
+      for (var kw = 0u; kw < p.kW; kw++) {
+        // Input offset of each row's tap, or -1 where the tap falls in the padding.
+        var base = vec4<i32>(-1);
+        for (var r = 0u; r < ROWS; r++) {
+          let o = origin[r];
+          let id = o.x + i32(kd * p.dilD);
+          let ih = o.y + i32(kh * p.dilH);
+          let iw = o.z + i32(kw * p.dilW);
+          if (id >= 0 && id < i32(p.inD) && ih >= 0 && ih < i32(p.inH) && iw >= 0 && iw < i32(p.inW)) {
+            base[r] = o.w + ((id * i32(p.inH) + ih) * i32(p.inW) + iw) * i32(p.inC) + i32(cinBase);
+          }
+        }
+        let inside = base >= vec4i(0);
+        if (!any(inside)) { continue; }
+        let mask = select(vec4f(0.0), vec4f(1.0), inside);
+        let safe = vec4u(max(base, vec4i(0)));
+        var wAt = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + oc;
+        for (var ci = 0u; ci < p.cinPerGroup; ci++) {
+          let wa = vec4f(w[wAt], w[wAt + 1u], w[wAt + 2u], w[wAt + 3u]);
+          let wb = vec4f(w[wAt + 4u], w[wAt + 5u], w[wAt + 6u], w[wAt + 7u]);
+          let xv = vec4f(x[safe.x + ci], x[safe.y + ci], x[safe.z + ci], x[safe.w + ci]) * mask;
+          acc0 = fma(vec4f(xv.x), wa, acc0);
+          acc1 = fma(vec4f(xv.x), wb, acc1);
+          acc2 = fma(vec4f(xv.y), wa, acc2);
+          acc3 = fma(vec4f(xv.y), wb, acc3);
+          acc4 = fma(vec4f(xv.z), wa, acc4);
+          acc5 = fma(vec4f(xv.z), wb, acc5);
+          acc6 = fma(vec4f(xv.w), wa, acc6);
+          acc7 = fma(vec4f(xv.w), wb, acc7);
+          wAt += p.outC;
+        }
+      }
+    }
+  }
+  let accs = array<vec4f, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
+  for (var r = 0u; r < ROWS; r++) {
+    if (row0 + r >= rows) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      epilogue(row0 + r, oc + j, accs[2u * r][j]);
+      epilogue(row0 + r, oc + 4u + j, accs[2u * r + 1u][j]);
+    }
+  }
+}

@@ -103,3 +103,65 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>,
     }
   }
 }
+
+// ---- matmul_blocked ---------------------------------------------------------------------------
+// No workgroup memory and no barriers: each thread accumulates 4 rows x 8 columns of C in vec4
+// registers straight from memory, which is 2-4x faster than the tiled `matmul` on CPU-emulated
+// adapters (SwiftShader, lavapipe). Needs N % 8 == 0.
+
+override WG_BX: u32 = 8u;
+override WG_BY: u32 = 8u;
+
+fn loadB8(base: u32, k: u32, n: u32) -> array<vec4f, 2> {
+  if (TRANS_B) {
+    let at = base + n * p.K + k;
+    return array<vec4f, 2>(vec4f(b[at], b[at + p.K], b[at + 2u * p.K], b[at + 3u * p.K]),
+                           vec4f(b[at + 4u * p.K], b[at + 5u * p.K], b[at + 6u * p.K], b[at + 7u * p.K]));
+  }
+  let at = base + k * p.N + n;
+  return array<vec4f, 2>(vec4f(b[at], b[at + 1u], b[at + 2u], b[at + 3u]),
+                         vec4f(b[at + 4u], b[at + 5u], b[at + 6u], b[at + 7u]));
+}
+
+@compute @workgroup_size(WG_BX, WG_BY, 1)
+fn matmul_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let col = gid.x * 8u;
+  let row = gid.y * 4u;
+  if (col >= p.N || row >= p.M) { return; }
+  let batch = gid.z;
+  let baseA = batch * p.batchStrideA;
+  let baseB = batch * p.batchStrideB;
+  // Rows past M read row M-1 (a valid address) and are dropped at the end.
+  let r1 = min(row + 1u, p.M - 1u);
+  let r2 = min(row + 2u, p.M - 1u);
+  let r3 = min(row + 3u, p.M - 1u);
+  var acc: array<vec4f, 8>;
+  for (var k = 0u; k < p.K; k++) {
+    var av: vec4f;
+    if (TRANS_A) {
+      let at = baseA + k * p.M;
+      av = vec4f(a[at + row], a[at + r1], a[at + r2], a[at + r3]);
+    } else {
+      av = vec4f(a[baseA + row * p.K + k], a[baseA + r1 * p.K + k], a[baseA + r2 * p.K + k], a[baseA + r3 * p.K + k]);
+    }
+    let bv = loadB8(baseB, k, col);
+    acc[0] = fma(vec4f(av.x), bv[0], acc[0]);
+    acc[1] = fma(vec4f(av.x), bv[1], acc[1]);
+    acc[2] = fma(vec4f(av.y), bv[0], acc[2]);
+    acc[3] = fma(vec4f(av.y), bv[1], acc[3]);
+    acc[4] = fma(vec4f(av.z), bv[0], acc[4]);
+    acc[5] = fma(vec4f(av.z), bv[1], acc[5]);
+    acc[6] = fma(vec4f(av.w), bv[0], acc[6]);
+    acc[7] = fma(vec4f(av.w), bv[1], acc[7]);
+  }
+  for (var r = 0u; r < 4u; r++) {
+    let m = row + r;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 8u; j++) {
+      let n = col + j;
+      var v = p.alpha * acc[2u * r + j / 4u][j % 4u];
+      if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
+      c[(batch * p.M + m) * p.N + n] = activate(v);
+    }
+  }
+}

@@ -25,10 +25,11 @@ interface Case {
   activation: Activation;
 }
 
-function randomCase(rng: Rng, rank: number, depthwise: boolean): Case {
+function randomCase(rng: Rng, rank: number, depthwise: boolean, channelsPerGroupMultipleOf = 1): Case {
   const groups = depthwise ? rng.int(2, 6) : rng.pick([1, 1, 1, 2, 3]);
   const inC = groups * (depthwise ? 1 : rng.int(1, 5));
-  const outC = groups * (depthwise ? rng.pick([1, 2]) : rng.int(1, rank === 3 ? 6 : 20));
+  const m = channelsPerGroupMultipleOf;
+  const outC = groups * m * (depthwise ? rng.pick([1, 2]) : rng.int(1, Math.ceil((rank === 3 ? 6 : 20) / m)));
   const kernel = Array.from({ length: rank }, () => rng.int(1, rank === 3 ? 3 : 4));
   const dilations = Array.from({ length: rank }, () => rng.pick([1, 1, 2]));
   const spatial = kernel.map((k, i) => (k - 1) * dilations[i]! + rng.int(1, rank === 3 ? 5 : 11));
@@ -64,10 +65,11 @@ async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct'): Promis
 
 describe('conv', () => {
   for (const rank of [1, 2, 3]) {
-    for (const algorithm of ['gemm', 'direct'] as const) {
+    for (const algorithm of ['gemm', 'direct', 'blocked'] as const) {
       it(`${rank}-D random shapes, strides, pads, dilations, groups, bias, activation (${algorithm})`, async () => {
-        const rng = new Rng(1000 * rank + (algorithm === 'gemm' ? 1 : 2));
-        for (let i = 0; i < (rank === 3 ? 4 : 8); i++) await runCase(randomCase(rng, rank, false), rng, algorithm);
+        const rng = new Rng(1000 * rank + algorithm.length);
+        const multiple = algorithm === 'blocked' ? 8 : 1;
+        for (let i = 0; i < (rank === 3 ? 4 : 8); i++) await runCase(randomCase(rng, rank, false, multiple), rng, algorithm);
       });
     }
   }
@@ -77,10 +79,12 @@ describe('conv', () => {
     for (let i = 0; i < 6; i++) await runCase(randomCase(rng, 2, true), rng, i % 2 ? 'gemm' : 'direct');
   });
 
-  it('GEMM tiles: sizes that do not divide the 64x64x16 tile, and channels above one tile', async () => {
+  it('tiles: sizes that do not divide the GEMM 64x64x16 tile or the blocked 4x8 block, channels above one tile', async () => {
     const rng = new Rng(5);
     await runCase({ rank: 2, n: 1, spatial: [13, 11], inC: 19, outC: 70, groups: 1, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], bias: true, activation: 'relu' }, rng, 'gemm');
     await runCase({ rank: 2, n: 2, spatial: [9, 17], inC: 33, outC: 130, groups: 1, kernel: [1, 1], strides: [2, 1], dilations: [1, 1], padBegin: [0, 0], padEnd: [0, 0], bias: false, activation: 'none' }, rng, 'gemm');
+    await runCase({ rank: 2, n: 2, spatial: [7, 5], inC: 17, outC: 136, groups: 1, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], bias: true, activation: 'relu' }, rng, 'blocked');
+    await runCase({ rank: 2, n: 1, spatial: [11, 11], inC: 3, outC: 24, groups: 1, kernel: [7, 7], strides: [2, 2], dilations: [1, 1], padBegin: [3, 3], padEnd: [3, 3], bias: false, activation: 'none' }, rng, 'blocked');
   });
 
   it("the seeds' examples: 14x1 * 5x1 → 10x16 and 14x14x14x1 * 5x5x5x1 → 10x10x10x16", async () => {

@@ -12,7 +12,9 @@ describe('matmul', () => {
     const engine = await testEngine();
     const rng = new Rng(42);
     for (let i = 0; i < 24; i++) {
-      const M = rng.int(1, 70), N = rng.int(1, 70), K = rng.int(1, 90);
+      const algorithm = i % 2 ? 'blocked' as const : 'tiled' as const;
+      const M = rng.int(1, 70), K = rng.int(1, 90);
+      const N = algorithm === 'blocked' ? 8 * rng.int(1, 9) : rng.int(1, 70);
       const batch = rng.pick([1, 1, 2, 3]);
       const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
       const shareB = batch > 1 && rng.next() < 0.3;
@@ -27,13 +29,13 @@ describe('matmul', () => {
       const bShape = [...(batch > 1 && !shareB ? [batch] : []), ...(transB ? [N, K] : [K, N])];
       const got = await engine.scope(async () => {
         const c = matmul(engine.tensor(aShape, a), engine.tensor(bShape, b), {
-          transposeA: transA, transposeB: transB, alpha, beta,
+          transposeA: transA, transposeB: transB, alpha, beta, algorithm,
           bias: biasKind === 'none' ? undefined : engine.tensor(biasShape, biasData),
         });
         assertEqual([...c.shape], [...(batch > 1 ? [batch] : []), M, N], 'shape');
         return c.read();
       });
-      assertClose(got, expected, TOL, `matmul case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${biasKind}`);
+      assertClose(got, expected, TOL, `matmul ${algorithm} case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${biasKind}`);
     }
   });
 
@@ -41,10 +43,14 @@ describe('matmul', () => {
     const engine = await testEngine();
     const rng = new Rng(3);
     for (const act of ['relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'hardSwish'] as const) {
-      const a = rng.array(17 * 9, -3, 3), b = rng.array(9 * 21, -3, 3);
-      const expected = refMatmul(a, b, { batch: 1, M: 17, N: 21, K: 9, transA: false, transB: false }).map((v) => refActivation(act, v, 0.3));
-      const got = await engine.scope(() => matmul(engine.tensor([17, 9], a), engine.tensor([9, 21], b), { activation: act, slope: 0.3 }).read());
-      assertClose(got, expected, TOL, act);
+      const a = rng.array(17 * 9, -3, 3), b = rng.array(9 * 24, -3, 3);
+      const expected = refMatmul(a, b.subarray(0, 9 * 21), { batch: 1, M: 17, N: 21, K: 9, transA: false, transB: false }).map((v) => refActivation(act, v, 0.3));
+      for (const [N, algorithm] of [[21, 'tiled'], [24, 'blocked']] as const) {
+        const bN = b.subarray(0, 9 * N);
+        const want = N === 21 ? expected : refMatmul(a, bN, { batch: 1, M: 17, N, K: 9, transA: false, transB: false }).map((v) => refActivation(act, v, 0.3));
+        const got = await engine.scope(() => matmul(engine.tensor([17, 9], a), engine.tensor([9, N], bN), { activation: act, slope: 0.3, algorithm }).read());
+        assertClose(got, want, TOL, `${act} ${algorithm}`);
+      }
     }
   });
 

@@ -17,6 +17,8 @@ export interface MatmulOptions {
   activation?: Activation;
   /** Slope of leakyRelu. */
   slope?: number;
+  /** Force a kernel variant (tests); by default chosen from the shape. */
+  algorithm?: 'tiled' | 'blocked';
 }
 
 /**
@@ -55,21 +57,33 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
 
   const c = a.engine.empty([...batchShape, M, N], op);
-  const WG_M = M <= 32 ? 8 : 16;
-  const WG_N = N <= 32 ? 8 : 16;
+  // The register-blocked kernel is the faster one where it applies (N divisible by 8).
+  const algorithm = options.algorithm ?? (N % 8 === 0 ? 'blocked' : 'tiled');
+  shapeCheck(algorithm !== 'blocked' || N % 8 === 0, op, `the blocked kernel needs N divisible by 8, got ${N}`);
+  const fused = {
+    TRANS_A: options.transposeA ? 1 : 0,
+    TRANS_B: options.transposeB ? 1 : 0,
+    HAS_BIAS: bias ? 1 : 0,
+    ACTIVATION: activationCode(options.activation),
+  };
+  let overrides: Record<string, number>;
+  let workgroups: [number, number, number];
+  if (algorithm === 'blocked') {
+    const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(N / 8)));
+    const WG_BY = 64 / WG_BX;
+    overrides = { ...fused, WG_BX, WG_BY };
+    workgroups = [Math.ceil(N / 8 / WG_BX), Math.ceil(M / 4 / WG_BY), batch];
+  } else {
+    const WG_M = M <= 32 ? 8 : 16;
+    const WG_N = N <= 32 ? 8 : 16;
+    overrides = { ...fused, WG_M, WG_N, TK: 16 };
+    workgroups = [Math.ceil(N / (WG_N * 4)), Math.ceil(M / (WG_M * 4)), batch];
+  }
   a.engine.dispatch({
     op,
     kernel,
-    entry: 'matmul',
-    overrides: {
-      TRANS_A: options.transposeA ? 1 : 0,
-      TRANS_B: options.transposeB ? 1 : 0,
-      HAS_BIAS: bias ? 1 : 0,
-      ACTIVATION: activationCode(options.activation),
-      WG_M,
-      WG_N,
-      TK: 16,
-    },
+    entry: algorithm === 'blocked' ? 'matmul_blocked' : 'matmul',
+    overrides,
     uniforms: {
       M, N, K,
       batchStrideA: nA === 1 ? 0 : M * K,
@@ -80,7 +94,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       slope: options.slope ?? 0.2,
     },
     buffers: { a, b, bias: bias ?? a.engine.placeholder(), c },
-    workgroups: [Math.ceil(N / (WG_N * 4)), Math.ceil(M / (WG_M * 4)), batch],
+    workgroups,
   });
   return c;
 }

@@ -27,7 +27,8 @@ export const refL2 = (eps: number) => (line: number[]) => {
 };
 
 /** Bilinear sample of x [N, H, W, C] at source coordinates from `map(dst) → src`. */
-export function refResize(x: Float32Array, [n, h, w, c]: number[], outH: number, outW: number, mapY: (d: number) => number, mapX: (d: number) => number): Float32Array {
+export function refResize(x: Float32Array, shape: number[], outH: number, outW: number, mapY: (d: number) => number, mapX: (d: number) => number): Float32Array {
+  const [n, h, w, c] = shape as [number, number, number, number];
   const y = new Float32Array(n * outH * outW * c);
   for (let b = 0; b < n; b++)
     for (let oy = 0; oy < outH; oy++)
