@@ -203,6 +203,7 @@ fn conv_direct(@builtin(global_invocation_id) gid: vec3<u32>,
 // a barrier is a context switch, this beats conv_gemm by 2-4x. Needs coutPerGroup % 8 == 0.
 
 const ROWS = 4u;
+override FLAT_TAPS: bool = false;
 override WG_BX: u32 = 8u;
 override WG_BY: u32 = 8u;
 
@@ -216,22 +217,23 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   let oc = group * p.coutPerGroup + gid.x * 8u;
   let cinBase = group * p.cinPerGroup;
 
-  var origin: array<vec4<i32>, ROWS>;
-  for (var r = 0u; r < ROWS; r++) {
-    let row = row0 + r;
-    if (row < rows) {
-      let ow = row % p.outW;
-      var q = row / p.outW;
-      let oh = q % p.outH;
-      q /= p.outH;
-      let od = q % p.outD;
-      let n = q / p.outD;
-      origin[r] = vec4<i32>(i32(od * p.strideD) - p.padD, i32(oh * p.strideH) - p.padH,
-                            i32(ow * p.strideW) - p.padW, i32(n * p.inD * p.inH * p.inW * p.inC));
-    } else {
-      origin[r] = vec4<i32>(-1000000, 0, 0, 0);
-    }
-  }
+  // The ROWS = 4 output pixels of this thread, one per vector lane.
+  let rows4 = vec4u(row0) + vec4u(0u, 1u, 2u, 3u);
+  let rowValid = rows4 < vec4u(rows);
+  let ow4 = rows4 % p.outW;
+  var q4 = rows4 / p.outW;
+  let oh4 = q4 % p.outH;
+  q4 /= p.outH;
+  let od4 = q4 % p.outD;
+  let n4 = q4 / p.outD;
+  let d0 = vec4i(od4 * p.strideD) - p.padD;
+  let h0 = vec4i(oh4 * p.strideH) - p.padH;
+  let w0 = vec4i(ow4 * p.strideW) - p.padW;
+  let batchBase = vec4i(n4 * (p.inD * p.inH * p.inW * p.inC)) + i32(cinBase);
+  let inD = i32(p.inD);
+  let inH = i32(p.inH);
+  let inW = i32(p.inW);
+  let inC = i32(p.inC);
 
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
@@ -241,29 +243,38 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc5 = vec4f(0.0);
   var acc6 = vec4f(0.0);
   var acc7 = vec4f(0.0);
+  // FLAT_TAPS (groups = 1, no horizontal dilation): the kW x C taps of one kernel row are
+  // contiguous in memory, so they run as one loop over j with per-row [lo, hi) bounds instead
+  // of one bounds check per tap; this matters when C is small (a 7x7 stem on RGB).
+  let tapsPerRow = select(1u, p.kW, FLAT_TAPS);
+  let span = select(p.cinPerGroup, p.kW * p.inC, FLAT_TAPS);
   for (var kd = 0u; kd < p.kD; kd++) {
     for (var kh = 0u; kh < p.kH; kh++) {
-      for (var kw = 0u; kw < p.kW; kw++) {
-        // Input offset of each row's tap, or -1 where the tap falls in the padding.
-        var base = vec4<i32>(-1);
-        for (var r = 0u; r < ROWS; r++) {
-          let o = origin[r];
-          let id = o.x + i32(kd * p.dilD);
-          let ih = o.y + i32(kh * p.dilH);
-          let iw = o.z + i32(kw * p.dilW);
-          if (id >= 0 && id < i32(p.inD) && ih >= 0 && ih < i32(p.inH) && iw >= 0 && iw < i32(p.inW)) {
-            base[r] = o.w + ((id * i32(p.inH) + ih) * i32(p.inW) + iw) * i32(p.inC) + i32(cinBase);
-          }
+      for (var kw = 0u; kw < p.kW; kw += tapsPerRow) {
+        // Per row: input offset of tap j = 0 and the valid range [lo, hi) of j (empty in padding).
+        let id = d0 + i32(kd * p.dilD);
+        let ih = h0 + i32(kh * p.dilH);
+        let iw = w0 + i32(kw * p.dilW);
+        let rowOk = rowValid & (id >= vec4i(0)) & (id < vec4i(inD)) & (ih >= vec4i(0)) & (ih < vec4i(inH));
+        let base = batchBase + ((id * inH + ih) * inW + iw) * inC;
+        var lo = vec4i(0);
+        var hi: vec4i;
+        if (FLAT_TAPS) {
+          lo = max(vec4i(0), -iw) * inC;
+          hi = select(vec4i(0), clamp(vec4i(inW) - iw, vec4i(0), vec4i(i32(p.kW))) * inC, rowOk);
+        } else {
+          let ok = rowOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
+          hi = select(vec4i(0), vec4i(i32(p.cinPerGroup)), ok);
         }
-        let inside = base >= vec4i(0);
-        if (!any(inside)) { continue; }
-        let mask = select(vec4f(0.0), vec4f(1.0), inside);
-        let safe = vec4u(max(base, vec4i(0)));
+        if (all(hi <= lo)) { continue; }
         var wAt = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + oc;
-        for (var ci = 0u; ci < p.cinPerGroup; ci++) {
+        for (var j = 0u; j < span; j++) {
+          let ji = vec4i(i32(j));
+          let inside = (ji >= lo) & (ji < hi);
+          let at = vec4u(select(vec4i(0), base + ji, inside));
+          let xv = select(vec4f(0.0), vec4f(x[at.x], x[at.y], x[at.z], x[at.w]), inside);
           let wa = vec4f(w[wAt], w[wAt + 1u], w[wAt + 2u], w[wAt + 3u]);
           let wb = vec4f(w[wAt + 4u], w[wAt + 5u], w[wAt + 6u], w[wAt + 7u]);
-          let xv = vec4f(x[safe.x + ci], x[safe.y + ci], x[safe.z + ci], x[safe.w + ci]) * mask;
           acc0 = fma(vec4f(xv.x), wa, acc0);
           acc1 = fma(vec4f(xv.x), wb, acc1);
           acc2 = fma(vec4f(xv.y), wa, acc2);

@@ -73,7 +73,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
     x.engine.dispatch({
       ...common,
       entry: 'conv_blocked',
-      overrides: { ...fused, WG_BX, WG_BY },
+      overrides: { ...fused, WG_BX, WG_BY, FLAT_TAPS: groups === 1 && g.dilations[2] === 1 && inC < 16 ? 1 : 0 },
       workgroups: [Math.ceil(coutPerGroup / 8 / WG_BX), Math.ceil(rows / 4 / WG_BY), groups],
     });
   } else if (algorithm === 'direct') {

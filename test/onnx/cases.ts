@@ -27,6 +27,8 @@ export interface Case {
   model?: OnnxModel;
   /** Why the case is not run, if it is not. */
   skip?: string;
+  /** Set when the model could not be read: the case fails with this message. */
+  error?: string;
   /** test_data_set_* directories. */
   dataSets: string[];
 }
@@ -52,6 +54,10 @@ export function unclaimed(model: OnnxModel, dir: string): string | undefined {
     if (n.opType === 'MaxPool' && outputs > 1) reasons.push('MaxPool second output Indices not claimed');
     if (n.opType === 'BatchNormalization' && (n.attributes.get('training_mode')?.i || outputs > 1)) reasons.push('BatchNormalization training mode not claimed');
   }
+
+  // Unclaimed ops explain their own integer tensors and Indices outputs: name dtypes only
+  // when nothing else is wrong.
+  if (reasons.length) return reasons.join('; ');
 
   // Element types: float32 everywhere, int64 only as a shape operand of Reshape.
   const shapeOperands = new Set(g.nodes.filter((n) => n.opType === 'Reshape').map((n) => n.inputs[1]));
@@ -81,7 +87,7 @@ function load(suite: string, name: string): Case {
     return { name: printed, dir, model, dataSets, skip: unclaimed(model, dir) };
   } catch (e) {
     if (e instanceof NotClaimed) return { name: printed, dir, dataSets, skip: e.message };
-    throw e;
+    return { name: printed, dir, dataSets, error: `model.onnx: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
   }
 }
 
@@ -105,20 +111,20 @@ export function discover(wide = false): Case[] {
     // Other node/ cases are in scope when their graph uses a claimed compute op and nothing
     // unclaimed (e.g. test_basic_conv_with_padding).
     const c = tryLoad('node', name);
-    if (c && !c.skip && c.model!.graph.nodes.some((n) => n.opType in COMPUTE_OPS)) cases.push(c);
+    if (c?.model && !c.skip && c.model.graph.nodes.some((n) => n.opType in COMPUTE_OPS)) cases.push(c);
   }
   for (const name of list('pytorch-converted')) {
     if (PYTORCH_CONV.test(name)) cases.push(load('pytorch-converted', name));
     else if (wide) {
       const c = tryLoad('pytorch-converted', name);
-      if (c && !c.skip && c.model!.graph.nodes.some((n) => n.opType in COMPUTE_OPS)) cases.push(c);
+      if (c?.model && !c.skip && c.model.graph.nodes.some((n) => n.opType in COMPUTE_OPS)) cases.push(c);
     }
   }
   if (wide) {
     for (const suite of ['pytorch-operator', 'simple']) {
       for (const name of list(suite)) {
         const c = tryLoad(suite, name);
-        if (c && !c.skip && c.model!.graph.nodes.some((n) => n.opType in COMPUTE_OPS)) cases.push(c);
+        if (c?.model && !c.skip && c.model.graph.nodes.some((n) => n.opType in COMPUTE_OPS)) cases.push(c);
       }
     }
   }

@@ -4,6 +4,7 @@
  *
  * Usage: node build/test-node/onnx/conformance.js [--wide] [name-filter]
  *   --wide       also run claimed cases of the other suites (extra check, not the gate)
+ *   --verbose    name each passing case as it passes (and the conv kernels it ran)
  *   name-filter  run only cases whose name contains it (results file is then not written)
  *
  * Prints `onnx conformance: P passed, F failed, S skipped`, then each skipped case with its
@@ -16,7 +17,7 @@ import { createNodeEngine } from '../../src/host/node.js';
 import { assertClose } from '../util/assert.js';
 import { discover, type Case } from './cases.js';
 import { dataTypeName, FLOAT, NotClaimed, readTensor, type OnnxModel, type OnnxTensor } from './onnx.js';
-import { runNode } from './ops.js';
+import { CONV_ALGORITHMS, NotApplicable, runNode, type ConvAlgorithm } from './ops.js';
 
 /**
  * f32 results against references computed by numpy (mostly in f32, some in f64): sums of at
@@ -33,7 +34,7 @@ function inputFiles(dataSet: string, prefix: 'input' | 'output'): string[] {
 }
 
 /** Runs the graph on one data set; throws on a mismatch with the first bad index and worst error. */
-async function runDataSet(engine: Engine, model: OnnxModel, dataSet: string): Promise<void> {
+async function runDataSet(engine: Engine, model: OnnxModel, dataSet: string, convAlgorithm?: ConvAlgorithm): Promise<void> {
   const g = model.graph;
   const opset = model.opsets.get('') ?? 1;
   const values = new Map<string, OnnxTensor>(g.initializers);
@@ -55,7 +56,7 @@ async function runDataSet(engine: Engine, model: OnnxModel, dataSet: string): Pr
       if (!v) throw new Error(`${node.opType} '${node.name}': input '${name}' is not computed`);
       return v;
     });
-    const outputs = await runNode({ engine, opset }, node, inputs);
+    const outputs = await runNode({ engine, opset, convAlgorithm }, node, inputs);
     node.outputs.forEach((name, i) => {
       if (name && outputs[i]) values.set(name, { ...outputs[i]!, name });
     });
@@ -77,6 +78,7 @@ async function runDataSet(engine: Engine, model: OnnxModel, dataSet: string): Pr
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const wide = args.includes('--wide');
+  const verbose = args.includes('--verbose');
   const filter = args.find((a) => !a.startsWith('--'));
   const started = performance.now();
   const cases = discover(wide).filter((c) => !filter || c.name.includes(filter));
@@ -86,22 +88,40 @@ async function main(): Promise<number> {
   const skipped: Case[] = [];
   const failed: { name: string; message: string }[] = [];
   for (const c of cases) {
+    if (c.error) {
+      failed.push({ name: c.name, message: c.error });
+      continue;
+    }
     if (c.skip || !c.model) {
       skipped.push(c);
       continue;
     }
     try {
       if (!c.dataSets.length) throw new Error('no test_data_set_* directory');
-      await engine.scope(async () => {
-        for (const set of c.dataSets) {
-          try {
-            await runDataSet(engine, c.model!, set);
-          } catch (e) {
-            if (c.dataSets.length > 1 && !(e instanceof NotClaimed)) (e as Error).message = `${set.slice(c.dir.length + 1)}: ${(e as Error).message}`;
-            throw e;
-          }
+      // Cases with a Conv node run once with the engine's kernel choice, then once per forced
+      // kernel variant that accepts the shape.
+      const hasConv = c.model.graph.nodes.some((n) => n.opType === 'Conv');
+      const ran: string[] = [];
+      for (const algorithm of hasConv ? [undefined, ...CONV_ALGORITHMS] : [undefined]) {
+        try {
+          await engine.scope(async () => {
+            for (const set of c.dataSets) {
+              try {
+                await runDataSet(engine, c.model!, set, algorithm);
+              } catch (e) {
+                if (e instanceof NotClaimed || e instanceof NotApplicable) throw e;
+                const where = [algorithm && `conv algorithm '${algorithm}'`, c.dataSets.length > 1 && set.slice(c.dir.length + 1)].filter(Boolean);
+                if (where.length) (e as Error).message = `${where.join(', ')}: ${(e as Error).message}`;
+                throw e;
+              }
+            }
+          });
+          ran.push(algorithm ?? 'auto');
+        } catch (e) {
+          if (!(e instanceof NotApplicable)) throw e;
         }
-      });
+      }
+      if (verbose) console.log(`  passed ${c.name}${hasConv ? ` (conv kernels: ${ran.join(', ')})` : ''}`);
       passed++;
     } catch (e) {
       if (e instanceof NotClaimed) {

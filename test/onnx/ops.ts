@@ -9,7 +9,8 @@
  */
 import type { Engine } from '../../src/gpu/engine.js';
 import type { Tensor } from '../../src/gpu/tensor.js';
-import { conv } from '../../src/ops/conv.js';
+import { GPUOpError } from '../../src/gpu/errors.js';
+import { conv, type ConvOptions } from '../../src/ops/conv.js';
 import { leakyRelu, prelu, relu, scaleShift } from '../../src/ops/elementwise.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { softmax } from '../../src/ops/normalize.js';
@@ -20,10 +21,21 @@ import { FLOAT, INT64, NotClaimed, type Attribute, type OnnxNode, type OnnxTenso
 export type F32 = OnnxTensor & { dataType: typeof FLOAT };
 export type I64 = OnnxTensor & { dataType: typeof INT64 };
 
+export type ConvAlgorithm = NonNullable<ConvOptions['algorithm']>;
+/** Conv kernel variants forced in turn on every case with a Conv node (besides the automatic choice). */
+export const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['gemm', 'direct', 'blocked'];
+
 export interface OpContext {
   engine: Engine;
   /** Opset of the default ONNX domain. */
   opset: number;
+  /** Force this conv kernel; undefined lets the engine choose. */
+  convAlgorithm?: ConvAlgorithm;
+}
+
+/** A forced conv kernel refused the shape when called: that variant does not apply to the case. */
+export class NotApplicable extends Error {
+  override name = 'NotApplicable';
 }
 
 type Handler = (ctx: OpContext, node: OnnxNode, inputs: (OnnxTensor | undefined)[]) => Promise<OnnxTensor[]>;
@@ -124,7 +136,7 @@ async function readBack(y: Tensor): Promise<{ data: Float32Array; dims: number[]
 
 // ---- operators ------------------------------------------------------------------------------
 
-const Conv: Handler = async ({ engine }, node, inputs) => {
+const Conv: Handler = async ({ engine, convAlgorithm }, node, inputs) => {
   const x = needF32(node, inputs, 0, 'X');
   const w = needF32(node, inputs, 1, 'W');
   const b = optF32(node, inputs, 2, 'B');
@@ -136,13 +148,27 @@ const Conv: Handler = async ({ engine }, node, inputs) => {
   const xl = toChannelsLast(x);
   // [OC, C/g, ...k] → [...k, C/g, OC]
   const wl = permute(w.data, w.dims, [...Array.from({ length: rank }, (_, i) => i + 2), 1, 0]);
-  const y = await engine.scope(async () => readBack(conv(engine.tensor(xl.dims, xl.data, 'X'), engine.tensor(wl.dims, wl.data, 'W'), {
-    strides: attrInts(node, 'strides') ?? 1,
-    dilations: attrInts(node, 'dilations') ?? 1,
-    padding: padding(node, rank),
-    groups: attrInt(node, 'group', 1),
-    bias: b ? engine.tensor([b.data.length], b.data, 'B') : undefined,
-  })));
+  const y = await engine.scope(async () => {
+    const options: ConvOptions = {
+      strides: attrInts(node, 'strides') ?? 1,
+      dilations: attrInts(node, 'dilations') ?? 1,
+      padding: padding(node, rank),
+      groups: attrInt(node, 'group', 1),
+      bias: b ? engine.tensor([b.data.length], b.data, 'B') : undefined,
+      algorithm: convAlgorithm,
+    };
+    const tx = engine.tensor(xl.dims, xl.data, 'X');
+    const tw = engine.tensor(wl.dims, wl.data, 'W');
+    let t: Tensor;
+    try {
+      t = conv(tx, tw, options);
+    } catch (e) {
+      // Only a forced kernel may decline a shape (e.g. blocked needs OC/groups divisible by 8).
+      if (convAlgorithm && e instanceof GPUOpError) throw new NotApplicable(e.message);
+      throw e;
+    }
+    return readBack(t);
+  });
   return [toChannelsFirst(y.data, y.dims)];
 };
 

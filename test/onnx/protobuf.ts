@@ -46,10 +46,11 @@ export class Message {
   constructor(readonly bytes: Uint8Array, readonly what = 'message') {
     let pos = 0;
     while (pos < bytes.length) {
+      const at = pos;
       const [key, afterKey] = readVarint(bytes, pos);
       const field = Number(key >> 3n);
       const wire = Number(key & 7n);
-      if (field === 0) throw new ProtobufError(`${what}: field number 0 at byte ${pos}`);
+      if (field === 0) throw new ProtobufError(`${what}: field number 0 at byte ${at}`);
       pos = afterKey;
       let v: WireValue;
       if (wire === 0) {
@@ -68,7 +69,7 @@ export class Message {
         v = { wire, bytes: bytes.subarray(next, end) };
         pos = end;
       } else {
-        throw new ProtobufError(`${what}: unsupported wire type ${wire} (field ${field}) at byte ${pos}`);
+        throw new ProtobufError(`${what}: unsupported wire type ${wire} (field ${field}) at byte ${at}`);
       }
       let list = this.fields.get(field);
       if (!list) this.fields.set(field, (list = []));

@@ -1,0 +1,136 @@
+// Kernel benchmark driver (`npm run bench:kernels`, after esbuild.mjs built build/bench/):
+// headless Chromium first, then Node. Each prints its table and writes bench/results/kernels-<host>.json.
+//
+// Options:
+//   --host=chromium | --host=node   run one host only (default: both)
+//   --quick                         smoke run: fewer shapes and repeats
+//   --budget=SECONDS                per-host time budget: cases predicted to overrun are skipped
+//                                   (default: chromium 420, node 900)
+//   --wasm-threads                  serve the page cross-origin isolated (COOP/COEP), so TF.js WASM may
+//                                   use threads in Chromium (default: off, 1 thread, as in Node)
+import { spawn } from 'node:child_process';
+import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import { chromiumArgs } from '../web-test-runner.config.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const resultsDir = join(root, 'bench', 'results');
+const args = process.argv.slice(2);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const host = option('host') ?? 'all';
+const quick = args.includes('--quick');
+const budget = option('budget');
+const wasmThreads = args.includes('--wasm-threads');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** How long to wait for the page's report before giving up. */
+const PAGE_TIMEOUT_MS = 20 * 60 * 1000;
+
+if (!['all', 'chromium', 'node'].includes(host)) {
+  console.error(`unknown --host=${host}: use chromium or node`);
+  process.exit(2);
+}
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+};
+
+/** A static file server for the repository root on 127.0.0.1 (build/, bench/, node_modules/). */
+function startServer() {
+  const server = createServer((req, res) => {
+    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
+    let size = -1;
+    try {
+      const s = statSync(path);
+      if (s.isFile()) size = s.size;
+    } catch {}
+    if (!(path + sep).startsWith(root) || size < 0) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const headers = { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-store' };
+    if (wasmThreads) {
+      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
+      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
+    }
+    res.writeHead(200, headers);
+    createReadStream(path).pipe(res);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function runChromium() {
+  const server = await startServer();
+  const { port } = server.address();
+  let browser;
+  try {
+    browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs, protocolTimeout: 600_000 });
+    const page = await browser.newPage();
+    page.on('console', (msg) => console.log(`[chromium] ${msg.text()}`));
+    page.on('pageerror', (e) => console.log(`[chromium] page error: ${e.message}`));
+    const query = new URLSearchParams({ budget: budget ?? '420', ...(quick ? { quick: '1' } : {}) });
+    const url = `http://127.0.0.1:${port}/bench/kernels.html?${query}`;
+    console.log(`[chromium] ${await browser.version()}: ${url}${wasmThreads ? ' (cross-origin isolated)' : ''}`);
+    await page.goto(url, { waitUntil: 'load' });
+    const deadline = Date.now() + PAGE_TIMEOUT_MS;
+    let state = null;
+    while (Date.now() < deadline) {
+      state = await page.evaluate(() => (window.__benchError ? { error: window.__benchError } : window.__benchResult ? { report: window.__benchResult } : null));
+      if (state) break;
+      await sleep(2000);
+    }
+    if (!state) throw new Error(`no result from the page after ${PAGE_TIMEOUT_MS / 60000} minutes`);
+    if (state.error) throw new Error(`the page failed: ${state.error}`);
+    const { report } = state;
+    console.log('');
+    console.log(report.text);
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, 'kernels-chromium.json');
+    writeFileSync(file, JSON.stringify(report.rows, null, 2) + '\n');
+    console.log(`wrote ${file}`);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await new Promise((r) => server.close(r));
+  }
+}
+
+function runNode() {
+  const nodeArgs = [join(root, 'build', 'bench', 'kernels-node.js'), ...(quick ? ['--quick'] : []), ...(budget ? [`--budget=${budget}`] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`kernels-node.js exited with ${signal ?? code}`))));
+  });
+}
+
+const timings = [];
+let failed = false;
+for (const [name, run] of [['chromium', runChromium], ['node', runNode]]) {
+  if (host !== 'all' && host !== name) continue;
+  console.log(`\n=== ${name} ===`);
+  const t0 = Date.now();
+  let ok = true;
+  try {
+    await run();
+  } catch (e) {
+    ok = false;
+    console.error(`${name} benchmark failed: ${e?.stack ?? e}`);
+  }
+  failed ||= !ok;
+  timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(0)} s${ok ? '' : ' (failed)'}`);
+}
+console.log(`\nwall time: ${timings.join(', ')}`);
+process.exit(failed ? 1 : 0);
