@@ -43,7 +43,7 @@ function randomCase(rng: Rng, rank: number, depthwise: boolean, channelsPerGroup
   };
 }
 
-async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct'): Promise<void> {
+async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked'): Promise<void> {
   const engine = await testEngine();
   const inShape = [c.n, ...c.spatial, c.inC];
   const wShape = [...c.kernel, c.inC / c.groups, c.outC];
