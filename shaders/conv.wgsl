@@ -48,6 +48,15 @@ fn epilogue(row: u32, oc: u32, sum: f32) {
   y[row * p.outC + oc] = activate(v);
 }
 
+// Output row (flat pixel index) → (od, oh, ow, n).
+fn outputPixel(row: u32) -> vec4u {
+  let ow = row % p.outW;
+  var q = row / p.outW;
+  let oh = q % p.outH;
+  q /= p.outH;
+  return vec4u(q % p.outD, oh, ow, q / p.outD);
+}
+
 // ---- conv_gemm ------------------------------------------------------------------------------
 
 const TM = 4u;
@@ -85,14 +94,9 @@ fn conv_gemm(@builtin(workgroup_id) wg: vec3<u32>,
   for (var t = 0u; t < loads; t++) {
     let row = rowBase + r0 + t * rowStep;
     if (row < rows) {
-      let ow = row % p.outW;
-      var q = row / p.outW;
-      let oh = q % p.outH;
-      q /= p.outH;
-      let od = q % p.outD;
-      let n = q / p.outD;
-      origin[t] = vec4<i32>(i32(od * p.strideD) - p.padD, i32(oh * p.strideH) - p.padH,
-                            i32(ow * p.strideW) - p.padW, i32(n * p.inD * p.inH * p.inW * p.inC));
+      let px = outputPixel(row);
+      origin[t] = vec4<i32>(i32(px.x * p.strideD) - p.padD, i32(px.y * p.strideH) - p.padH,
+                            i32(px.z * p.strideW) - p.padW, i32(px.w * p.inD * p.inH * p.inW * p.inC));
     } else {
       origin[t] = vec4<i32>(0, 0, 0, -1);
     }
@@ -163,18 +167,13 @@ fn conv_direct(@builtin(global_invocation_id) gid: vec3<u32>,
   if (index >= rows * p.outC) { return; }
   let oc = index % p.outC;
   let row = index / p.outC;
-  let ow = row % p.outW;
-  var q = row / p.outW;
-  let oh = q % p.outH;
-  q /= p.outH;
-  let od = q % p.outD;
-  let n = q / p.outD;
+  let px = outputPixel(row);
   let group = oc / p.coutPerGroup;
   let cinBase = group * p.cinPerGroup;
-  let d0 = i32(od * p.strideD) - p.padD;
-  let h0 = i32(oh * p.strideH) - p.padH;
-  let w0 = i32(ow * p.strideW) - p.padW;
-  let xBatch = n * p.inD * p.inH * p.inW * p.inC;
+  let d0 = i32(px.x * p.strideD) - p.padD;
+  let h0 = i32(px.y * p.strideH) - p.padH;
+  let w0 = i32(px.z * p.strideW) - p.padW;
+  let xBatch = px.w * p.inD * p.inH * p.inW * p.inC;
   var sum = 0.0;
   for (var kd = 0u; kd < p.kD; kd++) {
     let id = d0 + i32(kd * p.dilD);
