@@ -1,6 +1,7 @@
 /**
  * Kernel benchmark in the browser (bench/kernels.html): our engine and TF.js's WebGPU backend on
- * one navigator.gpu device, TF.js WASM SIMD on the CPU. Query: ?quick=1&budget=SECONDS.
+ * one navigator.gpu device, TF.js WASM SIMD on the CPU. Query: ?quick=1&budget=SECONDS&wasmThreads=1
+ * (the last asks TF.js WASM for one thread per logical core; it needs a cross-origin isolated page).
  * Progress goes to the console; the report is left in `window.__benchResult` (or the failure in
  * `window.__benchError`) for bench/run-kernels.mjs.
  */
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     tfjs: { tf, WebGPUBackend, wasm },
     wasmPath: new URL('/node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href,
     quick,
+    wasmThreads: params.get('wasmThreads') === '1' ? navigator.hardwareConcurrency : undefined,
     budgetS,
   });
   const out = document.getElementById('out');

@@ -6,8 +6,9 @@
 //   --quick                         smoke run: fewer shapes and repeats
 //   --budget=SECONDS                per-host time budget: cases predicted to overrun are skipped
 //                                   (default: chromium 420, node 900)
-//   --wasm-threads                  serve the page cross-origin isolated (COOP/COEP), so TF.js WASM may
-//                                   use threads in Chromium (default: off, 1 thread, as in Node)
+//   --wasm-threads                  Chromium: serve the page cross-origin isolated (COOP/COEP) and ask
+//                                   TF.js WASM for one thread per core (default: 1 thread, as in Node,
+//                                   where TF.js WASM has no threads)
 import { spawn } from 'node:child_process';
 import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -46,6 +47,7 @@ const MIME = {
 /** A static file server for the repository root on 127.0.0.1 (build/, bench/, node_modules/). */
 function startServer() {
   const server = createServer((req, res) => {
+    if (process.env.BENCH_LOG_REQUESTS) console.log('GET', req.url);
     const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     let size = -1;
     try {
@@ -81,7 +83,7 @@ async function runChromium() {
     const page = await browser.newPage();
     page.on('console', (msg) => console.log(`[chromium] ${msg.text()}`));
     page.on('pageerror', (e) => console.log(`[chromium] page error: ${e.message}`));
-    const query = new URLSearchParams({ budget: budget ?? '420', ...(quick ? { quick: '1' } : {}) });
+    const query = new URLSearchParams({ budget: budget ?? '420', ...(quick ? { quick: '1' } : {}), ...(wasmThreads ? { wasmThreads: '1' } : {}) });
     const url = `http://127.0.0.1:${port}/bench/kernels.html?${query}`;
     console.log(`[chromium] ${await browser.version()}: ${url}${wasmThreads ? ' (cross-origin isolated)' : ''}`);
     await page.goto(url, { waitUntil: 'load' });

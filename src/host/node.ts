@@ -2,8 +2,11 @@
  * Node host glue: Dawn (npm `webgpu`) on a Vulkan driver. The only module that touches Node APIs.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { Engine, type EngineOptions } from '../gpu/engine.js';
+import { loadWeights, WeightsError, type LoadWeightsOptions, type WeightMap } from '../nn/weights.js';
 
 /** CPU Vulkan drivers tried in order when VK_ICD_FILENAMES is not set. */
 const CPU_DRIVERS: [string, string][] = [
@@ -46,4 +49,15 @@ export async function createNodeEngine(options: Omit<EngineOptions, 'gpu'> = {})
   const engine = (await Engine.create({ ...options, gpu })) as NodeEngine;
   engine.driver = driver;
   return engine;
+}
+
+/** Loads a tfjs weights manifest and its shards from the file system. */
+export async function loadWeightsFromFile(manifestPath: string, options: Omit<LoadWeightsOptions, 'source'> = {}): Promise<WeightMap> {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (e) {
+    throw new WeightsError(`missing or unreadable weights manifest ${manifestPath}: ${(e as Error).message}`);
+  }
+  return loadWeights(manifest, (path) => readFile(join(dirname(manifestPath), path)), { ...options, source: manifestPath });
 }

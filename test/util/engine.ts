@@ -1,7 +1,7 @@
 import type { Engine } from '../../src/gpu/engine.js';
-import { createTestEngine, hostName } from 'test-host';
+import { createTestEngine, hostName, readFile } from 'test-host';
 
-export { hostName };
+export { hostName, readFile };
 
 let shared: Promise<Engine> | null = null;
 
