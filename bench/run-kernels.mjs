@@ -47,7 +47,6 @@ const MIME = {
 /** A static file server for the repository root on 127.0.0.1 (build/, bench/, node_modules/). */
 function startServer() {
   const server = createServer((req, res) => {
-    if (process.env.BENCH_LOG_REQUESTS) console.log('GET', req.url);
     const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     let size = -1;
     try {

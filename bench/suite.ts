@@ -121,7 +121,6 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
   tf.registerBackend(TFJS_BACKEND, () => new tfjs.WebGPUBackend(engine.device, info as unknown as GPUAdapterInfo));
   tfjs.wasm.setWasmPaths(options.wasmPath);
   if (options.wasmThreads) tfjs.wasm.setThreadsCount(options.wasmThreads);
-  log(`DEBUG wasmThreads=${options.wasmThreads} mt=${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')} coi=${(globalThis as any).crossOriginIsolated}`);
   if (!(await tf.setBackend('wasm'))) throw new Error('TF.js WASM backend failed to initialise');
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const wasmThreads = tfjs.wasm.getThreadsCount();
@@ -132,7 +131,10 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
   const header = [
     `host: ${host}`,
     ...options.environment,
-    `TF.js ${tf.version_core}: WebGPU backend on our engine's GPUDevice (same adapter and queue); WASM backend ${tfjs.wasm.version_wasm}, SIMD ${simd ? 'on' : 'OFF'}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}${wasmHasThreadsSupport ? '' : ' (no multithread support here: no cross-origin isolation / Node)'}`,
+    `TF.js ${tf.version_core}: WebGPU backend on our engine's GPUDevice (same adapter and queue); WASM backend ${tfjs.wasm.version_wasm}, SIMD ${simd ? 'on' : 'OFF'}, ${wasmThreads} thread${wasmThreads === 1 ? '' : 's'}` +
+      (wasmHasThreadsSupport
+        ? ` (multithreaded build; TF.js defaults to logical cores / 2, clamped to 1..4${options.wasmThreads ? `; asked for ${options.wasmThreads}` : ''})`
+        : ' (single-threaded: threads need a cross-origin isolated page, and TF.js has none in Node)'),
     `timing: per shape ${WARMUP} warm-up runs per backend (pipeline compilation), then N timed repeats ` +
       `interleaved ours/tfjs/wasm; a repeat = run the op once and wait for its values on the CPU ` +
       `(ours: await y.read(), tfjs: await y.data()), outputs disposed each repeat; median reported. ` +
