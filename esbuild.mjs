@@ -13,7 +13,14 @@ const common = {
   logLevel: 'warning',
 };
 // wgsl_reflect's "main" build has no exports: prefer ES modules for Node too.
-const forNode = { ...common, platform: 'node', mainFields: ['module', 'main'], external: ['webgpu', '@tensorflow/*'] };
+const forNode = {
+  ...common,
+  platform: 'node',
+  mainFields: ['module', 'main'],
+  external: ['webgpu', '@tensorflow/*'],
+  // Bundled CommonJS dependencies call require() for Node built-ins; give ES modules one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+};
 const forBrowser = { ...common, platform: 'browser' };
 
 function find(dir, suffix) {
@@ -26,15 +33,17 @@ function find(dir, suffix) {
   return out;
 }
 
+// test/node/ holds Node-only tests (file system, reference implementations on TF.js).
 const tests = find('test', '.test.ts');
+const browserTests = tests.filter((t) => !t.startsWith(join('test', 'node')));
 const e2e = find('test/e2e', '.e2e.ts'); // Node drives Chromium: Node-only
 const builds = [
   { ...forBrowser, entryPoints: { index: 'src/index.ts' }, outdir: 'build/browser' },
   { ...forNode, entryPoints: { index: 'src/node.ts' }, outdir: 'build/node' },
   { ...forBrowser, entryPoints: { main: 'demo/main.ts' }, outdir: 'build/demo' },
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
-  { ...forBrowser, entryPoints: tests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
-  { ...forNode, entryPoints: [...tests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: [...forNode.external, 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
+  { ...forBrowser, entryPoints: browserTests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
+  { ...forNode, entryPoints: [...tests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
   { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts' }, outdir: 'build/bench' },
   { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
 ];
