@@ -2,7 +2,7 @@
  * Kernel benchmark in Node: our engine and TF.js's WebGPU backend on one Dawn device (Mesa
  * lavapipe unless VK_ICD_FILENAMES says otherwise), TF.js WASM SIMD on the CPU.
  * Usage: node build/bench/kernels-node.js [--quick] [--budget=SECONDS]
- * Prints the table and writes bench/results/kernels-node.json.
+ * Prints the table and writes bench/results/kernels-node.json (--quick: build/bench/kernels-node-quick.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -47,10 +47,11 @@ async function main(): Promise<void> {
   });
   console.log('');
   console.log(report.text);
-  // This file runs as build/bench/kernels-node.js: the results go to the repository's bench/results.
-  const dir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+  // This file runs as build/bench/kernels-node.js: the results go to the repository's bench/results,
+  // a quick smoke run's next to this file (build/ is not committed).
+  const dir = fileURLToPath(new URL(quick ? './' : '../../bench/results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, 'kernels-node.json');
+  const file = join(dir, quick ? 'kernels-node-quick.json' : 'kernels-node.json');
   writeFileSync(file, JSON.stringify(report.rows, null, 2) + '\n');
   console.log(`wrote ${file}`);
 }

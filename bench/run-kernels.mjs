@@ -3,7 +3,8 @@
 //
 // Options:
 //   --host=chromium | --host=node   run one host only (default: both)
-//   --quick                         smoke run: fewer shapes and repeats
+//   --quick                         smoke run: fewer shapes and repeats; its JSON goes to
+//                                   build/bench/kernels-<host>-quick.json, leaving bench/results alone
 //   --budget=SECONDS                per-host time budget: cases predicted to overrun are skipped
 //                                   (default: chromium 420, node 900)
 //   --wasm-threads                  Chromium: serve the page cross-origin isolated (COOP/COEP) and ask
@@ -98,8 +99,10 @@ async function runChromium() {
     const { report } = state;
     console.log('');
     console.log(report.text);
-    mkdirSync(resultsDir, { recursive: true });
-    const file = join(resultsDir, 'kernels-chromium.json');
+    // A quick smoke run must not replace the real results: it goes to build/bench/.
+    const dir = quick ? join(root, 'build', 'bench') : resultsDir;
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, quick ? 'kernels-chromium-quick.json' : 'kernels-chromium.json');
     writeFileSync(file, JSON.stringify(report.rows, null, 2) + '\n');
     console.log(`wrote ${file}`);
   } finally {

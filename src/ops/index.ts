@@ -1,5 +1,6 @@
 export * from './activation.js';
 export { conv, type ConvOptions } from './conv.js';
+export * from './distance.js';
 export * from './elementwise.js';
 export * from './image.js';
 export { matmul, type MatmulOptions } from './matmul.js';
