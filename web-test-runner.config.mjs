@@ -4,9 +4,6 @@ import { defaultReporter } from '@web/test-runner';
 import { writeFileSync } from 'node:fs';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 
-// Re-exported for scripts that read the flags from here.
-export { chromiumArgs };
-
 
 /** Counts test results over all sessions and writes them to build/results-browser.json. */
 function countReporter() {

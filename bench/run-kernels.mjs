@@ -11,12 +11,12 @@
 //                                   TF.js WASM for one thread per core (default: 1 thread, as in Node,
 //                                   where TF.js WASM has no threads)
 import { spawn } from 'node:child_process';
-import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { chromiumArgs } from '../web-test-runner.config.mjs';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { serveStatic } from '../scripts/static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');
@@ -26,7 +26,6 @@ const host = option('host') ?? 'all';
 const quick = args.includes('--quick');
 const budget = option('budget');
 const wasmThreads = args.includes('--wasm-threads');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 /** How long to wait for the page's report before giving up. */
 const PAGE_TIMEOUT_MS = 20 * 60 * 1000;
 
@@ -35,41 +34,11 @@ if (!['all', 'chromium', 'node'].includes(host)) {
   process.exit(2);
 }
 
-const MIME = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.css': 'text/css',
-};
-
-/** A static file server for the repository root on 127.0.0.1 (build/, bench/, node_modules/). */
-function startServer() {
-  const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    let size = -1;
-    try {
-      const s = statSync(path);
-      if (s.isFile()) size = s.size;
-    } catch {}
-    if (!(path + sep).startsWith(root) || size < 0) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    const headers = { 'Content-Type': MIME[extname(path)] ?? 'application/octet-stream', 'Content-Length': size, 'Cache-Control': 'no-store' };
-    if (wasmThreads) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    }
-    res.writeHead(200, headers);
-    createReadStream(path).pipe(res);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
+/** Serves the repository root (build/, bench/, node_modules/) on 127.0.0.1. */
+async function startServer() {
+  const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  const { server } = await serveStatic({ '/': root }, 0, wasmThreads ? isolation : {});
+  return server;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

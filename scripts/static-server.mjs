@@ -13,8 +13,9 @@ const TYPES = {
 /**
  * Serves `mounts` ({ urlPrefix: directory }, longest prefix first) and resolves with
  * { server, url } once listening on the given port (0 or busy: the next free one).
+ * `headers` are added to every file response (e.g. cross-origin isolation).
  */
-export function serveStatic(mounts, port = 0) {
+export function serveStatic(mounts, port = 0, headers = {}) {
   const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -25,7 +26,7 @@ export function serveStatic(mounts, port = 0) {
     if (!file.startsWith(root)) return notFound(res);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return notFound(res);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolvePromise, reject) => {
