@@ -267,11 +267,22 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
         }
         if (all(hi <= lo)) { continue; }
         var wAt = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + oc;
+        // Rows whose tap is in the padding read offset 0 and are zeroed by the mask; with
+        // FLAT_TAPS the mask also depends on j.
+        let tapOk = hi > lo;
+        let mask = select(vec4f(0.0), vec4f(1.0), tapOk);
+        let at0 = select(vec4i(0), base, tapOk);
         for (var j = 0u; j < span; j++) {
-          let ji = vec4i(i32(j));
-          let inside = (ji >= lo) & (ji < hi);
-          let at = vec4u(select(vec4i(0), base + ji, inside));
-          let xv = select(vec4f(0.0), vec4f(x[at.x], x[at.y], x[at.z], x[at.w]), inside);
+          var xv: vec4f;
+          if (FLAT_TAPS) {
+            let ji = vec4i(i32(j));
+            let inside = (ji >= lo) & (ji < hi);
+            let at = vec4u(select(vec4i(0), base + ji, inside));
+            xv = select(vec4f(0.0), vec4f(x[at.x], x[at.y], x[at.z], x[at.w]), inside);
+          } else {
+            let at = vec4u(at0) + j;
+            xv = vec4f(x[at.x], x[at.y], x[at.z], x[at.w]) * mask;
+          }
           let wa = vec4f(w[wAt], w[wAt + 1u], w[wAt + 2u], w[wAt + 3u]);
           let wb = vec4f(w[wAt + 4u], w[wAt + 5u], w[wAt + 6u], w[wAt + 7u]);
           acc0 = fma(vec4f(xv.x), wa, acc0);
@@ -296,3 +307,4 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
 }
+

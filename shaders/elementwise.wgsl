@@ -4,6 +4,8 @@
 //              read through its own strides over the output shape (0 along broadcast axes).
 // scale_shift: y = f(x * scale[c] + shift[c]), the folded form of inference batch norm, with
 //              c = (i / inner) % channels (inner = 1 for channels-last tensors).
+// add_padded:  y = f(a' + b') where a' and b' are a and b zero-extended at the end of every axis
+//              to the output shape (ResNet shortcuts that add channels or lose a border row).
 
 struct Params {
   size: u32,
@@ -15,6 +17,8 @@ struct Params {
   outShape: array<vec4<u32>, 2>,
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
+  aShape: array<vec4<u32>, 2>,
+  bShape: array<vec4<u32>, 2>,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -24,7 +28,7 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 override WG: u32 = 64u;
-// unary and scale_shift activations: 0 identity, 1 relu, 2 relu6, 3 leaky relu (slope alpha),
+// unary, scale_shift and add_padded activations: 0 identity, 1 relu, 2 relu6, 3 leaky relu (slope alpha),
 // 4 sigmoid, 5 tanh, 6 hard-swish, 7 alpha * x + beta.
 // binary: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 prelu (a if a >= 0, else a * b).
 override OP: u32 = 0u;
@@ -92,4 +96,28 @@ fn scale_shift(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   if (i >= p.size) { return; }
   let ch = (i / p.inner) % p.channels;
   y[i] = activate(fma(a[i], b[ch], c[ch]));
+}
+
+@compute @workgroup_size(WG)
+fn add_padded(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  var rest = i;
+  var ia = 0u;
+  var ib = 0u;
+  var inA = true;
+  var inB = true;
+  for (var d = i32(p.rank) - 1; d >= 0; d--) {
+    let extent = dim(p.outShape, u32(d));
+    let coord = rest % extent;
+    rest /= extent;
+    inA = inA && coord < dim(p.aShape, u32(d));
+    inB = inB && coord < dim(p.bShape, u32(d));
+    ia += coord * dim(p.aStrides, u32(d));
+    ib += coord * dim(p.bStrides, u32(d));
+  }
+  var v = 0.0;
+  if (inA) { v = a[ia]; }
+  if (inB) { v += b[ib]; }
+  y[i] = activate(v);
 }

@@ -2,6 +2,11 @@
 // as ImageData lays them out), crops the box (cropX, cropY, cropW, cropH) in source pixels,
 // resamples it bilinearly (half-pixel centres, edges repeated) to outW x outH, and writes
 // f32 RGB as NHWC [1, outH, outW, 3] with y = (v * valueScale - mean[c]) * invStd[c].
+// sampling 1 (asymmetric) instead samples crop-relative (ox * scaleX, oy * scaleY) from the
+// crop's top-left pixel, neighbours clamped to the crop's last row and column: exactly
+// tf.image.resizeBilinear (no half-pixel centres, no corner alignment) of the cropped image.
+// With zeroOutside, source pixels outside [validX0, validX1) x [validY0, validY1) read as 0
+// (zero padding, as face-api's padToSquare) instead of the image's edge.
 
 struct Params {
   srcW: u32, srcH: u32,
@@ -10,6 +15,10 @@ struct Params {
   valueScale: f32,
   mean: vec4<f32>,
   invStd: vec4<f32>,
+  sampling: u32,
+  zeroOutside: u32,
+  scaleX: f32, scaleY: f32,
+  validX0: i32, validY0: i32, validX1: i32, validY1: i32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -19,6 +28,9 @@ struct Params {
 override WG: u32 = 64u;
 
 fn texel(ix: i32, iy: i32) -> vec3<f32> {
+  if (p.zeroOutside != 0u && (ix < p.validX0 || ix >= p.validX1 || iy < p.validY0 || iy >= p.validY1)) {
+    return vec3<f32>(0.0);
+  }
   let cx = u32(clamp(ix, 0, i32(p.srcW) - 1));
   let cy = u32(clamp(iy, 0, i32(p.srcH) - 1));
   return unpack4x8unorm(pixels[cy * p.srcW + cx]).rgb * 255.0;
@@ -30,6 +42,10 @@ fn rgba_to_tensor(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
   if (index >= p.outW * p.outH) { return; }
   let ox = index % p.outW;
   let oy = index / p.outW;
+  if (p.sampling == 1u) {
+    asymmetric(index, ox, oy);
+    return;
+  }
   let sx = p.cropX + (f32(ox) + 0.5) * p.cropW / f32(p.outW) - 0.5;
   let sy = p.cropY + (f32(oy) + 0.5) * p.cropH / f32(p.outH) - 0.5;
   let x0 = i32(floor(sx));
@@ -42,4 +58,34 @@ fn rgba_to_tensor(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
   y[index * 3u] = rgb.r;
   y[index * 3u + 1u] = rgb.g;
   y[index * 3u + 2u] = rgb.b;
+}
+
+fn store(index: u32, v: vec3<f32>) {
+  let rgb = (v * p.valueScale - p.mean.rgb) * p.invStd.rgb;
+  y[index * 3u] = rgb.r;
+  y[index * 3u + 1u] = rgb.g;
+  y[index * 3u + 2u] = rgb.b;
+}
+
+// TensorFlow's bilinear resize (align_corners = false, half_pixel_centers = false) of the crop.
+fn asymmetric(index: u32, ox: u32, oy: u32) {
+  let rx = f32(ox) * p.scaleX;
+  let ry = f32(oy) * p.scaleY;
+  let fx0 = floor(rx);
+  let fy0 = floor(ry);
+  let fx = rx - fx0;
+  let fy = ry - fy0;
+  let cx = i32(p.cropX);
+  let cy = i32(p.cropY);
+  let x0 = cx + i32(fx0);
+  let y0 = cy + i32(fy0);
+  let x1 = min(x0 + 1, cx + i32(p.cropW) - 1);
+  let y1 = min(y0 + 1, cy + i32(p.cropH) - 1);
+  let tl = texel(x0, y0);
+  let tr = texel(x1, y0);
+  let bl = texel(x0, y1);
+  let br = texel(x1, y1);
+  let top = tl + (tr - tl) * fx;
+  let bottom = bl + (br - bl) * fx;
+  store(index, top + (bottom - top) * fy);
 }

@@ -1,4 +1,4 @@
-import { binary, scaleShift, unary, type BinaryOp } from '../src/ops/elementwise.js';
+import { addPadded, binary, scaleShift, unary, type BinaryOp } from '../src/ops/elementwise.js';
 import { refActivation, refBroadcast } from './ref/elementwise.js';
 import { assertClose, assertEqual, assertRejects } from './util/assert.js';
 import { testEngine } from './util/engine.js';
@@ -56,11 +56,51 @@ describe('elementwise', () => {
     }
   });
 
+  it('addPadded: zero-extends each operand at the end of every axis, with a fused activation', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(14);
+    // ResNet shortcuts: channels doubled ([N,4,4,C] + [N,3,3,2C]); equal shapes; random shapes up to rank 5.
+    const cases: [number[], number[]][] = [[[2, 4, 4, 3], [2, 3, 3, 6]], [[1, 5, 5, 8], [1, 5, 5, 8]], [[3], [5]]];
+    for (let i = 0; i < 8; i++) {
+      const rank = rng.int(1, 5);
+      cases.push([Array.from({ length: rank }, () => rng.int(1, 5)), Array.from({ length: rank }, () => rng.int(1, 5))]);
+    }
+    for (let k = 0; k < cases.length; k++) {
+      const [aShape, bShape] = cases[k]!;
+      const activation = (['none', 'relu', 'leakyRelu'] as const)[k % 3]!;
+      const shape = aShape.map((d, i) => Math.max(d, bShape[i]!));
+      const a = rng.array(aShape.reduce((x, y) => x * y, 1), -2, 2);
+      const b = rng.array(bShape.reduce((x, y) => x * y, 1), -2, 2);
+      const at = (data: Float32Array, s: number[], coord: number[]) => {
+        let index = 0;
+        for (let d = 0; d < s.length; d++) {
+          if (coord[d]! >= s[d]!) return 0;
+          index = index * s[d]! + coord[d]!;
+        }
+        return data[index]!;
+      };
+      const size = shape.reduce((x, y) => x * y, 1);
+      const expected = new Float32Array(size);
+      for (let i = 0; i < size; i++) {
+        const coord: number[] = [];
+        for (let d = shape.length - 1, r = i; d >= 0; r = Math.floor(r / shape[d]!), d--) coord[d] = r % shape[d]!;
+        expected[i] = refActivation(activation, at(a, aShape, coord) + at(b, bShape, coord), 0.1);
+      }
+      const got = await engine.scope(async () => {
+        const y = addPadded(engine.tensor(aShape, a), engine.tensor(bShape, b), { activation, alpha: 0.1 });
+        assertEqual([...y.shape], shape, 'addPadded shape');
+        return y.read();
+      });
+      assertClose(got, expected, TOL, `addPadded [${aShape}] + [${bShape}] ${activation}`);
+    }
+  });
+
   it('rejects shapes that do not broadcast', async () => {
     const engine = await testEngine();
     await engine.scope(async () => {
       await assertRejects(() => binary('add', engine.tensor([2, 3], new Float32Array(6)), engine.tensor([4], new Float32Array(4))), /do not broadcast \(axis 1: 3 vs 4\)/);
       await assertRejects(() => scaleShift(engine.tensor([2, 3], new Float32Array(6)), engine.tensor([2], [1, 1]), engine.tensor([2], [0, 0])), /scale and shift need 3 values/);
+      await assertRejects(() => addPadded(engine.tensor([2, 3], new Float32Array(6)), engine.tensor([6], new Float32Array(6))), /ShapeError: addPadded: operands must have the same rank/);
     });
   });
 });

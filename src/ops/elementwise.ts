@@ -10,7 +10,7 @@ const MAX_RANK = 8;
 
 function baseUniforms(size: number) {
   const zeros = Array(MAX_RANK).fill(0);
-  return { size, rank: 0, channels: 1, inner: 1, alpha: 0, beta: 0, outShape: zeros, aStrides: zeros, bStrides: zeros };
+  return { size, rank: 0, channels: 1, inner: 1, alpha: 0, beta: 0, outShape: zeros, aStrides: zeros, bStrides: zeros, aShape: zeros, bShape: zeros };
 }
 
 /** y = f(x) for an activation; 'none' with alpha/beta set gives the affine map alpha * x + beta. */
@@ -108,6 +108,45 @@ export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor, options: Sca
     uniforms: { ...baseUniforms(x.size), channels, inner, alpha: options.alpha ?? 0.01 },
     buffers: { a: x, b: scale, c: shift, y },
     workgroups: flatWorkgroups(x.size),
+  });
+  return y;
+}
+
+export interface AddPaddedOptions {
+  activation?: Activation;
+  /** Slope of leakyRelu. */
+  alpha?: number;
+}
+
+/**
+ * y = f(a' + b') for two tensors of the same rank, where the output has the larger size along
+ * each axis and a' and b' are a and b extended with zeros at the end of every axis. Covers
+ * ResNet shortcuts that double the channels or lose a border row (dlib's face recognition net),
+ * and with equal shapes is a plain add fused with an activation.
+ */
+export function addPadded(a: Tensor, b: Tensor, options: AddPaddedOptions = {}): Tensor {
+  const op = 'addPadded';
+  shapeCheck(a.rank === b.rank, op, `operands must have the same rank, got [${a.shape}] and [${b.shape}]`);
+  shapeCheck(a.rank <= MAX_RANK, op, `at most ${MAX_RANK} dimensions, got ${a.rank}`);
+  const shape = a.shape.map((d, i) => Math.max(d, b.shape[i]!));
+  const strides = (s: readonly number[]) => {
+    const out = Array<number>(s.length).fill(0);
+    for (let i = s.length - 1, acc = 1; i >= 0; acc *= s[i]!, i--) out[i] = acc;
+    return out;
+  };
+  const pad = (v: readonly number[]) => [...v, ...Array(MAX_RANK - v.length).fill(0)];
+  const y = a.engine.empty(shape, op);
+  a.engine.dispatch({
+    op,
+    kernel,
+    entry: 'add_padded',
+    overrides: { OP: activationCode(options.activation) },
+    uniforms: {
+      ...baseUniforms(y.size), rank: shape.length, alpha: options.alpha ?? 0.01,
+      outShape: pad(shape), aShape: pad(a.shape), bShape: pad(b.shape), aStrides: pad(strides(a.shape)), bStrides: pad(strides(b.shape)),
+    },
+    buffers: { a, b, y },
+    workgroups: flatWorkgroups(y.size),
   });
   return y;
 }
