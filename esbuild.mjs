@@ -33,9 +33,11 @@ function find(dir, suffix) {
   return out;
 }
 
-// test/node/ holds Node-only tests (file system, reference implementations on TF.js).
+// test/node/ holds Node-only tests (file system, reference implementations on TF.js),
+// test/browser/ browser-only ones (IndexedDB, DOM).
 const tests = find('test', '.test.ts');
 const browserTests = tests.filter((t) => !t.startsWith(join('test', 'node')));
+const nodeTests = tests.filter((t) => !t.startsWith(join('test', 'browser')));
 const e2e = find('test/e2e', '.e2e.ts'); // Node drives Chromium: Node-only
 const builds = [
   { ...forBrowser, entryPoints: { index: 'src/index.ts' }, outdir: 'build/browser' },
@@ -43,7 +45,7 @@ const builds = [
   { ...forBrowser, entryPoints: { main: 'demo/main.ts' }, outdir: 'build/demo' },
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
   { ...forBrowser, entryPoints: browserTests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
-  { ...forNode, entryPoints: [...tests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
+  { ...forNode, entryPoints: [...nodeTests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
   { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts' }, outdir: 'build/bench' },
   { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
 ];

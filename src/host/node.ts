@@ -2,10 +2,11 @@
  * Node host glue: Dawn (npm `webgpu`) on a Vulkan driver. The only module that touches Node APIs.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { Engine, type EngineOptions } from '../gpu/engine.js';
+import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
 import { loadWeights, WeightsError, type LoadWeightsOptions, type WeightMap } from '../nn/weights.js';
 
 /** CPU Vulkan drivers tried in order when VK_ICD_FILENAMES is not set. */
@@ -60,4 +61,23 @@ export async function loadWeightsFromFile(manifestPath: string, options: Omit<Lo
     throw new WeightsError(`missing or unreadable weights manifest ${manifestPath}: ${(e as Error).message}`);
   }
   return loadWeights(manifest, (path) => readFile(join(dirname(manifestPath), path)), { ...options, source: manifestPath });
+}
+
+/** Persists a face gallery as a JSON file (written to a temporary file, then renamed over it). */
+export function jsonFileGalleryStore(path: string): GalleryStore {
+  return {
+    async load() {
+      if (!existsSync(path)) return null;
+      try {
+        return JSON.parse(await readFile(path, 'utf8')) as GalleryJSON;
+      } catch (e) {
+        throw new Error(`gallery file ${path} is not valid JSON: ${(e as Error).message}`);
+      }
+    },
+    async save(json) {
+      const tmp = `${path}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify(json));
+      await rename(tmp, path);
+    },
+  };
 }

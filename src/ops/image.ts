@@ -25,6 +25,20 @@ export interface ImageToTensorOptions {
   mean?: readonly [number, number, number];
   /** Per-channel RGB standard deviation divided by last. */
   std?: readonly [number, number, number];
+  /**
+   * How output pixels map into the crop. 'halfPixel' (the default): pixel centres line up.
+   * 'asymmetric': output (x, y) samples the crop at (x·crop.width/outW, y·crop.height/outH) from
+   * its top-left pixel, with neighbours past its last row and column clamped to them — exactly
+   * tf.image.resizeBilinear (no half-pixel centres, no aligned corners) applied to the cropped
+   * image. The crop must then be whole pixels.
+   */
+  sampling?: 'halfPixel' | 'asymmetric';
+  /**
+   * Source pixels outside this box (whole pixels) read as black, 0 before valueScale, mean and
+   * std: zero padding, as face-api's padToSquare. By default every position reads the image,
+   * its edges repeated.
+   */
+  zeroOutside?: { x: number; y: number; width: number; height: number };
 }
 
 export function checkImage(image: RGBAImage): void {
@@ -43,6 +57,15 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
   const crop = options.crop ?? { x: 0, y: 0, width: image.width, height: image.height };
   if (!(crop.width > 0 && crop.height > 0)) throw new ShapeError(`imageToTensor: crop ${crop.width}x${crop.height} is empty`);
   const [outH, outW] = options.size ?? [Math.round(crop.height), Math.round(crop.width)];
+  const sampling = options.sampling ?? 'halfPixel';
+  if (sampling !== 'halfPixel' && sampling !== 'asymmetric') throw new ShapeError(`imageToTensor: unknown sampling '${sampling}'`);
+  if (sampling === 'asymmetric' && ![crop.x, crop.y, crop.width, crop.height].every(Number.isInteger)) {
+    throw new ShapeError(`imageToTensor: asymmetric sampling needs a crop of whole pixels, got ${JSON.stringify(crop)}`);
+  }
+  const valid = options.zeroOutside;
+  if (valid && ![valid.x, valid.y, valid.width, valid.height].every(Number.isInteger)) {
+    throw new ShapeError(`imageToTensor: zeroOutside must be whole pixels, got ${JSON.stringify(valid)}`);
+  }
   const pixels = engine.rawBuffer(image.data.length, 'rgba');
   engine.uploadBytes(pixels, image.data);
   const y = engine.empty([1, outH, outW, 3], 'imageToTensor');
@@ -58,6 +81,14 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
       valueScale: options.valueScale ?? 1,
       mean: [...mean, 0],
       invStd: [1 / std[0], 1 / std[1], 1 / std[2], 0],
+      sampling: sampling === 'asymmetric' ? 1 : 0,
+      scaleX: crop.width / outW,
+      scaleY: crop.height / outH,
+      zeroOutside: valid ? 1 : 0,
+      validX0: valid?.x ?? 0,
+      validY0: valid?.y ?? 0,
+      validX1: valid ? valid.x + valid.width : 0,
+      validY1: valid ? valid.y + valid.height : 0,
     },
     buffers: { pixels, y },
     workgroups: flatWorkgroups(outW * outH),

@@ -1,0 +1,180 @@
+import type { Engine } from '../../gpu/engine.js';
+import type { Tensor } from '../../gpu/tensor.js';
+import { pairwiseDistances } from '../../ops/distance.js';
+
+/** Serialised gallery: what export/import and the stores read and write. */
+export interface GalleryJSON {
+  format: 'wgsl-vision-gallery';
+  version: 1;
+  dims: number;
+  people: { id: string; descriptors: number[][] }[];
+}
+
+/** Where a gallery persists: IndexedDB in browsers, a JSON file in Node (see src/host). */
+export interface GalleryStore {
+  load(): Promise<GalleryJSON | null>;
+  save(json: GalleryJSON): Promise<void>;
+}
+
+export interface Match {
+  id: string;
+  /** Euclidean distance to the person's nearest enrolled descriptor. */
+  distance: number;
+}
+
+export interface Identification {
+  /** The best match within the threshold, or null: "not recognized". */
+  id: string | null;
+  distance: number;
+  threshold: number;
+  /** The k nearest people, nearest first. */
+  candidates: Match[];
+}
+
+export class GalleryError extends Error {
+  override name = 'GalleryError';
+}
+
+/**
+ * A database of K people's face descriptors. Distances from a query to every enrolled
+ * descriptor are one GPU dispatch over a [K, D] tensor kept on the device between searches.
+ */
+export class FaceGallery {
+  private readonly people = new Map<string, Float32Array[]>();
+  private matrix: { tensor: Tensor; owners: string[] } | null = null;
+
+  constructor(readonly engine: Engine, readonly dims = 128, private readonly store?: GalleryStore) {}
+
+  /** Loads the persisted gallery, if the store has one. */
+  async open(): Promise<this> {
+    const json = await this.store?.load();
+    if (json) this.import(json);
+    return this;
+  }
+
+  get size(): number {
+    return this.people.size;
+  }
+
+  list(): { id: string; descriptors: number }[] {
+    return [...this.people].map(([id, d]) => ({ id, descriptors: d.length }));
+  }
+
+  has(id: string): boolean {
+    return this.people.has(id);
+  }
+
+  descriptorsOf(id: string): Float32Array[] {
+    const d = this.people.get(id);
+    if (!d) throw new GalleryError(`'${id}' is not enrolled`);
+    return d;
+  }
+
+  /** Adds descriptors for a person (several per person are allowed) and persists. */
+  async enroll(id: string, descriptors: readonly ArrayLike<number>[]): Promise<void> {
+    if (typeof id !== 'string' || !id.trim()) throw new GalleryError('enroll needs a non-empty id');
+    if (!descriptors.length) throw new GalleryError(`enroll '${id}': no descriptors (no face found?)`);
+    for (const d of descriptors) {
+      if (d.length !== this.dims) throw new GalleryError(`enroll '${id}': descriptor has ${d.length} values, the gallery holds ${this.dims}`);
+    }
+    const list = this.people.get(id) ?? [];
+    list.push(...descriptors.map((d) => Float32Array.from(d)));
+    this.people.set(id, list);
+    this.invalidate();
+    await this.persist();
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const removed = this.people.delete(id);
+    if (removed) {
+      this.invalidate();
+      await this.persist();
+    }
+    return removed;
+  }
+
+  async clear(): Promise<void> {
+    this.people.clear();
+    this.invalidate();
+    await this.persist();
+  }
+
+  /** Distances from the query to every enrolled descriptor, then the nearest per person. */
+  async identify(descriptor: ArrayLike<number>, options: { threshold?: number; topK?: number } = {}): Promise<Identification> {
+    const threshold = options.threshold ?? 0.6;
+    const topK = options.topK ?? 5;
+    if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
+    if (this.people.size === 0) return { id: null, distance: Infinity, threshold, candidates: [] };
+    const { tensor, owners } = this.deviceMatrix();
+    const squared = await this.engine.scope(async () => {
+      const q = this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
+      return pairwiseDistances(q, tensor).read();
+    });
+    const best = new Map<string, number>();
+    for (let i = 0; i < owners.length; i++) {
+      const d = squared[i]!;
+      const id = owners[i]!;
+      if (!(best.get(id)! <= d)) best.set(id, d);
+    }
+    const candidates = [...best]
+      .map(([id, d]) => ({ id, distance: Math.sqrt(Math.max(0, d)) }))
+      .sort((a, b) => a.distance - b.distance)
+      .slice(0, topK);
+    const top = candidates[0]!;
+    return { id: top.distance <= threshold ? top.id : null, distance: top.distance, threshold, candidates };
+  }
+
+  export(): GalleryJSON {
+    return {
+      format: 'wgsl-vision-gallery',
+      version: 1,
+      dims: this.dims,
+      people: [...this.people].map(([id, ds]) => ({ id, descriptors: ds.map((d) => Array.from(d)) })),
+    };
+  }
+
+  /** Replaces the contents with a gallery exported earlier (validated first: nothing is lost on bad input). */
+  import(json: unknown): void {
+    const g = json as GalleryJSON;
+    const bad = (why: string) => new GalleryError(`not a wgsl-vision gallery: ${why}`);
+    if (!g || g.format !== 'wgsl-vision-gallery') throw bad("missing format 'wgsl-vision-gallery'");
+    if (g.version !== 1) throw bad(`unsupported version ${g.version}`);
+    if (g.dims !== this.dims) throw bad(`descriptors have ${g.dims} values, this gallery holds ${this.dims}`);
+    if (!Array.isArray(g.people)) throw bad("missing 'people'");
+    const next = new Map<string, Float32Array[]>();
+    for (const p of g.people) {
+      if (typeof p?.id !== 'string' || !Array.isArray(p.descriptors) || !p.descriptors.length) throw bad(`person ${JSON.stringify(p?.id)} has no descriptors`);
+      if (!p.descriptors.every((d) => Array.isArray(d) && d.length === this.dims && d.every(Number.isFinite))) throw bad(`person '${p.id}' has a malformed descriptor`);
+      next.set(p.id, [...(next.get(p.id) ?? []), ...p.descriptors.map((d) => Float32Array.from(d))]);
+    }
+    this.people.clear();
+    for (const [id, d] of next) this.people.set(id, d);
+    this.invalidate();
+  }
+
+  /** Releases the gallery's GPU memory (it is rebuilt on the next search). */
+  dispose(): void {
+    this.invalidate();
+  }
+
+  private deviceMatrix(): { tensor: Tensor; owners: string[] } {
+    if (!this.matrix) {
+      const owners: string[] = [];
+      const rows: Float32Array[] = [];
+      for (const [id, ds] of this.people) for (const d of ds) (owners.push(id), rows.push(d));
+      const data = new Float32Array(rows.length * this.dims);
+      rows.forEach((r, i) => data.set(r, i * this.dims));
+      this.matrix = { tensor: this.engine.keep(this.engine.tensor([rows.length, this.dims], data, 'gallery')), owners };
+    }
+    return this.matrix;
+  }
+
+  private invalidate(): void {
+    this.matrix?.tensor.dispose();
+    this.matrix = null;
+  }
+
+  private async persist(): Promise<void> {
+    await this.store?.save(this.export());
+  }
+}
