@@ -43,6 +43,8 @@ const builds = [
   { ...forBrowser, entryPoints: { index: 'src/index.ts' }, outdir: 'build/browser' },
   { ...forNode, entryPoints: { index: 'src/node.ts' }, outdir: 'build/node' },
   { ...forBrowser, entryPoints: { main: 'demo/main.ts' }, outdir: 'build/demo' },
+  // Components as one self-contained module for plain <script type="module"> pages.
+  { ...forBrowser, entryPoints: { 'wgsl-vision-components': 'components/index.ts' }, outdir: 'build/components' },
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
   { ...forBrowser, entryPoints: browserTests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
   { ...forNode, entryPoints: [...nodeTests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },

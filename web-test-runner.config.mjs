@@ -1,7 +1,8 @@
 // Browser tests: the test bundles in headless Debian Chromium with WebGPU on SwiftShader.
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter } from '@web/test-runner';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.mjs';
 
 
@@ -28,13 +29,26 @@ function countReporter() {
 export default {
   files: process.env.WTR_FILES ?? 'build/test-browser/**/*.test.js',
   nodeResolve: false,
+  // Serve the parent folder too: tests read ../shared/data (as /shared/...) and node_modules.
+  rootDir: '..',
+  // The dev server re-encodes .pgm (an unknown type to it) as UTF-8 text, mangling the bytes:
+  // serve those files as they are.
+  middleware: [
+    async (ctx, next) => {
+      if (!ctx.path.endsWith('.pgm')) return next();
+      const file = resolve('..', `.${decodeURIComponent(ctx.path)}`);
+      if (!file.startsWith(resolve('..')) || !existsSync(file)) return next();
+      ctx.type = 'application/octet-stream';
+      ctx.body = readFileSync(file);
+    },
+  ],
   concurrency: 1,
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: chromiumPath, headless: true, args: chromiumArgs },
     }),
   ],
-  testFramework: { config: { timeout: 600000 } },
+  testFramework: { config: { timeout: Number(process.env.WTR_TEST_TIMEOUT ?? 600000) } },
   browserStartTimeout: 120000,
   testsStartTimeout: 120000,
   testsFinishTimeout: 3600000,

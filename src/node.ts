@@ -10,3 +10,17 @@ export { FACE_API_MODELS } from './nn/face-api-models.js';
 export { loadWeightsFromFile } from './host/node.js';
 
 export { createNodeEngine as createEngine, nodeGPU, type NodeEngine } from './host/node.js';
+export { FaceRecognitionNet, FACE_DESCRIPTOR_SIZE, FACE_RECOGNITION_INPUT_SIZE } from './nn/face-recognition-net.js';
+export { GpuParams } from './nn/params.js';
+export { FaceRecognizer, alignedFaceBox, euclidean, type FaceRecognizerOptions, type ModelLoader } from './tasks/face/recognizer.js';
+export { FaceGallery, GalleryError, type GalleryJSON, type GalleryStore, type Identification, type Match } from './tasks/face/gallery.js';
+export { calibrate, rocCurve, bestThreshold, accuracyAt, kFoldAccuracy, fitLogistic, type Calibration, type LabelledPair, type RocPoint } from './tasks/face/calibration.js';
+export type { Box, DescribedFace, FacePair, FaceRecognizerLike, ModelProgress, VerifyResult } from './tasks/face/types.js';
+export type { RGBAImage } from './ops/image.js';
+export { createFaceRecognizer, jsonFileGalleryStore, faceApiModelDir, type NodeFaceRecognizerOptions, type NodeImageInput } from './host/node.js';
+export { decodeImage, encodePNG } from './host/node-image.js';
+export { TinyFaceDetector } from './nn/tiny-face-detector.js';
+export { SsdMobilenetV1 } from './nn/ssd-mobilenet-v1.js';
+export { FaceLandmark68Net, FaceLandmark68TinyNet, landmarkCrop, type LandmarkCrop } from './nn/face-landmark-68.js';
+export { nonMaxSuppression, type NmsOptions } from './nn/nms.js';
+export { iou, withEdgeBorder, type Point, type FaceDetection, type DetectOptions } from './nn/boxes.js';

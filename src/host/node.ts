@@ -6,7 +6,12 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { Engine, type EngineOptions } from '../gpu/engine.js';
+import { createRequire } from 'node:module';
 import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
+import { FACE_API_MODELS } from '../nn/face-api-models.js';
+import type { RGBAImage } from '../ops/image.js';
+import { FaceRecognizer, type FaceRecognizerOptions } from '../tasks/face/recognizer.js';
+import { decodeImage } from './node-image.js';
 import { loadWeights, WeightsError, type LoadWeightsOptions, type WeightMap } from '../nn/weights.js';
 
 /** CPU Vulkan drivers tried in order when VK_ICD_FILENAMES is not set. */
@@ -80,4 +85,33 @@ export function jsonFileGalleryStore(path: string): GalleryStore {
       await rename(tmp, path);
     },
   };
+}
+
+/** The folder of face-api's pretrained models inside its npm package. */
+export function faceApiModelDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+}
+
+export interface NodeFaceRecognizerOptions extends FaceRecognizerOptions {
+  /** Folder of face-api's model files; the npm package's by default. */
+  modelDir?: string;
+  /** A JSON file the gallery persists to (in memory if absent). */
+  galleryFile?: string;
+  engine?: Engine;
+}
+
+/** Node images: encoded JPEG, PNG or PGM bytes, or RGBA pixels. */
+export type NodeImageInput = Uint8Array | RGBAImage;
+
+/** The face pipeline in Node, on Dawn. */
+export async function createFaceRecognizer(options: NodeFaceRecognizerOptions = {}): Promise<FaceRecognizer<NodeImageInput>> {
+  const engine = options.engine ?? (await createNodeEngine());
+  const dir = options.modelDir ?? faceApiModelDir();
+  return FaceRecognizer.create<NodeImageInput>(
+    engine,
+    (model) => loadWeightsFromFile(join(dir, FACE_API_MODELS[model].manifest), { sha256: FACE_API_MODELS[model].sha256 }),
+    async (image) => (image instanceof Uint8Array ? decodeImage(image) : image),
+    { ...options, store: options.store ?? (options.galleryFile ? jsonFileGalleryStore(options.galleryFile) : undefined) },
+  );
 }

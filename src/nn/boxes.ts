@@ -37,6 +37,20 @@ export interface DetectOptions {
   maxResults?: number;
 }
 
+/** What both detectors offer, so an application can switch between them. */
+export interface FaceDetector {
+  /** Faces in an RGBA image, best first, boxes in image pixels. */
+  detect(image: RGBAImage, options?: DetectOptions): Promise<FaceDetection[]>;
+  /** Frees the weights on the GPU. */
+  dispose(): void;
+}
+
+/** Options with undefined entries replaced by the detector's defaults. */
+export function withDefaults(defaults: Required<DetectOptions>, options: DetectOptions): Required<DetectOptions> {
+  const given = Object.entries(options).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(given) };
+}
+
 /**
  * Intersection over union. Corners are normalised (a negative size flips them), and a box
  * without area overlaps nothing (IoU 0), as in face-api's SSD suppression.
@@ -111,3 +125,25 @@ export function requireWeights(network: string, manifest: string, weights: Weigh
 }
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/**
+ * The image with a border of repeated edge pixels: `borderX` columns left and right,
+ * `borderY` rows above and below. Faces that fill the frame (ORL) need about half the image
+ * size on each side before detectors trained on ordinary photos find them. Boxes found in the
+ * bordered image map back by subtracting (borderX, borderY).
+ */
+export function withEdgeBorder(image: { data: ArrayLike<number>; width: number; height: number }, borderX: number, borderY: number): { data: Uint8ClampedArray; width: number; height: number } {
+  const width = image.width + 2 * borderX;
+  const height = image.height + 2 * borderY;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(Math.max(y - borderY, 0), image.height - 1);
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(Math.max(x - borderX, 0), image.width - 1);
+      const from = (sy * image.width + sx) * 4;
+      const to = (y * width + x) * 4;
+      for (let c = 0; c < 4; c++) data[to + c] = image.data[from + c]!;
+    }
+  }
+  return { data, width, height };
+}

@@ -1,0 +1,43 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --wv-accent: #2f6fde;
+    --wv-match: #1b8a3a;
+    --wv-no-match: #c62828;
+    --wv-radius: 12px;
+    --wv-border: 1px solid #8885;
+    --wv-surface: transparent;
+    display: block;
+    font-family: var(--wv-font, system-ui, sans-serif);
+    color: inherit;
+  }
+  [part='panel'] { border: var(--wv-border); border-radius: var(--wv-radius); padding: 1rem; background: var(--wv-surface); }
+  .photos { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 16rem), 1fr)); gap: 1rem; }
+  [part~='dropzone'] {
+    border: 2px dashed #8887; border-radius: var(--wv-radius); min-height: 14rem; padding: .75rem;
+    display: flex; flex-direction: column; gap: .5rem; align-items: stretch; justify-content: center; text-align: center;
+  }
+  [part~='dropzone'].over { border-color: var(--wv-accent); background: color-mix(in srgb, var(--wv-accent) 8%, transparent); }
+  canvas[part='preview'] { width: 100%; height: auto; border-radius: calc(var(--wv-radius) - 4px); cursor: pointer; }
+  .actions { display: flex; gap: .5rem; justify-content: center; flex-wrap: wrap; }
+  button, [part~='button'] {
+    font: inherit; border: 0; border-radius: 8px; padding: .45rem .9rem; background: var(--wv-accent); color: white; cursor: pointer;
+  }
+  button.secondary { background: transparent; color: var(--wv-accent); border: 1px solid var(--wv-accent); }
+  button:disabled { opacity: .5; cursor: default; }
+  .hint { font-size: .85rem; opacity: .75; margin: 0; }
+  [part='verdict'] { margin-top: 1rem; padding: .75rem 1rem; border-radius: var(--wv-radius); font-weight: 600; font-size: 1.1rem; }
+  [part='verdict'].match { background: color-mix(in srgb, var(--wv-match) 15%, transparent); color: var(--wv-match); }
+  [part='verdict'].no-match { background: color-mix(in srgb, var(--wv-no-match) 12%, transparent); color: var(--wv-no-match); }
+  [part='distance'] { position: relative; height: .6rem; background: #8883; border-radius: 1rem; margin: .5rem 0 .25rem; }
+  [part='distance'] .fill { position: absolute; inset: 0 auto 0 0; border-radius: 1rem; background: currentColor; }
+  [part='distance'] .tau { position: absolute; top: -.3rem; bottom: -.3rem; width: 2px; background: #000a; }
+  .numbers { font-weight: 400; font-size: .9rem; }
+  [part='progress'] { width: 100%; }
+  [part='error'] { padding: .75rem 1rem; border-radius: var(--wv-radius); background: #c628281a; color: #c62828; font-weight: 600; }
+  .identity { display: flex; flex-direction: column; gap: .5rem; }
+  select, input[type='text'] { font: inherit; padding: .4rem; border-radius: 8px; border: var(--wv-border); background: transparent; color: inherit; }
+  video { width: 100%; border-radius: 8px; }
+  .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+`;

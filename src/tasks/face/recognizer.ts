@@ -1,0 +1,192 @@
+import type { Engine } from '../../gpu/engine.js';
+import { imageToTensor, type RGBAImage } from '../../ops/image.js';
+import type { Box, DetectOptions, FaceDetection, Point } from '../../nn/boxes.js';
+import { FACE_API_MODELS, type FaceApiModel } from '../../nn/face-api-models.js';
+import { FaceLandmark68Net, landmarkCrop } from '../../nn/face-landmark-68.js';
+import { FACE_RECOGNITION_INPUT_SIZE, FaceRecognitionNet } from '../../nn/face-recognition-net.js';
+import { SsdMobilenetV1 } from '../../nn/ssd-mobilenet-v1.js';
+import { TinyFaceDetector } from '../../nn/tiny-face-detector.js';
+import type { WeightMap } from '../../nn/weights.js';
+import { fitLogistic, type LabelledPair } from './calibration.js';
+import { FaceGallery, type GalleryStore, type Identification } from './gallery.js';
+import type { DescribedFace, FacePair, FaceRecognizerLike, ModelProgress, VerifyResult } from './types.js';
+
+/** Loads one of face-api's models (from files in Node, by URL in browsers). */
+export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
+
+export interface FaceRecognizerOptions {
+  /** 'ssd' (SSD-MobileNetV1, the default: finds more faces) or 'tiny' (tiny face detector, faster). */
+  detector?: 'ssd' | 'tiny';
+  detectOptions?: DetectOptions;
+  /** Euclidean distance at or below which two faces are the same person (0.6 for this model). */
+  threshold?: number;
+  /** Where the gallery persists (IndexedDB, a JSON file); in memory if absent. */
+  store?: GalleryStore;
+  onProgress?: (p: ModelProgress) => void;
+}
+
+export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]!) ** 2;
+  return Math.sqrt(s);
+}
+
+const mean = (pts: readonly Point[]): Point => ({
+  x: pts.reduce((a, p) => a + p.x, 0) / pts.length,
+  y: pts.reduce((a, p) => a + p.y, 0) / pts.length,
+});
+
+/**
+ * face-api's dlib-style alignment box: a square of side ⌊(mean eye-to-mouth distance) / 0.45⌋
+ * placed around the centre of the eyes and mouth. `crop` is the face crop the landmarks were
+ * found in; its size bounds the box as face-api's does.
+ */
+export function alignedFaceBox(landmarks: readonly Point[], crop: { width: number; height: number }): Box {
+  const leftEye = mean(landmarks.slice(36, 42));
+  const rightEye = mean(landmarks.slice(42, 48));
+  const mouth = mean(landmarks.slice(48, 68));
+  const toMouth = (p: Point) => Math.hypot(mouth.x - p.x, mouth.y - p.y);
+  const size = Math.floor((toMouth(leftEye) + toMouth(rightEye)) / 2 / 0.45);
+  const ref = mean([leftEye, rightEye, mouth]);
+  const x = Math.floor(Math.max(0, ref.x - 0.5 * size));
+  const y = Math.floor(Math.max(0, ref.y - 0.43 * size));
+  return { x, y, width: Math.min(size, crop.width + x), height: Math.min(size, crop.height + y) };
+}
+
+/**
+ * The face pipeline on the engine's kernels: detect every face, find its 68 landmarks, align,
+ * and encode it with the 128-D ResNet f(x); compare d = ‖f(x1) − f(x2)‖ against τ; search a
+ * gallery of K people.
+ */
+export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Image> {
+  threshold: number;
+  readonly gallery: FaceGallery;
+  private logistic: { slope: number; intercept: number } | null = null;
+
+  private constructor(
+    readonly engine: Engine,
+    private readonly detector: SsdMobilenetV1 | TinyFaceDetector,
+    private readonly landmarkNet: FaceLandmark68Net,
+    private readonly recognitionNet: FaceRecognitionNet,
+    private readonly options: FaceRecognizerOptions,
+    private readonly read: (image: Image) => Promise<RGBAImage>,
+  ) {
+    this.threshold = options.threshold ?? 0.6;
+    this.gallery = new FaceGallery(engine, 128, options.store);
+  }
+
+  /** `read` turns the host's image inputs into RGBA pixels (see src/host). */
+  static async create<Image>(engine: Engine, load: ModelLoader, read: (image: Image) => Promise<RGBAImage>, options: FaceRecognizerOptions = {}): Promise<FaceRecognizer<Image>> {
+    const detectorModel: FaceApiModel = options.detector === 'tiny' ? 'tinyFaceDetector' : 'ssdMobilenetV1';
+    const models: FaceApiModel[] = [detectorModel, 'faceLandmark68', 'faceRecognition'];
+    let loaded = 0;
+    const maps = await Promise.all(models.map(async (m) => {
+      const map = await load(m);
+      options.onProgress?.({ model: FACE_API_MODELS[m].manifest, loaded: ++loaded, total: models.length });
+      return map;
+    }));
+    const detector = options.detector === 'tiny' ? new TinyFaceDetector(engine, maps[0]!) : new SsdMobilenetV1(engine, maps[0]!);
+    const recognizer = new FaceRecognizer<Image>(engine, detector, new FaceLandmark68Net(engine, maps[1]!), new FaceRecognitionNet(engine, maps[2]!), options, read);
+    await recognizer.gallery.open();
+    return recognizer;
+  }
+
+  get adapter(): string {
+    const i = this.engine.adapterInfo;
+    return [i.vendor, i.architecture, i.description].filter(Boolean).join(' ') || 'WebGPU adapter';
+  }
+
+  /** Every face in the image: box, 68 landmarks, aligned box and 128-D descriptor. */
+  async describe(input: Image): Promise<DescribedFace[]> {
+    return this.describePixels(await this.read(input));
+  }
+
+  private async describePixels(image: RGBAImage): Promise<DescribedFace[]> {
+    const detections = await this.detector.detect(image, this.options.detectOptions);
+    const faces: DescribedFace[] = [];
+    for (const det of detections) faces.push(await this.describeDetection(image, det));
+    return faces;
+  }
+
+  private async describeDetection(image: RGBAImage, det: FaceDetection): Promise<DescribedFace> {
+    const box = { x: det.x, y: det.y, width: det.width, height: det.height };
+    const landmarks = await this.landmarkNet.detect(image, box);
+    const alignedBox = alignedFaceBox(landmarks, landmarkCrop(box, image.width, image.height).face);
+    const { face, square } = landmarkCrop(alignedBox, image.width, image.height);
+    const [descriptor] = await this.engine.scope(async () => {
+      const chip = imageToTensor(this.engine, image, {
+        crop: square,
+        size: [FACE_RECOGNITION_INPUT_SIZE, FACE_RECOGNITION_INPUT_SIZE],
+        sampling: 'asymmetric',
+        zeroOutside: face,
+      });
+      return this.recognitionNet.describe(chip);
+    });
+    return { box, score: det.score, landmarks, alignedBox, descriptor: descriptor! };
+  }
+
+  /**
+   * 1:1 verification of two photos. With several faces on either side every pair is compared
+   * (many-to-many); `match` and `distance` are those of the closest pair.
+   */
+  async verify(a: Image, b: Image, threshold = this.threshold): Promise<VerifyResult> {
+    const [facesA, facesB] = [await this.describe(a), await this.describe(b)];
+    const pairs: FacePair[] = [];
+    facesA.forEach((fa, i) => facesB.forEach((fb, j) => {
+      const distance = euclidean(fa.descriptor, fb.descriptor);
+      pairs.push({ a: i, b: j, distance, match: distance <= threshold });
+    }));
+    pairs.sort((x, y) => x.distance - y.distance);
+    const distance = pairs[0]?.distance ?? Infinity;
+    return { match: distance <= threshold, distance, threshold, confidence: this.confidence(distance), pairs, facesA, facesB };
+  }
+
+  /** 1:1 against an enrolled identity: the nearest of the person's descriptors. */
+  async verifyIdentity(image: Image, id: string, threshold = this.threshold): Promise<VerifyResult & { identity: string }> {
+    const enrolled = this.gallery.descriptorsOf(id);
+    const facesA = await this.describe(image);
+    const pairs: FacePair[] = facesA.map((f, i) => {
+      const distance = Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
+      return { a: i, b: 0, distance, match: distance <= threshold };
+    }).sort((x, y) => x.distance - y.distance);
+    const distance = pairs[0]?.distance ?? Infinity;
+    return { identity: id, match: distance <= threshold, distance, threshold, confidence: this.confidence(distance), pairs, facesA, facesB: [] };
+  }
+
+  /** Enrols a person from photos that each show one face; returns the descriptors added. */
+  async enroll(id: string, ...images: Image[]): Promise<number> {
+    const descriptors: Float32Array[] = [];
+    for (const [i, image] of images.entries()) {
+      const faces = await this.describe(image);
+      if (faces.length !== 1) throw new Error(`enroll '${id}': image ${i + 1} has ${faces.length ? `${faces.length} faces` : 'no face'}; use photos of one face`);
+      descriptors.push(faces[0]!.descriptor);
+    }
+    await this.gallery.enroll(id, descriptors);
+    return descriptors.length;
+  }
+
+  /** 1:K identification of every face in the image against the gallery. */
+  async identify(image: Image, options: { topK?: number; threshold?: number } = {}): Promise<(Identification & { face: DescribedFace })[]> {
+    const faces = await this.describe(image);
+    const out = [];
+    for (const face of faces) out.push({ face, ...(await this.gallery.identify(face.descriptor, { threshold: this.threshold, ...options })) });
+    return out;
+  }
+
+  /** Fits the calibrated confidence P(same | distance) to labelled pairs of the user's own faces. */
+  setCalibration(pairs: readonly LabelledPair[]): void {
+    this.logistic = fitLogistic(pairs);
+  }
+
+  confidence(distance: number): number | undefined {
+    if (!this.logistic || !Number.isFinite(distance)) return undefined;
+    return 1 / (1 + Math.exp(-(this.logistic.slope * distance + this.logistic.intercept)));
+  }
+
+  dispose(): void {
+    this.detector.dispose();
+    this.landmarkNet.dispose();
+    this.recognitionNet.dispose();
+    this.gallery.dispose();
+  }
+}

@@ -1,0 +1,63 @@
+/** Public shapes of the face task: what describe/verify/identify return. */
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface DescribedFace {
+  /** Detector box in image pixels, with its score. */
+  box: Box;
+  score: number;
+  /** 68 (x, y) landmark points in image pixels. */
+  landmarks: { x: number; y: number }[];
+  /** The box the descriptor was computed from (landmark-aligned). */
+  alignedBox: Box;
+  /** 128-D face descriptor f(x). */
+  descriptor: Float32Array;
+}
+
+export interface FacePair {
+  /** Indices into the faces of the first and second image. */
+  a: number;
+  b: number;
+  distance: number;
+  match: boolean;
+}
+
+export interface VerifyResult {
+  match: boolean;
+  /** Euclidean distance of the closest pair of faces (Infinity when an image has no face). */
+  distance: number;
+  threshold: number;
+  /** Calibrated P(same person), when a calibration is set. */
+  confidence?: number;
+  /** Every face pair, closest first (many-to-many for multi-face photos). */
+  pairs: FacePair[];
+  facesA: DescribedFace[];
+  facesB: DescribedFace[];
+}
+
+export interface ModelProgress {
+  model: string;
+  loaded: number;
+  total: number;
+}
+
+/** What <face-verify> needs of a recognizer (the real one, or a stand-in in tests). */
+export interface FaceRecognizerLike<Image = unknown> {
+  /** Every face in the image, with box, landmarks and descriptor. */
+  describe(image: Image): Promise<DescribedFace[]>;
+  gallery: {
+    list(): { id: string; descriptors: number }[];
+    enroll(id: string, descriptors: readonly ArrayLike<number>[]): Promise<void>;
+    remove(id: string): Promise<boolean>;
+    descriptorsOf(id: string): Float32Array[];
+  };
+  /** Calibrated P(same | distance), when the recognizer has a calibration. */
+  confidence?(distance: number): number | undefined;
+  /** A line naming the GPU adapter. */
+  readonly adapter: string;
+}

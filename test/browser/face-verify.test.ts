@@ -1,0 +1,131 @@
+import '../../components/face-verify/face-verify.js';
+import type { FaceVerify } from '../../components/face-verify/face-verify.js';
+import type { DescribedFace, FaceRecognizerLike } from '../../src/tasks/face/types.js';
+import { assert, assertEqual } from '../util/assert.js';
+
+/** A stand-in recognizer: the colour of a 1-pixel "photo" picks which faces it has. */
+function fakeRecognizer(): FaceRecognizerLike<unknown> & { enrolled: Map<string, Float32Array[]> } {
+  const face = (x: number, value: number): DescribedFace => ({
+    box: { x, y: 2, width: 20, height: 20 }, score: 0.9, landmarks: [], alignedBox: { x, y: 2, width: 20, height: 20 },
+    descriptor: new Float32Array(128).fill(value),
+  });
+  const facesFor = async (image: unknown): Promise<DescribedFace[]> => {
+    const blob = image as Blob;
+    const bitmap = await createImageBitmap(blob);
+    const c = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+    c.drawImage(bitmap, 0, 0);
+    const [r, g] = c.getImageData(0, 0, 1, 1).data;
+    if (r! > 200 && g! > 200) return []; // white: nobody
+    if (r! > 200) return [face(5, 0.1)]; // red: person 1
+    if (g! > 200) return [face(5, 0.1 + 0.03)]; // green: person 1 again (distance 0.34)
+    return [face(5, 0.5), face(40, 0.1)]; // blue: two faces, the second is person 1
+  };
+  const enrolled = new Map<string, Float32Array[]>();
+  return {
+    enrolled,
+    adapter: 'stand-in',
+    describe: facesFor,
+    gallery: {
+      list: () => [...enrolled].map(([id, d]) => ({ id, descriptors: d.length })),
+      enroll: async (id, ds) => void enrolled.set(id, [...(enrolled.get(id) ?? []), ...ds.map((d) => Float32Array.from(d))]),
+      remove: async (id) => enrolled.delete(id),
+      descriptorsOf: (id) => enrolled.get(id)!,
+    },
+  };
+}
+
+async function photo(color: string): Promise<Blob> {
+  const c = new OffscreenCanvas(64, 48);
+  const ctx = c.getContext('2d')!;
+  ctx.fillStyle = color;
+  ctx.fillRect(0, 0, 64, 48);
+  return c.convertToBlob({ type: 'image/png' });
+}
+
+function next<T = unknown>(el: HTMLElement, name: string): Promise<CustomEvent<T>> {
+  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as CustomEvent<T>), { once: true }));
+}
+
+async function mount(html: string, recognizer = fakeRecognizer()): Promise<FaceVerify> {
+  const host = document.createElement('div');
+  host.innerHTML = html;
+  const el = host.firstElementChild as FaceVerify;
+  el.recognizer = recognizer;
+  const ready = next(document.body, 'wv-ready');
+  document.body.append(host);
+  await ready;
+  await el.updateComplete;
+  return el;
+}
+
+describe('<face-verify> with a stand-in recognizer', () => {
+  afterEach(() => document.querySelectorAll('face-verify').forEach((e) => e.parentElement!.remove()));
+
+  it('compares two photos: verdict, distance against the threshold, bubbling composed events', async () => {
+    const el = await mount('<face-verify threshold="0.6"></face-verify>');
+    await el.setPhoto('a', await photo('#f00'));
+    const result = next<{ match: boolean; distance: number; threshold: number }>(document.body, 'wv-result');
+    await el.setPhoto('b', await photo('#0f0'));
+    const r = await result;
+    assert(r.bubbles && r.composed, 'events bubble and are composed');
+    assertEqual(r.detail.match, true);
+    assert(Math.abs(r.detail.distance - Math.sqrt(128 * 0.03 ** 2)) < 1e-4, `distance ${r.detail.distance}`);
+    await el.updateComplete;
+    const verdict = el.shadowRoot!.querySelector('[part=verdict]')!;
+    assert(/^\s*Match/.test(verdict.textContent!) && /distance 0\.339 ≤ threshold 0\.6/.test(verdict.textContent!), verdict.textContent!);
+    el.threshold = 0.3;
+    const stricter = await next<{ match: boolean }>(document.body, 'wv-result');
+    assertEqual(stricter.detail.match, false);
+    await el.updateComplete;
+    assert(/No match/.test(el.shadowRoot!.querySelector('[part=verdict]')!.textContent!), 'verdict follows the threshold attribute');
+  });
+
+  it('no face found and several faces are visible states; the closest pair is pre-selected and a click chooses', async () => {
+    const el = await mount('<face-verify></face-verify>');
+    const error = next<{ kind: string }>(el, 'wv-error');
+    await el.setPhoto('a', await photo('#fff'));
+    assertEqual((await error).detail.kind, 'no-face');
+    await el.updateComplete;
+    assert(/No face found/.test(el.shadowRoot!.textContent!), 'no-face notice shown');
+    await el.setPhoto('a', await photo('#00f'));
+    await el.setPhoto('b', await photo('#f00'));
+    await el.updateComplete;
+    assert(/2 faces found: tap the one to use/.test(el.shadowRoot!.textContent!), 'several-faces notice shown');
+    assert(/Match/.test(el.shadowRoot!.querySelector('[part=verdict]')!.textContent!), 'closest pair (face 2 ↔ person) pre-selected');
+    // Click the first face box (x 5…25 of 64 px) on photo A: a different person.
+    const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>("canvas[data-side='a']")!;
+    const rect = canvas.getBoundingClientRect();
+    const result = next<{ match: boolean }>(document.body, 'wv-result');
+    canvas.dispatchEvent(new MouseEvent('click', { clientX: rect.left + (15 / 64) * rect.width, clientY: rect.top + (10 / 48) * rect.height, bubbles: true }));
+    assertEqual((await result).detail.match, false);
+  });
+
+  it('identity mode: enrol through the form, then verify a photo against the identity', async () => {
+    const recognizer = fakeRecognizer();
+    const el = await mount('<face-verify mode="identity"></face-verify>', recognizer);
+    const form = el.shadowRoot!.querySelector('form')!;
+    (form.elements.namedItem('name') as HTMLInputElement).value = 'Ada';
+    const files = new DataTransfer();
+    files.items.add(new File([await photo('#f00')], 'ada.png', { type: 'image/png' }));
+    (form.elements.namedItem('photos') as HTMLInputElement).files = files.files;
+    const enrolled = next<{ id: string; descriptors: number }>(el, 'wv-enrolled');
+    form.requestSubmit();
+    assertEqual((await enrolled).detail, { id: 'Ada', descriptors: 1 });
+    const result = next<{ match: boolean; identity: string }>(el, 'wv-result');
+    await el.setPhoto('a', await photo('#0f0'));
+    const r = (await result).detail;
+    assertEqual([r.match, r.identity], [true, 'Ada']);
+  });
+
+  it('shows a clear error when WebGPU or the models are missing', async () => {
+    const host = document.createElement('div');
+    host.innerHTML = '<face-verify model-url="/no/such/models/"></face-verify>';
+    const error = next<{ kind: string; message: string }>(document.body, 'wv-error');
+    document.body.append(host);
+    const e = (await error).detail;
+    assertEqual(e.kind, 'model-load');
+    const el = host.firstElementChild as FaceVerify;
+    await el.updateComplete;
+    assert(/could not be loaded from \/no\/such\/models\//.test(el.shadowRoot!.querySelector('[part=error]')!.textContent!), 'error shown');
+  });
+});
