@@ -23,3 +23,4 @@ export { SsdMobilenetV1 } from './nn/ssd-mobilenet-v1.js';
 export { FaceLandmark68Net, FaceLandmark68TinyNet, landmarkCrop, type LandmarkCrop } from './nn/face-landmark-68.js';
 export { nonMaxSuppression, type NmsOptions } from './nn/nms.js';
 export { iou, withEdgeBorder, type Point, type FaceDetection, type DetectOptions } from './nn/boxes.js';
+export { SimilarityHead, type SimilarityHeadJSON } from './tasks/face/similarity-head.js';

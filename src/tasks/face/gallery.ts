@@ -1,6 +1,7 @@
 import type { Engine } from '../../gpu/engine.js';
 import type { Tensor } from '../../gpu/tensor.js';
-import { pairwiseDistances } from '../../ops/distance.js';
+import { pairwiseDistances, pairwiseSimilarity } from '../../ops/distance.js';
+import type { SimilarityHead } from './similarity-head.js';
 
 /** Serialised gallery: what export/import and the stores read and write. */
 export interface GalleryJSON {
@@ -41,7 +42,8 @@ export class GalleryError extends Error {
  */
 export class FaceGallery {
   private readonly people = new Map<string, Float32Array[]>();
-  private matrix: { tensor: Tensor; owners: string[] } | null = null;
+  /** The [K, D] descriptor matrix on the GPU, and for each row the index of its person in `names`. */
+  private matrix: { tensor: Tensor; owner: Int32Array; names: string[] } | null = null;
 
   constructor(readonly engine: Engine, readonly dims = 128, private readonly store?: GalleryStore) {}
 
@@ -105,23 +107,41 @@ export class FaceGallery {
     const topK = options.topK ?? 5;
     if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
     if (this.people.size === 0) return { id: null, distance: Infinity, threshold, candidates: [] };
-    const { tensor, owners } = this.deviceMatrix();
+    const { tensor, owner, names } = this.deviceMatrix();
     const squared = await this.engine.scope(async () => {
       const q = this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
       return pairwiseDistances(q, tensor).read();
     });
-    const best = new Map<string, number>();
-    for (let i = 0; i < owners.length; i++) {
-      const d = squared[i]!;
-      const id = owners[i]!;
-      if (!(best.get(id)! <= d)) best.set(id, d);
-    }
-    const candidates = [...best]
+    const nearest = new Float32Array(names.length).fill(Infinity);
+    for (let i = 0; i < squared.length; i++) if (squared[i]! < nearest[owner[i]!]!) nearest[owner[i]!] = squared[i]!;
+    const best = names.map((id, i) => [id, nearest[i]!] as const);
+    const candidates = best
       .map(([id, d]) => ({ id, distance: Math.sqrt(Math.max(0, d)) }))
       .sort((a, b) => a.distance - b.distance)
       .slice(0, topK);
     const top = candidates[0]!;
     return { id: top.distance <= threshold ? top.id : null, distance: top.distance, threshold, candidates };
+  }
+
+  /**
+   * 1:K with the learned similarity head instead of a distance threshold: ŷ against every
+   * enrolled descriptor in one GPU dispatch, the highest per person; a person matches when
+   * ŷ ≥ the head's threshold.
+   */
+  async identifyWithHead(descriptor: ArrayLike<number>, head: SimilarityHead, options: { topK?: number } = {}): Promise<{ id: string | null; probability: number; candidates: { id: string; probability: number }[] }> {
+    if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
+    if (this.people.size === 0) return { id: null, probability: 0, candidates: [] };
+    const { tensor, owner, names } = this.deviceMatrix();
+    const probs = await this.engine.scope(async () => {
+      const q = this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
+      return pairwiseSimilarity(q, tensor, head.deviceTensor(this.engine), head.form).read();
+    });
+    const highest = new Float32Array(names.length).fill(-1);
+    for (let i = 0; i < probs.length; i++) if (probs[i]! > highest[owner[i]!]!) highest[owner[i]!] = probs[i]!;
+    const best = names.map((id, i) => [id, highest[i]!] as const);
+    const candidates = best.map(([id, probability]) => ({ id, probability })).sort((a, b) => b.probability - a.probability).slice(0, options.topK ?? 5);
+    const top = candidates[0]!;
+    return { id: top.probability >= head.threshold ? top.id : null, probability: top.probability, candidates };
   }
 
   export(): GalleryJSON {
@@ -157,14 +177,17 @@ export class FaceGallery {
     this.invalidate();
   }
 
-  private deviceMatrix(): { tensor: Tensor; owners: string[] } {
+  private deviceMatrix(): { tensor: Tensor; owner: Int32Array; names: string[] } {
     if (!this.matrix) {
-      const owners: string[] = [];
-      const rows: Float32Array[] = [];
-      for (const [id, ds] of this.people) for (const d of ds) (owners.push(id), rows.push(d));
-      const data = new Float32Array(rows.length * this.dims);
-      rows.forEach((r, i) => data.set(r, i * this.dims));
-      this.matrix = { tensor: this.engine.keep(this.engine.tensor([rows.length, this.dims], data, 'gallery')), owners };
+      const names = [...this.people.keys()];
+      const rows = [...this.people.values()].reduce((n, ds) => n + ds.length, 0);
+      const data = new Float32Array(rows * this.dims);
+      const owner = new Int32Array(rows);
+      let r = 0;
+      names.forEach((id, p) => {
+        for (const d of this.people.get(id)!) (data.set(d, r * this.dims), (owner[r++] = p));
+      });
+      this.matrix = { tensor: this.engine.keep(this.engine.tensor([rows, this.dims], data, 'gallery')), owner, names };
     }
     return this.matrix;
   }
