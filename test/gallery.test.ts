@@ -31,6 +31,10 @@ describe('face gallery (1:K)', () => {
       assertClose(result.candidates.map((c) => c.distance), brute.map((b) => b.distance), { atol: 1e-5, rtol: 1e-5 });
       assertEqual(result.id, target);
     }
+    // Searches may overlap each other and other GPU work (no async scope is held open).
+    const queries = people.slice(0, 4).map((id) => enrolled.get(id)![0]!);
+    const together = await Promise.all([...queries.map((q) => gallery.identify(q)), engine.scope(async () => engine.tensor([2], [1, 2]).read())]);
+    assertEqual(together.slice(0, 4).map((r) => (r as { id: string }).id), people.slice(0, 4));
     const stranger = await gallery.identify(rng.array(128, 0.5, 1), { threshold: 0.6 });
     assertEqual(stranger.id, null, 'not recognized beyond the threshold');
     assert(stranger.distance > 0.6, 'distance reported');

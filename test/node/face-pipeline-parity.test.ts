@@ -55,4 +55,13 @@ describe('face pipeline end to end vs face-api on TF.js (CPU)', () => {
       assert(worstDesc <= DESCRIPTOR_TOL, `descriptor differs by ${worstDesc}`);
     });
   }
+
+  it('concurrent describe calls (two photos dropped at once) give the sequential results', async () => {
+    const a = withEdgeBorder(decodeImage(readFileSync('../shared/data/orl-faces/s1/1.pgm')), 46, 56);
+    const b = withEdgeBorder(decodeImage(readFileSync('../shared/data/orl-faces/s1/2.pgm')), 46, 56);
+    const [fa, fb] = await Promise.all([ours.describe(a), ours.describe(b)]);
+    const [sa, sb] = [await ours.describe(a), await ours.describe(b)];
+    assert(fa.length === 1 && fb.length === 1, 'one face each');
+    assert(fa[0]!.descriptor.every((v, k) => v === sa[0]!.descriptor[k]) && fb[0]!.descriptor.every((v, k) => v === sb[0]!.descriptor[k]), 'identical descriptors');
+  });
 });

@@ -108,10 +108,7 @@ export class FaceGallery {
     if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
     if (this.people.size === 0) return { id: null, distance: Infinity, threshold, candidates: [] };
     const { tensor, owner, names } = this.deviceMatrix();
-    const squared = await this.engine.scope(async () => {
-      const q = this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
-      return pairwiseDistances(q, tensor).read();
-    });
+    const squared = await this.readOnce(() => pairwiseDistances(this.query(descriptor), tensor));
     const nearest = new Float32Array(names.length).fill(Infinity);
     for (let i = 0; i < squared.length; i++) if (squared[i]! < nearest[owner[i]!]!) nearest[owner[i]!] = squared[i]!;
     const best = names.map((id, i) => [id, nearest[i]!] as const);
@@ -132,10 +129,7 @@ export class FaceGallery {
     if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
     if (this.people.size === 0) return { id: null, probability: 0, candidates: [] };
     const { tensor, owner, names } = this.deviceMatrix();
-    const probs = await this.engine.scope(async () => {
-      const q = this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
-      return pairwiseSimilarity(q, tensor, head.deviceTensor(this.engine), head.form).read();
-    });
+    const probs = await this.readOnce(() => pairwiseSimilarity(this.query(descriptor), tensor, head.deviceTensor(this.engine), head.form));
     const highest = new Float32Array(names.length).fill(-1);
     for (let i = 0; i < probs.length; i++) if (probs[i]! > highest[owner[i]!]!) highest[owner[i]!] = probs[i]!;
     const best = names.map((id, i) => [id, highest[i]!] as const);
@@ -190,6 +184,23 @@ export class FaceGallery {
       this.matrix = { tensor: this.engine.keep(this.engine.tensor([rows, this.dims], data, 'gallery')), owner, names };
     }
     return this.matrix;
+  }
+
+  private query(descriptor: ArrayLike<number>): Tensor {
+    return this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
+  }
+
+  /**
+   * Records `work` in a synchronous scope and reads its result. No async scope stays open across
+   * the read, so searches may run concurrently with other GPU work.
+   */
+  private async readOnce(work: () => Tensor): Promise<Float32Array> {
+    const out = this.engine.tidy(work);
+    try {
+      return await out.read();
+    } finally {
+      out.dispose();
+    }
   }
 
   private invalidate(): void {

@@ -62,6 +62,8 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
   threshold: number;
   readonly gallery: FaceGallery;
   private logistic: { slope: number; intercept: number } | null = null;
+  /** Calls run one after another: the networks' GPU scopes must not interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly engine: Engine,
@@ -98,7 +100,14 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
 
   /** Every face in the image: box, 68 landmarks, aligned box and 128-D descriptor. */
   async describe(input: Image): Promise<DescribedFace[]> {
-    return this.describePixels(await this.read(input));
+    const pixels = await this.read(input);
+    return this.exclusive(() => this.describePixels(pixels));
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async describePixels(image: RGBAImage): Promise<DescribedFace[]> {
