@@ -50,6 +50,8 @@ const builds = [
   { ...forNode, entryPoints: [...nodeTests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
   { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts', 'gallery-node': 'bench/gallery-node.ts' }, outdir: 'build/bench' },
   { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
+  // The face evaluation runs face-api on TF.js as the reference: bundle TF.js (its ES modules do not load in Node as they are).
+  { ...forNode, external: ['webgpu'], entryPoints: { 'eval-faces': 'bench/eval-faces.ts' }, outdir: 'build/bench' },
 ];
 
 // Entry points that do not exist yet are left out (a fresh feature adds its own).

@@ -103,9 +103,10 @@ export function shuffled<T>(xs: readonly T[], random: () => number): T[] {
  * LFW-style protocol: every same-person pair and as many different-person pairs drawn with a
  * fixed seed, split into k folds with equal numbers of same and different pairs; in each fold
  * the accuracy-optimal threshold is chosen on the other k−1 folds and the accuracy measured on
- * this one (no-face pairs wrong). Mean and (population) standard deviation over the folds.
+ * this one (`score`: no-face pairs wrong by default). Mean and (population) standard deviation
+ * over the folds.
  */
-export function lfwKFold(pairs: readonly EvalPair[], k = 10, seed = 20240601): { mean: number; std: number; folds: number[]; thresholds: number[]; same: number; different: number } {
+export function lfwKFold(pairs: readonly EvalPair[], k = 10, seed = 20240601, score: (pairs: readonly EvalPair[], t: number) => number = strictAccuracy): { mean: number; std: number; folds: number[]; thresholds: number[]; same: number; different: number } {
   const random = seededRandom(seed);
   const same = shuffled(pairs.filter((p) => p.same), random);
   const diff = shuffled(pairs.filter((p) => !p.same), random).slice(0, same.length);
@@ -118,7 +119,7 @@ export function lfwKFold(pairs: readonly EvalPair[], k = 10, seed = 20240601): {
     const test = labelled.filter((x) => x.f === f).map((x) => x.p);
     const t = bestThreshold(valid(train)).threshold;
     thresholds.push(t);
-    folds.push(strictAccuracy(test, t));
+    folds.push(score(test, t));
   }
   const mean = folds.reduce((a, b) => a + b, 0) / k;
   const std = Math.sqrt(folds.reduce((a, b) => a + (b - mean) ** 2, 0) / k);
