@@ -14,7 +14,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -55,6 +55,8 @@ for (const a of args) {
 // This file runs as build/bench/eval-faces.js: the repository root is two folders up.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const facesDir = resolve(option('--faces') ?? join(root, '../shared/data/orl-faces'));
+/** How the folder is named in the output: relative to the repository root (the JSON file is committed). */
+const facesName = relative(root, facesDir) || '.';
 const outFile = resolve(option('--out') ?? join(root, 'bench/results/faces.json'));
 const maxPeople = Number(option('--max-people') ?? Infinity);
 const latencyImages = Number(option('--latency-images') ?? 5);
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
   // ---- dataset pass: every image through our pipeline -----------------------------------------
   const people = listDataset(facesDir).slice(0, maxPeople);
   const samples: Sample[] = people.flatMap((p) => p.files.map((f) => ({ person: p.person, name: f.name, path: f.path, image: bordered(decodeImage(readFileSync(f.path), f.path)) })));
-  log(`data: ${facesDir}: ${people.length} people, ${samples.length} images; each given a border of half its size on each side (edge pixels repeated), SSD-MobileNetV1 detector, highest-scoring face per image`);
+  log(`data: ${facesName}: ${people.length} people, ${samples.length} images; each given a border of half its size on each side (edge pixels repeated), SSD-MobileNetV1 detector, highest-scoring face per image`);
   const faces: (DescribedFace | null)[] = [];
   const oursPassMs: number[] = [];
   const passStart = now();
@@ -298,14 +300,14 @@ async function main(): Promise<void> {
   const r4 = (x: number) => Number(x.toFixed(4));
   const row = (label: string, text: string): void => log(`${label.padEnd(26)} ${text}`);
   log('');
-  log(`== face pipeline on ${facesDir} (${people.length} people, ${samples.length} images) ==`);
+  log(`== face pipeline on ${facesName} (${people.length} people, ${samples.length} images) ==`);
   row(`detection rate`, `${pct(detectionRate)}  (${samples.length - missed.length}/${samples.length} images with >= 1 face${missed.length ? `; missed: ${missed.join(', ')}` : ''})`);
   row(`pairs`, `${pairs.length} = ${nSame} same-person + ${nDiff} different-person; ${noFacePairs} involve an image without a face and count as WRONG at every threshold`);
   row(`distances`, `same: median ${median(sameD).toFixed(3)}, different: median ${median(diffD).toFixed(3)}`);
   row(`verification at tau=${TAU}`, `plain accuracy over all pairs ${pct(atTau.accuracy)}; TAR ${pct(atTau.tar)}, TNR ${pct(atTau.tnr)}, balanced (TAR+TNR)/2 ${pct(atTau.balanced)}`);
   row(`best threshold (plain)`, `${plainBest.threshold.toFixed(4)}: plain accuracy ${pct(plainBest.accuracy)}; TAR ${pct(plainBestRates.tar)}, TNR ${pct(plainBestRates.tnr)}  (chosen on this same data: optimistic)`);
   row(`best threshold (balanced)`, `${balancedBest.threshold.toFixed(4)}: balanced accuracy ${pct(balancedBest.balanced)}; TAR ${pct(balancedBest.tar)}, TNR ${pct(balancedBest.tnr)}`);
-  row(`LFW-style ${FOLDS}-fold`, `${pct(lfw.mean)} ± ${pct(lfw.std)}  (${lfw.same} same + ${lfw.different} different pairs, different ones drawn with seed ${LFW_SEED}; threshold chosen on 9 folds, tested on the 10th; thresholds ${Math.min(...lfw.thresholds).toFixed(3)}..${Math.max(...lfw.thresholds).toFixed(3)})`);
+  row(`LFW-style ${lfw.k}-fold`, `${pct(lfw.mean)} ± ${pct(lfw.std)}  (${lfw.same} same + ${lfw.different} different pairs, different ones drawn with seed ${LFW_SEED}; threshold chosen on ${lfw.k - 1} folds, tested on the remaining one; thresholds ${Math.min(...lfw.thresholds).toFixed(3)}..${Math.max(...lfw.thresholds).toFixed(3)})`);
   if (noFacePairs) row('', `if no-face pairs were "not matched" instead (what verify() says; right for different people): at tau ${pct(atTau.notMatched)}, best ${pct(plainBest.notMatched)}, 10-fold ${pct(lfwNotMatched.mean)} ± ${pct(lfwNotMatched.std)}`);
   row(`rank-1 identification`, `${pct(rank1)}  (${rank1Hits}/${queries}; first image of each of ${enrolled.size} people enrolled, the others queried, an image without a face a miss; nearest also within tau: ${pct(openSet)})`);
   row(`parity vs face-api (CPU)`, `max |descriptor diff| ${maxAbsDiff.toExponential(2)}, max box diff ${maxBoxPx.toFixed(4)} px over ${parityCases.length} images`);
@@ -325,7 +327,7 @@ async function main(): Promise<void> {
     latencyMs: latency,
     faceApiBackend,
     details: {
-      dataset: facesDir,
+      dataset: facesName,
       people: people.length,
       images: samples.length,
       border: 'withEdgeBorder(image, round(width/2), round(height/2))',
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
       atTau: { tar: r4(atTau.tar), tnr: r4(atTau.tnr), balanced: r4(atTau.balanced) },
       bestPlain: { threshold: r4(plainBest.threshold), tar: r4(plainBestRates.tar), tnr: r4(plainBestRates.tnr) },
       bestBalanced: { threshold: r4(balancedBest.threshold), balanced: r4(balancedBest.balanced), tar: r4(balancedBest.tar), tnr: r4(balancedBest.tnr) },
-      lfw10fold: { folds: lfw.folds.map(r4), thresholds: lfw.thresholds.map(r4), samePairs: lfw.same, differentPairs: lfw.different, seed: LFW_SEED },
+      lfw10fold: { k: lfw.k, folds: lfw.folds.map(r4), thresholds: lfw.thresholds.map(r4), samePairs: lfw.same, differentPairs: lfw.different, seed: LFW_SEED },
       rank1: { hits: rank1Hits, queries, enrolled: enrolled.size, withinTau: r4(openSet) },
       parity: parityRows,
       latency: {

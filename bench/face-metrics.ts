@@ -106,9 +106,10 @@ export function shuffled<T>(xs: readonly T[], random: () => number): T[] {
  * this one (`score`: no-face pairs wrong by default). Mean and (population) standard deviation
  * over the folds.
  */
-export function lfwKFold(pairs: readonly EvalPair[], k = 10, seed = 20240601, score: (pairs: readonly EvalPair[], t: number) => number = strictAccuracy): { mean: number; std: number; folds: number[]; thresholds: number[]; same: number; different: number } {
+export function lfwKFold(pairs: readonly EvalPair[], k = 10, seed = 20240601, score: (pairs: readonly EvalPair[], t: number) => number = strictAccuracy): { k: number; mean: number; std: number; folds: number[]; thresholds: number[]; same: number; different: number } {
   const random = seededRandom(seed);
   const same = shuffled(pairs.filter((p) => p.same), random);
+  k = Math.max(2, Math.min(k, same.length)); // a tiny folder: fewer folds, none empty
   const diff = shuffled(pairs.filter((p) => !p.same), random).slice(0, same.length);
   const fold = (i: number) => i % k;
   const labelled = [...same.map((p, i) => ({ p, f: fold(i) })), ...diff.map((p, i) => ({ p, f: fold(i) }))];
@@ -123,7 +124,7 @@ export function lfwKFold(pairs: readonly EvalPair[], k = 10, seed = 20240601, sc
   }
   const mean = folds.reduce((a, b) => a + b, 0) / k;
   const std = Math.sqrt(folds.reduce((a, b) => a + (b - mean) ** 2, 0) / k);
-  return { mean, std, folds, thresholds, same: same.length, different: diff.length };
+  return { k, mean, std, folds, thresholds, same: same.length, different: diff.length };
 }
 
 export const median = (xs: readonly number[]): number => {
