@@ -1,12 +1,9 @@
 // npm start: install what is missing, build, serve the demo on 127.0.0.1 and print its URL.
 import { execSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { demoMounts } from './demo-site.mjs';
 import { serveStatic } from './static-server.mjs';
 
-const stale = !existsSync('node_modules/.package-lock.json') ||
-  statSync('package.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
-if (stale) execSync('npm install --no-audit --no-fund', { stdio: 'inherit' });
+execSync('node scripts/ensure.mjs --npm-only', { stdio: 'inherit' });
 execSync('node esbuild.mjs', { stdio: 'inherit' });
 const port = Number(process.env.PORT ?? 8080);
 const { url } = await serveStatic(demoMounts, port);
