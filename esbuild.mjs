@@ -51,7 +51,23 @@ const builds = [
   { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts', 'gallery-node': 'bench/gallery-node.ts' }, outdir: 'build/bench' },
   { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
   // The face evaluation runs face-api on TF.js as the reference: bundle TF.js (its ES modules do not load in Node as they are).
-  { ...forNode, external: ['webgpu'], entryPoints: { 'eval-faces': 'bench/eval-faces.ts' }, outdir: 'build/bench' },
+  // Likewise the style, training and task benchmarks, which hold our engine against TF.js.
+  {
+    ...forNode,
+    external: ['webgpu'],
+    entryPoints: {
+      'eval-faces': 'bench/eval-faces.ts',
+      'eval-style': 'bench/eval-style.ts',
+      'train-fashion': 'bench/train-fashion.ts',
+      'train-orl-head': 'bench/train-orl-head.ts',
+      'bench-train': 'bench/bench-train.ts',
+      'bench-node': 'bench/bench-node.ts',
+    },
+    outdir: 'build/bench',
+  },
+  { ...forBrowser, entryPoints: { 'eval-style-browser': 'bench/eval-style-browser.ts', 'bench-browser': 'bench/bench-browser.ts' }, outdir: 'build/bench' },
+  // The command line (bin/wgsl-vision.js runs it).
+  { ...forNode, external: ['webgpu'], entryPoints: { 'wgsl-vision': 'src/cli/main.ts' }, outdir: 'build/cli' },
 ];
 
 // Entry points that do not exist yet are left out (a fresh feature adds its own).
