@@ -5,6 +5,7 @@ export * from './elementwise.js';
 export * from './image.js';
 export { matmul, type MatmulOptions } from './matmul.js';
 export * from './normalize.js';
+export * from './optim.js';
 export * from './pool.js';
 export * from './resize.js';
 export type { Padding } from './window.js';
