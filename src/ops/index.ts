@@ -8,4 +8,5 @@ export * from './normalize.js';
 export * from './optim.js';
 export * from './pool.js';
 export * from './resize.js';
+export * from './style-loss.js';
 export type { Padding } from './window.js';
