@@ -51,6 +51,7 @@ export interface BenchReport {
 }
 
 const WARMUP = 2;
+const peakKernel = defineKernel('peak', peakWGSL);
 /** FMA peak kernel settings. */
 const ITERATIONS = 1024;
 const WG = 64;
@@ -58,14 +59,14 @@ const TOLERANCE = 1e-3;
 /** TF.js registers its WebGPU kernels under this name, so our backend takes it over. */
 const TFJS_BACKEND = 'webgpu';
 
-const median = (xs: number[]): number => {
+export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
 /** Deterministic uniform values in [-scale, scale] (mulberry32). */
-function randomData(n: number, seed: number, scale = 1): Float32Array {
+export function randomData(n: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   let a = seed >>> 0;
   for (let i = 0; i < n; i++) {
@@ -79,7 +80,7 @@ function randomData(n: number, seed: number, scale = 1): Float32Array {
 }
 
 /** max |a - ref| / max |ref|: the error relative to the output's scale. */
-function relativeError(a: Float32Array, ref: Float32Array): number {
+export function relativeError(a: Float32Array, ref: Float32Array): number {
   if (a.length !== ref.length) return Infinity;
   let diff = 0;
   let scale = 0;
@@ -148,39 +149,7 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
   const rows: BenchRow[] = [];
 
   // ---- FMA peak -----------------------------------------------------------------------------
-  const peakKernel = defineKernel('peak', peakWGSL);
-  let peak = 0;
-  const peakRows: BenchRow[] = [];
-  for (const threads of peakSizes) {
-    const flops = threads * ITERATIONS * 8 * 4 * 2;
-    const y = engine.empty([threads], 'peak');
-    const once = async (): Promise<number> => {
-      const t0 = now();
-      engine.dispatch({
-        op: 'fmaPeak',
-        kernel: peakKernel,
-        entry: 'fma_peak',
-        overrides: { WG, ITERATIONS },
-        uniforms: { seed: 1 },
-        buffers: { y },
-        workgroups: threads / WG,
-      });
-      await y.read();
-      return now() - t0;
-    };
-    let warm = 0;
-    for (let i = 0; i < WARMUP; i++) warm = await once();
-    const times: number[] = [];
-    for (let i = 0; i < (options.quick ? 3 : 5); i++) times.push(await once());
-    y.dispose();
-    const ms = Math.min(...times); // a peak: the best run, not the median
-    const gflops = flops / ms / 1e6;
-    peak = Math.max(peak, gflops);
-    peakRows.push({ name: 'fma peak', shape: `${threads} threads x ${ITERATIONS} it (WG ${WG})`, oursMs: round(ms, 3), tfjsMs: null, wasmMs: null, speedup: null, gflops: round(gflops, 2), peakPct: 0, check: 'n/a' });
-    log(`  fma peak ${threads} threads: ${ms.toFixed(2)} ms, ${gflops.toFixed(2)} GFLOP/s`);
-    if (warm > 3000) break; // bigger sizes only take longer on this device
-  }
-  for (const r of peakRows) r.peakPct = round((r.gflops / peak) * 100, 1);
+  const { peak, rows: peakRows } = await measurePeak(engine, peakSizes, options.quick ? 3 : 5, log);
   rows.push(...peakRows);
 
   // ---- conv and matmul ----------------------------------------------------------------------
@@ -321,4 +290,45 @@ export async function runSuite(options: SuiteOptions): Promise<BenchReport> {
   notes.push(`${host} benchmark took ${seconds} s`);
   const text = [...header, '', formatTable(rows), '', ...notes].join('\n');
   return { host, header, rows, notes, text, seconds };
+}
+
+/**
+ * The adapter's FMA peak: shaders/peak.wgsl (FMA only, ITERATIONS iterations, WG 64) at each
+ * thread count, each the fastest of `repeats` runs after WARMUP warm-ups (read-back included).
+ * Returns the best GFLOP/s and one row per size.
+ */
+export async function measurePeak(engine: Engine, sizes: readonly number[], repeats: number, log: (line: string) => void = () => {}): Promise<{ peak: number; rows: BenchRow[] }> {
+  let peak = 0;
+  const peakRows: BenchRow[] = [];
+  for (const threads of sizes) {
+    const flops = threads * ITERATIONS * 8 * 4 * 2;
+    const y = engine.empty([threads], 'peak');
+    const once = async (): Promise<number> => {
+      const t0 = now();
+      engine.dispatch({
+        op: 'fmaPeak',
+        kernel: peakKernel,
+        entry: 'fma_peak',
+        overrides: { WG, ITERATIONS },
+        uniforms: { seed: 1 },
+        buffers: { y },
+        workgroups: threads / WG,
+      });
+      await y.read();
+      return now() - t0;
+    };
+    let warm = 0;
+    for (let i = 0; i < WARMUP; i++) warm = await once();
+    const times: number[] = [];
+    for (let i = 0; i < repeats; i++) times.push(await once());
+    y.dispose();
+    const ms = Math.min(...times); // a peak: the best run, not the median
+    const gflops = flops / ms / 1e6;
+    peak = Math.max(peak, gflops);
+    peakRows.push({ name: 'fma peak', shape: `${threads} threads x ${ITERATIONS} it (WG ${WG})`, oursMs: round(ms, 3), tfjsMs: null, wasmMs: null, speedup: null, gflops: round(gflops, 2), peakPct: 0, check: 'n/a' });
+    log(`  fma peak ${threads} threads: ${ms.toFixed(2)} ms, ${gflops.toFixed(2)} GFLOP/s`);
+    if (warm > 3000) break; // bigger sizes only take longer on this device
+  }
+  for (const r of peakRows) r.peakPct = round((r.gflops / peak) * 100, 1);
+  return { peak, rows: peakRows };
 }

@@ -1,0 +1,66 @@
+/**
+ * The benchmark suite (bench/tasks/) in a browser, on the visitor's adapter: our engine and
+ * TF.js's WebGPU backend on one navigator.gpu device, and TF.js's WebGL backend where the
+ * browser has it. The demo page's Benchmark section loads this module when the visitor presses
+ * Run (it bundles TF.js and face-api, which the rest of the page does not need); `npm run bench`
+ * drives the same section in headless Chromium.
+ * Model files and pictures come from the demo site: ./models/ (face-api) and ./assets/.
+ */
+import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+import { Engine } from '../src/gpu/engine.js';
+import { toRGBA } from '../src/host/browser-image.js';
+import { FACE_API_MODELS } from '../src/nn/face-api-models.js';
+import { loadWeightsFromURL } from '../src/nn/load-url.js';
+import type { RGBAImage } from '../src/ops/image.js';
+import { formatReport } from './tasks/format.js';
+import { runBench, selectCases, type RunOptions } from './tasks/run.js';
+import type { BenchHost, BenchReport } from './tasks/types.js';
+
+export { formatReport, selectCases };
+export type { BenchReport, BenchResult, BenchProgress, BenchSize, BenchOnly } from './tasks/types.js';
+
+let host: Promise<BenchHost> | null = null;
+
+async function loadImage(url: URL): Promise<RGBAImage> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return toRGBA(await response.blob());
+}
+
+/** One engine per page: repeated runs reuse it (and the pipelines it compiled). */
+function browserHost(base: URL): Promise<BenchHost> {
+  host ??= (async () => {
+    const engine = await Engine.create();
+    const a = engine.adapterInfo;
+    const models = new URL('./models/', base);
+    return {
+      name: 'chromium' as const,
+      engine,
+      environment: [
+        `adapter: ${[a.vendor, a.architecture, a.device, a.description].filter(Boolean).join(' / ') || 'unknown'} (navigator.gpu)`,
+        `${navigator.userAgent}, ${navigator.hardwareConcurrency} logical cores`,
+      ],
+      tfBackends: ['webgpu', 'webgl'],
+      loadFaceModel: (m) => loadWeightsFromURL(new URL(FACE_API_MODELS[m].manifest, models), { sha256: FACE_API_MODELS[m].sha256 }),
+      async loadFaceApiNets() {
+        const uri = models.href;
+        await Promise.all([faceapi.nets.ssdMobilenetv1.loadFromUri(uri), faceapi.nets.faceLandmark68Net.loadFromUri(uri), faceapi.nets.faceRecognitionNet.loadFromUri(uri)]);
+      },
+      loadFaceImage: () => loadImage(new URL('./assets/face.png', base)),
+    } satisfies BenchHost;
+  })();
+  return host;
+}
+
+/** Runs the suite here; `base` is the demo site's root (where models/ and assets/ are). */
+export async function runBrowserBench(options: RunOptions & { base?: string }): Promise<{ report: BenchReport; text: string }> {
+  const h = await browserHost(new URL(options.base ?? './', document.baseURI));
+  const report = await runBench(h, options);
+  return { report, text: formatReport(report) };
+}
+
+/** The adapter as the suite sees it (for the page's adapter table). */
+export async function benchAdapter(base?: string): Promise<{ info: BenchHost['engine']['adapterInfo']; limits: GPUSupportedLimits }> {
+  const h = await browserHost(new URL(base ?? './', document.baseURI));
+  return { info: h.engine.adapterInfo, limits: h.engine.limits };
+}

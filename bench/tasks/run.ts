@@ -1,0 +1,197 @@
+/**
+ * Runs the suite on one host: the adapter's FMA peak, then every case of the chosen size, ours
+ * against each TF.js backend the host has. One definition for the Node host, the Chromium host
+ * and the demo page's Benchmark section.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { measurePeak, median, relativeError } from '../suite.js';
+import { suiteCases } from './suite.js';
+import type { BenchCase, BenchContext, BenchHost, BenchOnly, BenchProgress, BenchReport, BenchResult, BenchSize, Runner, TfBackendName } from './types.js';
+
+export interface RunOptions {
+  size: BenchSize;
+  only?: BenchOnly;
+  onProgress?: (p: BenchProgress) => void;
+  /** One line per event (console in Node, the page's log in browsers). */
+  log?: (line: string) => void;
+  /** Called with each result as soon as it is known (live charts). */
+  onResult?: (r: BenchResult) => void;
+  signal?: AbortSignal;
+}
+
+/** Warm-up runs and timed repeats per size; a case whose warm round takes long gets fewer repeats. */
+const PLAN: Record<BenchSize, { warmup: number; repeats: (warmRoundMs: number) => number; peakSizes: number[]; peakRepeats: number }> = {
+  tiny: { warmup: 1, repeats: () => 2, peakSizes: [16384], peakRepeats: 2 },
+  small: { warmup: 1, repeats: (ms) => (ms < 1000 ? 5 : ms < 5000 ? 3 : 2), peakSizes: [16384, 65536], peakRepeats: 3 },
+  full: { warmup: 2, repeats: (ms) => (ms < 1000 ? 7 : ms < 5000 ? 5 : 3), peakSizes: [4096, 16384, 65536, 262144], peakRepeats: 5 },
+};
+
+const round = (x: number | null, digits: number): number | null => (x === null || !Number.isFinite(x) ? null : Number(x.toFixed(digits)));
+const now = (): number => performance.now();
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+/** TF.js's WebGPU backend on our engine's GPUDevice (same adapter and queue); its own factory would request another device. */
+async function setUpTfjs(host: BenchHost, log: (line: string) => void): Promise<{ backends: TfBackendName[]; notes: string[] }> {
+  const notes: string[] = [];
+  const backends: TfBackendName[] = [];
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(host.engine.device, host.engine.adapterInfo as unknown as GPUAdapterInfo));
+  for (const name of host.tfBackends) {
+    try {
+      if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
+      await tf.ready();
+      backends.push(name);
+    } catch (e) {
+      notes.push(`TF.js ${name} backend unavailable here: ${message(e)}`);
+      log(notes.at(-1)!);
+    }
+  }
+  if (backends.length) await tf.setBackend(backends[0]!);
+  return { backends, notes };
+}
+
+export function selectCases(size: BenchSize, only: BenchOnly = 'all'): BenchCase[] {
+  return suiteCases(size).filter((c) => only === 'all' || (only === 'kernels' ? c.group === 'kernel' : c.group === 'task'));
+}
+
+export async function runBench(host: BenchHost, options: RunOptions): Promise<BenchReport> {
+  const { size } = options;
+  const only = options.only ?? 'all';
+  const log = options.log ?? (() => {});
+  const plan = PLAN[size];
+  const start = now();
+  const ctx: BenchContext = { host, engine: host.engine, size };
+  const cases = selectCases(size, only);
+  const total = cases.length + 1;
+  const progress = (done: number, label: string): void => options.onProgress?.({ done, total, label });
+
+  const { backends, notes } = await setUpTfjs(host, log);
+  const method = [
+    `size ${size}, ${only === 'all' ? 'kernels and tasks' : only}; ${cases.length} cases`,
+    `TF.js ${tf.version_core}: ${backends.map((b) => (b === 'webgpu' ? "tfjs-backend-webgpu on our engine's GPUDevice (same adapter and queue)" : 'tfjs-backend-webgl')).join('; ') || 'no backend available'}`,
+    `timing: per case ${plan.warmup} warm-up run(s) per side (pipelines compile, weights upload), then N timed repeats interleaved ours/TF.js; ` +
+      `a repeat = the work once plus reading its result back to the CPU (ours: read(), TF.js: data()); median of N reported` +
+      (size === 'tiny' ? ' (tiny: N = 2)' : `; N = ${plan.repeats(0)} if a warm round of all sides took < 1 s, ${plan.repeats(2000)} if < 5 s, else ${plan.repeats(1e9)}`),
+    `check: the first outputs of ours and TF.js WebGPU compared, max|diff| / max|theirs| <= the case's tolerance (1:K: the same nearest person)`,
+    `ratio = TF.js ms / ours ms (> 1: ours faster); GFLOP/s = counted flops / median time; % of peak against shaders/peak.wgsl (FMA only) over ${plan.peakSizes.join('/')} threads, best of ${plan.peakRepeats}`,
+  ];
+  for (const line of method) log(line);
+
+  progress(0, 'FMA peak');
+  const { peak } = await measurePeak(host.engine, plan.peakSizes, plan.peakRepeats, log);
+  const results: BenchResult[] = [];
+  const peakResult: BenchResult = {
+    group: 'peak', family: 'peak', name: 'fma peak', shape: `best of ${plan.peakSizes.join('/')} threads x 1024 FMA x 32`, theirs: '-',
+    oursMs: null, tfjsMs: null, webglMs: null, ratio: null, webglRatio: null, gflops: round(peak, 2), tfjsGflops: null, peakPct: 100, tfjsPeakPct: null, repeats: plan.peakRepeats, check: 'n/a',
+  };
+  results.push(peakResult);
+  options.onResult?.(peakResult);
+
+  for (const [i, c] of cases.entries()) {
+    if (options.signal?.aborted) {
+      notes.push('stopped by the user');
+      break;
+    }
+    progress(i + 1, `${c.name} (${c.shape})`);
+    log(`${c.name} (${c.shape})`);
+    const result = await runCase(ctx, c, backends, plan, peak, log);
+    results.push(result);
+    options.onResult?.(result);
+    log(`  ours ${fmt(result.oursMs)} ms, tfjs ${fmt(result.tfjsMs)} ms${backends.includes('webgl') ? `, webgl ${fmt(result.webglMs)} ms` : ''}, ${result.repeats} repeats, ${result.check}${result.errors ? `; errors: ${result.errors.join('; ')}` : ''}`);
+  }
+  if (backends.length) await tf.setBackend(backends[0]!);
+  const seconds = Number(((now() - start) / 1000).toFixed(1));
+  notes.push(`${host.name} benchmark took ${seconds} s`);
+  progress(total, 'done');
+  return { host: host.name, size, only, environment: host.environment, method, peakGflops: Number(peak.toFixed(2)), results, notes, seconds, date: new Date().toISOString() };
+}
+
+const fmt = (x: number | null): string => (x === null ? '-' : x.toFixed(2));
+
+async function runCase(ctx: BenchContext, c: BenchCase, backends: TfBackendName[], plan: (typeof PLAN)[BenchSize], peak: number, log: (line: string) => void): Promise<BenchResult> {
+  const errors: string[] = [];
+  // Sides: ours first, then each TF.js backend (set active before each of its runs).
+  interface Side { name: 'ours' | TfBackendName; runner: Runner | null; times: number[]; first?: Float32Array | void }
+  const sides: Side[] = [];
+  try {
+    sides.push({ name: 'ours', runner: await c.ours(ctx), times: [] });
+  } catch (e) {
+    errors.push(`ours: ${message(e)}`);
+  }
+  for (const b of backends) {
+    try {
+      await tf.setBackend(b);
+      sides.push({ name: b, runner: await c.tfjs(ctx, b), times: [] });
+    } catch (e) {
+      errors.push(`tfjs ${b}: ${message(e)}`);
+    }
+  }
+  const activate = async (s: Side): Promise<void> => {
+    if (s.name !== 'ours' && tf.getBackend() !== s.name) await tf.setBackend(s.name);
+  };
+  const once = async (s: Side): Promise<number | null> => {
+    if (!s.runner) return null;
+    try {
+      await activate(s);
+      const t0 = now();
+      const out = await s.runner.run();
+      const ms = now() - t0;
+      if (s.first === undefined) s.first = out ?? new Float32Array(0);
+      return ms;
+    } catch (e) {
+      errors.push(`${s.name === 'ours' ? 'ours' : `tfjs ${s.name}`}: ${message(e)}`);
+      s.runner.dispose();
+      s.runner = null;
+      return null;
+    }
+  };
+  let warmRound = 0;
+  for (let i = 0; i < plan.warmup; i++) {
+    warmRound = 0;
+    for (const s of sides) warmRound += (await once(s)) ?? 0;
+  }
+  const repeats = plan.repeats(warmRound);
+  for (let i = 0; i < repeats; i++) {
+    for (const s of sides) {
+      const ms = await once(s);
+      if (ms !== null) s.times.push(ms);
+    }
+  }
+  for (const s of sides) s.runner?.dispose();
+  const ms = (name: Side['name']): number | null => {
+    const s = sides.find((x) => x.name === name);
+    return s && s.runner !== null && s.times.length ? median(s.times) : null;
+  };
+  const oursMs = ms('ours');
+  const tfjsMs = ms('webgpu');
+  const webglMs = ms('webgl');
+  const gflops = (t: number | null): number | null => (c.flops && t ? c.flops / t / 1e6 : null);
+  const ours = sides.find((s) => s.name === 'ours');
+  const ref = sides.find((s) => s.name === 'webgpu') ?? sides.find((s) => s.name === 'webgl');
+  let check = 'n/a';
+  if (c.tolerance !== null && c.tolerance !== undefined && ours?.first && ref?.first) {
+    const err = relativeError(ours.first, ref.first);
+    check = err <= c.tolerance ? `ok ${err === 0 ? '(exact)' : err.toExponential(0)}` : `MISMATCH ${Number.isFinite(err) ? err.toExponential(1) : 'shape'}`;
+    if (err > c.tolerance) log(`  MISMATCH vs TF.js ${ref.name}: ${err}`);
+  }
+  return {
+    group: c.group,
+    family: c.family,
+    name: c.name,
+    shape: c.shape,
+    theirs: c.theirs ?? 'TF.js',
+    oursMs: round(oursMs, 3),
+    tfjsMs: round(tfjsMs, 3),
+    webglMs: round(webglMs, 3),
+    ratio: round(oursMs && tfjsMs ? tfjsMs / oursMs : null, 2),
+    webglRatio: round(oursMs && webglMs ? webglMs / oursMs : null, 2),
+    gflops: round(gflops(oursMs), 2),
+    tfjsGflops: round(gflops(tfjsMs), 2),
+    peakPct: round(gflops(oursMs) !== null ? (gflops(oursMs)! / peak) * 100 : null, 1),
+    tfjsPeakPct: round(gflops(tfjsMs) !== null ? (gflops(tfjsMs)! / peak) * 100 : null, 1),
+    repeats,
+    check,
+    ...(errors.length ? { errors } : {}),
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * The benchmark suite's vocabulary, shared by the Node host (bench/bench-node.ts), the browser
+ * host (bench/bench-browser.ts, used by the demo page and `npm run bench` in Chromium) and the
+ * case definitions in this folder. Nothing here touches Node or DOM APIs.
+ */
+import type { Engine } from '../../src/gpu/engine.js';
+import type { FaceApiModel } from '../../src/nn/face-api-models.js';
+import type { WeightMap } from '../../src/nn/weights.js';
+import type { RGBAImage } from '../../src/ops/image.js';
+
+/** tiny: a smoke run (tests); small: the default, a few minutes on a CPU-emulated GPU; full: every shape. */
+export type BenchSize = 'tiny' | 'small' | 'full';
+export const BENCH_SIZES: readonly BenchSize[] = ['tiny', 'small', 'full'];
+export type BenchOnly = 'kernels' | 'tasks' | 'all';
+
+/** TF.js backends the suite compares against, where the host has them. */
+export type TfBackendName = 'webgpu' | 'webgl';
+
+/** One side's work for one case: `run` does it once and waits for its result on the CPU. */
+export interface Runner {
+  run(): Promise<Float32Array | void>;
+  dispose(): void;
+}
+
+/** What a host provides: the engine, and how to load models and pictures where it runs. */
+export interface BenchHost {
+  name: 'node' | 'chromium';
+  engine: Engine;
+  /** Lines that describe the adapter and environment (printed above the table). */
+  environment: string[];
+  /** TF.js backends to try, in order; those that fail to initialise are reported and skipped. */
+  tfBackends: TfBackendName[];
+  /** face-api's weights for our networks (files in Node, URLs in browsers). */
+  loadFaceModel(model: FaceApiModel): Promise<WeightMap>;
+  /** Loads face-api's SSD, 68-point landmark and recognition nets into face-api (for TF.js). */
+  loadFaceApiNets(): Promise<void>;
+  /** The benchmark's face photo (demo/assets/face.png: an ORL face with a border). */
+  loadFaceImage(): Promise<RGBAImage>;
+  /** Photos for the style-transfer step (content, style). */
+  loadStyleImages?(): Promise<{ content: RGBAImage; style: RGBAImage }>;
+  /** The CenterNet feature network's model.json and weights (style transfer). */
+  loadStyleModel?(): Promise<{ modelJson: unknown; weights: WeightMap }>;
+}
+
+export interface BenchContext {
+  host: BenchHost;
+  engine: Engine;
+  size: BenchSize;
+}
+
+/** One line of the suite: a kernel family's shape or a task, ours against TF.js. */
+export interface BenchCase {
+  group: 'kernel' | 'task';
+  /** 'conv', 'matmul', 'face', ... (bar charts and the table group by it). */
+  family: string;
+  name: string;
+  shape: string;
+  /** Floating-point operations of one run (2 per multiply-add), or null where it is memory-bound / not counted. */
+  flops: number | null;
+  /** What "theirs" is (TF.js by default; face-api on TF.js for the face tasks). */
+  theirs?: string;
+  /** Largest accepted max|ours − theirs| / max|theirs| on the first run; null: no check. */
+  tolerance?: number | null;
+  ours(ctx: BenchContext): Promise<Runner>;
+  /** The same work on TF.js's active backend (the suite switches backends before calling). */
+  tfjs(ctx: BenchContext, backend: TfBackendName): Promise<Runner>;
+}
+
+/** A case's results; the JSON files hold these. */
+export interface BenchResult {
+  group: 'kernel' | 'task' | 'peak';
+  family: string;
+  name: string;
+  shape: string;
+  theirs: string;
+  /** Medians in ms; null where a side did not run (see `errors`). */
+  oursMs: number | null;
+  tfjsMs: number | null;
+  webglMs: number | null;
+  /** tfjsMs / oursMs: above 1, ours is faster. */
+  ratio: number | null;
+  webglRatio: number | null;
+  /** Ours. */
+  gflops: number | null;
+  tfjsGflops: number | null;
+  /** Ours as a percentage of the adapter's FMA peak. */
+  peakPct: number | null;
+  tfjsPeakPct: number | null;
+  repeats: number;
+  check: string;
+  errors?: string[];
+}
+
+export interface BenchProgress {
+  done: number;
+  total: number;
+  /** What runs now. */
+  label: string;
+}
+
+export interface BenchReport {
+  host: string;
+  size: BenchSize;
+  only: BenchOnly;
+  environment: string[];
+  /** How the figures were taken. */
+  method: string[];
+  peakGflops: number;
+  results: BenchResult[];
+  notes: string[];
+  seconds: number;
+  date: string;
+}
