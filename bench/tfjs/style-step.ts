@@ -122,14 +122,14 @@ function depthwiseInputGrad(tf: Tf, dy: TF.Tensor4D, w: TF.Tensor4D, inputShape:
   const before = (i: number, o: number, k: number, s: number) => (pad === 'same' ? Math.floor(Math.max((o - 1) * s + k - i, 0) / 2) : 0);
   const pt = before(ih, oh, kh, stride[0]);
   const pl = before(iw, ow, kw, stride[1]);
-  let d = dy;
+  let d: TF.Tensor4D = dy;
   if (stride[0] > 1 || stride[1] > 1) {
     d = dy.reshape([1, oh, 1, ow, 1, c]).pad([[0, 0], [0, 0], [0, stride[0] - 1], [0, 0], [0, stride[1] - 1], [0, 0]])
       .reshape([1, oh * stride[0], ow * stride[1], c])
-      .slice([0, 0, 0, 0], [1, (oh - 1) * stride[0] + 1, (ow - 1) * stride[1] + 1, c]);
+      .slice([0, 0, 0, 0], [1, (oh - 1) * stride[0] + 1, (ow - 1) * stride[1] + 1, c]) as TF.Tensor4D;
   }
   const padded = d.pad([[0, 0], [kh - 1 - pt, ih + pt - (oh - 1) * stride[0] - 1], [kw - 1 - pl, iw + pl - (ow - 1) * stride[1] - 1], [0, 0]]);
-  return tf.depthwiseConv2d(padded, tf.reverse(w, [0, 1]), 1, 'valid');
+  return tf.depthwiseConv2d(padded, tf.reverse(w, [0, 1]) as TF.Tensor4D, 1, 'valid') as TF.Tensor4D;
 }
 
 let opsRegistered: Tf | null = null;
@@ -148,11 +148,11 @@ function registerReferenceOps(tf: Tf): void {
     if (tf.getKernel('DepthwiseConv2dNativeBackpropInput', tf.getBackend())) {
       y = tf.depthwiseConv2d(x, w, stride, pad);
     } else {
-      const op = tf.customGrad((xi: TF.Tensor, wi: TF.Tensor) => ({
-        value: tf.depthwiseConv2d(xi as TF.Tensor4D, wi as TF.Tensor4D, stride, pad),
-        gradFunc: (dy: TF.Tensor) => [depthwiseInputGrad(tf, dy as TF.Tensor4D, wi as TF.Tensor4D, xi.shape, stride, pad), tf.zerosLike(wi)],
-      }));
-      y = op(x, w) as TF.Tensor4D;
+      const op = tf.customGrad(((xi: TF.Tensor4D, wi: TF.Tensor4D) => ({
+        value: tf.depthwiseConv2d(xi, wi, stride, pad),
+        gradFunc: (dy: TF.Tensor4D) => [depthwiseInputGrad(tf, dy, wi, xi.shape, stride, pad), tf.zerosLike(wi)],
+      })) as unknown as TF.CustomGradientFunc<TF.Tensor4D>);
+      y = op(x, w);
     }
     return fusedTail(tf, y, bias, fused);
   });
