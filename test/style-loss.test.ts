@@ -76,7 +76,7 @@ describe('style-transfer costs', () => {
     const engine = await testEngine();
     const rng = new Rng(24);
     for (const [shape, weight] of [[[1, 6, 7, 3], 1], [[2, 4, 5, 2], 3], [[5, 1, 2], 1]] as const) {
-      const x = rng.array(shape.reduce((a, b) => a * b, 1));
+      const x = rng.array(shape.reduce((a: number, b: number) => a * b, 1));
       const f = (t: Tensor) => totalVariation(t, weight);
       const got = await lossAndGrad(engine, [...shape], x, f);
       const ref = refTotalVariation(x, shape, weight);
