@@ -1,5 +1,6 @@
 export * from './activation.js';
 export { conv, type ConvOptions } from './conv.js';
+export { convFilterGrad, convInputGrad, convTranspose, type ConvGeometry, type ConvTransposeOptions } from './conv-backward.js';
 export * from './distance.js';
 export * from './elementwise.js';
 export * from './image.js';
@@ -7,6 +8,7 @@ export { matmul, type MatmulOptions } from './matmul.js';
 export * from './normalize.js';
 export * from './optim.js';
 export * from './pool.js';
+export { mean, sum, sumToShape } from './reduce.js';
 export * from './resize.js';
 export * from './style-loss.js';
 export type { Padding } from './window.js';

@@ -1,0 +1,397 @@
+// Convolution backward, in gather form (every output value sums its own contributions; no
+// atomics). The geometry is the forward conv's (see conv.wgsl): x [N, D, H, W, C] ("in"),
+// filters w [kD, kH, kW, C / groups, OC], dy [N, OD, OH, OW, OC] ("out").
+//
+// Input gradient (also ConvTranspose, with a fused bias and activation):
+//   dx[n, i, c] = Σ over taps k with i + pad − k·dil = o·stride, 0 <= o < out, and over the
+//                 group's output channels oc:  dy[n, o, oc] · w[k, c mod C/groups, oc]
+// input_grad_direct:    one dx value per thread (any shape).
+// input_grad_blocked:   4 input pixels x 8 input channels per thread. The 4 pixels are iw, iw + sW,
+//                       iw + 2sW, iw + 3sW: they share the residue of iw mod the stride, so the same
+//                       taps are valid for all four and their dy pixels are consecutive. Needs
+//                       (C / groups) % 8 == 0.
+// input_grad_depthwise: C / groups == 1: 4 such pixels x 4 channels per thread. Needs C % 4 == 0.
+//
+// Filter gradient, an implicit GEMM patchesᵀ·dy reduced over the N·OD·OH·OW output pixels. The
+// pixels are split into `parts` chunks so that small filters still occupy many threads; part j
+// writes dw_j and the parts are summed afterwards (reduce.wgsl).
+// filter_grad:           4 input channels x 8 output channels of one tap per thread.
+// filter_grad_depthwise: C / groups == 1: 4 output channels of one tap per thread.
+
+struct Params {
+  batch: u32, inD: u32, inH: u32, inW: u32, inC: u32,
+  outD: u32, outH: u32, outW: u32, outC: u32,
+  kD: u32, kH: u32, kW: u32,
+  strideD: u32, strideH: u32, strideW: u32,
+  padD: i32, padH: i32, padW: i32,
+  dilD: u32, dilH: u32, dilW: u32,
+  cinPerGroup: u32, coutPerGroup: u32,
+  alpha: f32,
+  // input_grad_blocked / _depthwise: blocks of 4 same-residue pixels per (n, d, h, residue) line.
+  wBlocks: u32,
+  // filter_grad: chunks of output pixels.
+  parts: u32, chunk: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> w: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(5) var<storage, read_write> result: array<f32>;
+
+override HAS_BIAS: bool = false;
+// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.alpha), 4 sigmoid, 5 tanh, 6 hard-swish.
+override ACTIVATION: u32 = 0u;
+const WG = 64u;
+// Blocked kernels: threads across channel blocks x across pixel blocks (64 in all).
+override WG_BX: u32 = 8u;
+override WG_BY: u32 = 8u;
+
+fn activate(v: f32) -> f32 {
+  switch ACTIVATION {
+    case 1u: { return max(v, 0.0); }
+    case 2u: { return clamp(v, 0.0, 6.0); }
+    case 3u: { return select(v * p.alpha, v, v >= 0.0); }
+    case 4u: { return 1.0 / (1.0 + exp(-v)); }
+    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
+    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
+    default: { return v; }
+  }
+}
+
+fn storeInputGrad(at: u32, c: u32, sum: f32) {
+  var v = sum;
+  if (HAS_BIAS) { v += bias[c]; }
+  result[at] = activate(v);
+}
+
+// The output position o with i + pad − k·dil = o·stride along one axis, or −1 if there is none.
+fn sourceOf(i: u32, pad: i32, k: u32, dil: u32, stride: u32, size: u32) -> i32 {
+  let t = i32(i) + pad - i32(k * dil);
+  if (t < 0 || t % i32(stride) != 0) { return -1; }
+  let o = t / i32(stride);
+  return select(-1, o, o < i32(size));
+}
+
+fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return gid.x + gid.y * nwg.x * WG;
+}
+
+// ---- input gradient -------------------------------------------------------------------------
+
+@compute @workgroup_size(WG)
+fn input_grad_direct(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let index = flatIndex(gid, nwg);
+  if (index >= p.batch * p.inD * p.inH * p.inW * p.inC) { return; }
+  let c = index % p.inC;
+  var q = index / p.inC;
+  let iw = q % p.inW;
+  q /= p.inW;
+  let ih = q % p.inH;
+  q /= p.inH;
+  let id = q % p.inD;
+  let n = q / p.inD;
+  let group = c / p.cinPerGroup;
+  let ocBase = group * p.coutPerGroup;
+  var sum = 0.0;
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let od = sourceOf(id, p.padD, kd, p.dilD, p.strideD, p.outD);
+    if (od < 0) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let oh = sourceOf(ih, p.padH, kh, p.dilH, p.strideH, p.outH);
+      if (oh < 0) { continue; }
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let ow = sourceOf(iw, p.padW, kw, p.dilW, p.strideW, p.outW);
+        if (ow < 0) { continue; }
+        let dyAt = (((n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.outC + ocBase;
+        let wAt = (((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup + c % p.cinPerGroup) * p.outC + ocBase;
+        for (var oc = 0u; oc < p.coutPerGroup; oc++) { sum = fma(dy[dyAt + oc], w[wAt + oc], sum); }
+      }
+    }
+  }
+  storeInputGrad(index, c, sum);
+}
+
+// Block of 4 same-residue input pixels along W: (n, id, ih), the pixels' iw, and lane validity.
+struct PixelBlock { n: u32, id: u32, ih: u32, iw0: u32, valid: vec4<bool> }
+
+fn pixelBlock(blockIndex: u32) -> PixelBlock {
+  let b = blockIndex % p.wBlocks;
+  var q = blockIndex / p.wBlocks;
+  let residue = q % p.strideW;
+  q /= p.strideW;
+  var pb: PixelBlock;
+  pb.ih = q % p.inH;
+  q /= p.inH;
+  pb.id = q % p.inD;
+  pb.n = q / p.inD;
+  pb.iw0 = residue + 4u * b * p.strideW;
+  pb.valid = (vec4u(pb.iw0) + vec4u(0u, 1u, 2u, 3u) * p.strideW < vec4u(p.inW)) & vec4<bool>(pb.n < p.batch);
+  return pb;
+}
+
+// Flat offsets into dy of the 4 pixels' sources for tap kw (row base dyRow), with their mask;
+// the mask is all false when the tap does not align with the stride.
+fn tapSources(pb: PixelBlock, kw: u32, dyRow: u32) -> array<vec4u, 2> {
+  let t = i32(pb.iw0) + p.padW - i32(kw * p.dilW);
+  let s = i32(p.strideW);
+  // The four pixels' t differ by multiples of the stride: they all align or none does.
+  if (((t % s) + s) % s != 0) { return array<vec4u, 2>(vec4u(0u), vec4u(0u)); }
+  let ow = vec4i(t / s) + vec4i(0, 1, 2, 3);
+  let ok = pb.valid & (ow >= vec4i(0)) & (ow < vec4i(i32(p.outW)));
+  let at = select(vec4u(0u), (vec4u(dyRow) + vec4u(ow)) * p.outC, ok);
+  return array<vec4u, 2>(at, select(vec4u(0u), vec4u(1u), ok));
+}
+
+@compute @workgroup_size(WG_BX, WG_BY, 1)
+fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= p.cinPerGroup / 8u) { return; }
+  let pb = pixelBlock(gid.y);
+  if (!any(pb.valid)) { return; }
+  let group = gid.z;
+  let ciLocal = gid.x * 8u;
+  let ocBase = group * p.coutPerGroup;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let wStride = p.outC;
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
+    if (od < 0) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let oh = sourceOf(pb.ih, p.padH, kh, p.dilH, p.strideH, p.outH);
+      if (oh < 0) { continue; }
+      let dyRow = (pb.n * p.outD + u32(od)) * p.outH + u32(oh);
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let src = tapSources(pb, kw, dyRow * p.outW);
+        if (all(src[1] == vec4u(0u))) { continue; }
+        let at = src[0] + ocBase;
+        let mask = vec4f(src[1]);
+        var wAt = (((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup + ciLocal) * p.outC + ocBase;
+        for (var oc = 0u; oc < p.coutPerGroup; oc++) {
+          let g = vec4f(dy[at.x + oc], dy[at.y + oc], dy[at.z + oc], dy[at.w + oc]) * mask;
+          let wa = vec4f(w[wAt], w[wAt + wStride], w[wAt + 2u * wStride], w[wAt + 3u * wStride]);
+          let wb = vec4f(w[wAt + 4u * wStride], w[wAt + 5u * wStride], w[wAt + 6u * wStride], w[wAt + 7u * wStride]);
+          acc0 = fma(vec4f(g.x), wa, acc0);
+          acc1 = fma(vec4f(g.x), wb, acc1);
+          acc2 = fma(vec4f(g.y), wa, acc2);
+          acc3 = fma(vec4f(g.y), wb, acc3);
+          acc4 = fma(vec4f(g.z), wa, acc4);
+          acc5 = fma(vec4f(g.z), wb, acc5);
+          acc6 = fma(vec4f(g.w), wa, acc6);
+          acc7 = fma(vec4f(g.w), wb, acc7);
+          wAt += 1u;
+        }
+      }
+    }
+  }
+  let accs = array<vec4f, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
+  let c0 = group * p.cinPerGroup + ciLocal;
+  let rowBase = ((pb.n * p.inD + pb.id) * p.inH + pb.ih) * p.inW;
+  for (var r = 0u; r < 4u; r++) {
+    if (!pb.valid[r]) { continue; }
+    let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c0;
+    for (var j = 0u; j < 4u; j++) {
+      storeInputGrad(at + j, c0 + j, accs[2u * r][j]);
+      storeInputGrad(at + 4u + j, c0 + 4u + j, accs[2u * r + 1u][j]);
+    }
+  }
+}
+
+@compute @workgroup_size(WG_BX, WG_BY, 1)
+fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let c = gid.x * 4u;
+  if (c >= p.inC) { return; }
+  let pb = pixelBlock(gid.y);
+  if (!any(pb.valid)) { return; }
+  // Channel c feeds output channels c·m + j, j < m (the depth multiplier).
+  let m = p.coutPerGroup;
+  let cm = vec4u(c, c + 1u, c + 2u, c + 3u) * m;
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
+    if (od < 0) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let oh = sourceOf(pb.ih, p.padH, kh, p.dilH, p.strideH, p.outH);
+      if (oh < 0) { continue; }
+      let dyRow = (pb.n * p.outD + u32(od)) * p.outH + u32(oh);
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let src = tapSources(pb, kw, dyRow * p.outW);
+        if (all(src[1] == vec4u(0u))) { continue; }
+        let at = src[0];
+        let mask = vec4f(src[1]);
+        let wTap = ((kd * p.kH + kh) * p.kW + kw) * p.outC;
+        for (var j = 0u; j < m; j++) {
+          let o = cm + j;
+          let wv = vec4f(w[wTap + o.x], w[wTap + o.y], w[wTap + o.z], w[wTap + o.w]);
+          acc0 = fma(vec4f(dy[at.x + o.x], dy[at.x + o.y], dy[at.x + o.z], dy[at.x + o.w]), wv * mask.x, acc0);
+          acc1 = fma(vec4f(dy[at.y + o.x], dy[at.y + o.y], dy[at.y + o.z], dy[at.y + o.w]), wv * mask.y, acc1);
+          acc2 = fma(vec4f(dy[at.z + o.x], dy[at.z + o.y], dy[at.z + o.z], dy[at.z + o.w]), wv * mask.z, acc2);
+          acc3 = fma(vec4f(dy[at.w + o.x], dy[at.w + o.y], dy[at.w + o.z], dy[at.w + o.w]), wv * mask.w, acc3);
+        }
+      }
+    }
+  }
+  let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  let rowBase = ((pb.n * p.inD + pb.id) * p.inH + pb.ih) * p.inW;
+  for (var r = 0u; r < 4u; r++) {
+    if (!pb.valid[r]) { continue; }
+    let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c;
+    for (var j = 0u; j < 4u; j++) { storeInputGrad(at + j, c + j, accs[r][j]); }
+  }
+}
+
+// ---- filter gradient ------------------------------------------------------------------------
+
+// Walks one chunk of output pixels (n, od, oh, ow) in order without divisions per step.
+struct PixelCursor { n: u32, od: u32, oh: u32, ow: u32 }
+
+fn cursorAt(row: u32) -> PixelCursor {
+  var c: PixelCursor;
+  c.ow = row % p.outW;
+  var q = row / p.outW;
+  c.oh = q % p.outH;
+  q /= p.outH;
+  c.od = q % p.outD;
+  c.n = q / p.outD;
+  return c;
+}
+
+fn advance(c: ptr<function, PixelCursor>) {
+  (*c).ow++;
+  if ((*c).ow == p.outW) {
+    (*c).ow = 0u;
+    (*c).oh++;
+    if ((*c).oh == p.outH) {
+      (*c).oh = 0u;
+      (*c).od++;
+      if ((*c).od == p.outD) { (*c).od = 0u; (*c).n++; }
+    }
+  }
+}
+
+// The input offset (times inC) read by tap (kd, kh, kw) at output pixel c, or −1 in the padding.
+fn inputPixel(c: PixelCursor, kd: u32, kh: u32, kw: u32) -> i32 {
+  let id = i32(c.od * p.strideD + kd * p.dilD) - p.padD;
+  let ih = i32(c.oh * p.strideH + kh * p.dilH) - p.padH;
+  let iw = i32(c.ow * p.strideW + kw * p.dilW) - p.padW;
+  if (id < 0 || id >= i32(p.inD) || ih < 0 || ih >= i32(p.inH) || iw < 0 || iw >= i32(p.inW)) { return -1; }
+  return i32(((c.n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW + u32(iw));
+}
+
+struct Tap { kd: u32, kh: u32, kw: u32 }
+
+fn tapOf(t: u32) -> Tap {
+  return Tap(t / (p.kH * p.kW), (t / p.kW) % p.kH, t % p.kW);
+}
+
+@compute @workgroup_size(WG)
+fn filter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let ocBlocks = (p.coutPerGroup + 7u) / 8u;
+  let ciBlocks = (p.cinPerGroup + 3u) / 4u;
+  let taps = p.kD * p.kH * p.kW;
+  let groups = p.inC / p.cinPerGroup;
+  let index = flatIndex(gid, nwg);
+  if (index >= p.parts * groups * taps * ciBlocks * ocBlocks) { return; }
+  let ob = index % ocBlocks;
+  var q = index / ocBlocks;
+  let cb = q % ciBlocks;
+  q /= ciBlocks;
+  let tap = q % taps;
+  q /= taps;
+  let group = q % groups;
+  let part = q / groups;
+  let k = tapOf(tap);
+  // Lanes past the group's channels read its last channel; their results are not stored.
+  let ci = min(vec4u(cb * 4u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.cinPerGroup - 1u)) + group * p.cinPerGroup;
+  let ocA = min(vec4u(ob * 8u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.coutPerGroup - 1u)) + group * p.coutPerGroup;
+  let ocB = min(vec4u(ob * 8u) + vec4u(4u, 5u, 6u, 7u), vec4u(p.coutPerGroup - 1u)) + group * p.coutPerGroup;
+
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  var acc4 = vec4f(0.0);
+  var acc5 = vec4f(0.0);
+  var acc6 = vec4f(0.0);
+  var acc7 = vec4f(0.0);
+  let rows = p.batch * p.outD * p.outH * p.outW;
+  let begin = part * p.chunk;
+  let end = min(begin + p.chunk, rows);
+  var cur = cursorAt(begin);
+  for (var row = begin; row < end; row++) {
+    let px = inputPixel(cur, k.kd, k.kh, k.kw);
+    if (px >= 0) {
+      let xAt = u32(px) * p.inC;
+      let xv = vec4f(x[xAt + ci.x], x[xAt + ci.y], x[xAt + ci.z], x[xAt + ci.w]);
+      let dyAt = row * p.outC;
+      let ga = vec4f(dy[dyAt + ocA.x], dy[dyAt + ocA.y], dy[dyAt + ocA.z], dy[dyAt + ocA.w]);
+      let gb = vec4f(dy[dyAt + ocB.x], dy[dyAt + ocB.y], dy[dyAt + ocB.z], dy[dyAt + ocB.w]);
+      acc0 = fma(vec4f(xv.x), ga, acc0);
+      acc1 = fma(vec4f(xv.x), gb, acc1);
+      acc2 = fma(vec4f(xv.y), ga, acc2);
+      acc3 = fma(vec4f(xv.y), gb, acc3);
+      acc4 = fma(vec4f(xv.z), ga, acc4);
+      acc5 = fma(vec4f(xv.z), gb, acc5);
+      acc6 = fma(vec4f(xv.w), ga, acc6);
+      acc7 = fma(vec4f(xv.w), gb, acc7);
+    }
+    advance(&cur);
+  }
+  // dw_part [taps, C / groups, OC]
+  let accs = array<vec4f, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
+  let partBase = part * taps * p.cinPerGroup * p.outC;
+  for (var i = 0u; i < 4u; i++) {
+    let c = cb * 4u + i;
+    if (c >= p.cinPerGroup) { break; }
+    let rowAt = partBase + (tap * p.cinPerGroup + c) * p.outC + group * p.coutPerGroup;
+    for (var j = 0u; j < 8u; j++) {
+      let oc = ob * 8u + j;
+      if (oc >= p.coutPerGroup) { break; }
+      result[rowAt + oc] = accs[2u * i + j / 4u][j % 4u];
+    }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn filter_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let ocBlocks = (p.outC + 3u) / 4u;
+  let taps = p.kD * p.kH * p.kW;
+  let index = flatIndex(gid, nwg);
+  if (index >= p.parts * taps * ocBlocks) { return; }
+  let ob = index % ocBlocks;
+  let tap = (index / ocBlocks) % taps;
+  let part = index / (ocBlocks * taps);
+  let k = tapOf(tap);
+  // Output channel oc reads input channel oc / m (m the depth multiplier).
+  let oc = min(vec4u(ob * 4u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.outC - 1u));
+  let ci = oc / p.coutPerGroup;
+  var acc = vec4f(0.0);
+  let rows = p.batch * p.outD * p.outH * p.outW;
+  let begin = part * p.chunk;
+  let end = min(begin + p.chunk, rows);
+  var cur = cursorAt(begin);
+  for (var row = begin; row < end; row++) {
+    let px = inputPixel(cur, k.kd, k.kh, k.kw);
+    if (px >= 0) {
+      let xAt = u32(px) * p.inC;
+      let dyAt = row * p.outC;
+      acc = fma(vec4f(x[xAt + ci.x], x[xAt + ci.y], x[xAt + ci.z], x[xAt + ci.w]),
+                vec4f(dy[dyAt + oc.x], dy[dyAt + oc.y], dy[dyAt + oc.z], dy[dyAt + oc.w]), acc);
+    }
+    advance(&cur);
+  }
+  let at = part * taps * p.outC + tap * p.outC;
+  for (var j = 0u; j < 4u; j++) {
+    if (ob * 4u + j < p.outC) { result[at + ob * 4u + j] = acc[j]; }
+  }
+}
