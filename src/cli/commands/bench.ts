@@ -1,0 +1,36 @@
+/** `wgsl-vision bench [args…]`: runs the Node benchmark suite (build/bench/bench-node.js). */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Command } from '../command.js';
+import { CliError, EXIT } from '../errors.js';
+
+/** The suite's bundle, next to this one in build/ (build/cli/ → build/bench/). */
+export function benchSuitePath(): string {
+  return process.env.WGSL_VISION_BENCH ?? fileURLToPath(new URL('../bench/bench-node.js', import.meta.url));
+}
+
+export const bench: Command = {
+  name: 'bench',
+  summary: 'run the benchmark suite in Node (every task and kernel family vs TensorFlow.js)',
+  usage: 'bench [SUITE OPTIONS...]',
+  description: [
+    'Runs the Node benchmark suite (build/bench/bench-node.js) on this machine\'s adapter and prints',
+    'its tables; every argument (--json included) is passed to the suite. `npm run bench` runs it',
+    'in headless Chromium as well. Suite options: wgsl-vision bench -- --help',
+  ],
+  options: {},
+  positionals: { min: 0, max: Infinity },
+  passThrough: true,
+  async run(ctx) {
+    const suite = benchSuitePath();
+    if (!existsSync(suite)) throw new CliError(`the benchmark suite is not built (${suite} is missing): run npm run build`, EXIT.usage, 'not-built');
+    // `bench -- --help` reaches the suite's own help.
+    const args = ctx.positionals[0] === '--' ? ctx.positionals.slice(1) : ctx.positionals;
+    return new Promise<number>((resolve, reject) => {
+      const child = spawn(process.execPath, [suite, ...args], { stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + 2 : EXIT.internal)));
+    });
+  },
+};

@@ -1,0 +1,80 @@
+/** `wgsl-vision style CONTENT STYLE -o OUT.png`: neural style transfer (Gatys et al.). */
+import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { encodePNG } from '../../node.js';
+import { choiceOption, numberOption, stringOption, type Command } from '../command.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
+import { createCliEngine } from '../gpu.js';
+import { readImageFile } from '../images.js';
+import { runStyleTransfer, type StyleRunOptions } from '../style-run.js';
+
+export const style: Command = {
+  name: 'style',
+  summary: 'paint a content photo in the style of another image (neural style transfer)',
+  usage: 'style CONTENT STYLE -o OUT.png [options]',
+  description: [
+    'Optimises an image whose content features match CONTENT and whose style (Gram matrices of',
+    'feature maps) matches STYLE, with a progress bar and the loss of every iteration on stderr.',
+  ],
+  options: {
+    output: { type: 'string', short: 'o', value: 'FILE', help: 'where to write the result (PNG; required)' },
+    size: { type: 'string', value: 'N', help: 'longest side of the result in pixels (default 256)' },
+    iterations: { type: 'string', value: 'N', help: 'optimisation steps (default 200)' },
+    alpha: { type: 'string', value: 'A', help: 'content weight α in J = α·Jcontent + β·Jstyle' },
+    beta: { type: 'string', value: 'B', help: 'style weight β' },
+    seed: { type: 'string', value: 'S', help: 'random seed of the initial noise (same seed, same result)' },
+    optimizer: { type: 'string', value: 'adam|lbfgs', help: 'optimiser (default adam)' },
+    'learning-rate': { type: 'string', value: 'LR', help: 'optimiser step size' },
+    init: { type: 'string', value: 'content|noise|mix', help: 'starting image' },
+    'preserve-color': { type: 'boolean', help: 'keep the content image\'s colours' },
+  },
+  positionals: { min: 2, max: 2 },
+  async run(ctx) {
+    const [contentPath, stylePath] = ctx.positionals as [string, string];
+    const output = stringOption(ctx.values, 'output');
+    if (!output) throw new UsageError('style needs -o OUT.png', 'style');
+    if (!/\.png$/i.test(output)) throw new UsageError(`the result is written as PNG: name it *.png (got ${output})`, 'style');
+    const dir = dirname(output);
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`cannot write ${output}: folder ${dir} does not exist`, undefined, 'file');
+    const n = (name: string, range: Parameters<typeof numberOption>[3]) => numberOption(ctx.values, name, 'style', range);
+    const options: StyleRunOptions = {
+      size: n('size', { min: 16, max: 2048, integer: true }) ?? 256,
+      iterations: n('iterations', { min: 1, max: 100000, integer: true }) ?? 200,
+      alpha: n('alpha', { min: 0 }),
+      beta: n('beta', { min: 0 }),
+      seed: n('seed', { integer: true }),
+      learningRate: n('learning-rate', { min: 0 }),
+      optimizer: choiceOption(ctx.values, 'optimizer', 'style', ['adam', 'lbfgs'] as const),
+      init: choiceOption(ctx.values, 'init', 'style', ['content', 'noise', 'mix'] as const),
+      preserveColor: ctx.values['preserve-color'] === true ? true : undefined,
+    };
+    const content = await readImageFile(contentPath);
+    const styleImage = await readImageFile(stylePath);
+    const engine = await createCliEngine();
+    ctx.out.status(`style transfer on ${engine.adapterInfo.description || 'the GPU'}: ${options.size} px, ${options.iterations} iterations`);
+    const started = performance.now();
+    const bar = ctx.out.progress(options.iterations, 'style');
+    const losses: { iteration: number; J: number; Jcontent: number; Jstyle: number }[] = [];
+    const result = await runStyleTransfer(engine, content, styleImage, options, {
+      status: (message) => ctx.out.status(message),
+      step: (s) => {
+        losses.push({ iteration: s.iteration, J: s.J, Jcontent: s.Jcontent, Jstyle: s.Jstyle });
+        const loss = `J ${sci(s.J)}  content ${sci(s.Jcontent)}  style ${sci(s.Jstyle)}`;
+        bar.log(`iteration ${String(s.iteration).padStart(String(options.iterations).length)}/${options.iterations}  ${loss}`);
+        bar.update(s.iteration, `J ${sci(s.J)}`);
+      },
+    });
+    ctx.out.endProgress();
+    await writeFile(output, encodePNG(result));
+    const seconds = (performance.now() - started) / 1000;
+    const last = losses[losses.length - 1];
+    ctx.out.result(
+      { output, width: result.width, height: result.height, iterations: losses.length, seconds: Math.round(seconds * 100) / 100, final: last ?? null, losses },
+      `wrote ${output} (${result.width}x${result.height}, ${losses.length} iterations in ${seconds.toFixed(1)} s${last ? `, final J ${sci(last.J)}` : ''})`,
+    );
+    return EXIT.ok;
+  },
+};
+
+const sci = (x: number): string => (Number.isFinite(x) ? x.toExponential(3) : String(x));

@@ -1,0 +1,112 @@
+/** The face pipeline as the commands use it: model loading with progress, and face finding. */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createFaceRecognizer, withEdgeBorder, type DescribedFace, type FaceRecognizer, type NodeImageInput, type RGBAImage } from '../node.js';
+import { choiceOption, numberOption, type CommandContext, type OptionSpec } from './command.js';
+import { CliError } from './errors.js';
+import { createCliEngine } from './gpu.js';
+import { readImageFile } from './images.js';
+
+export type Recognizer = FaceRecognizer<NodeImageInput>;
+
+/** Options the face commands share. */
+export const FACE_OPTIONS: Record<string, OptionSpec> = {
+  detector: { type: 'string', value: 'ssd|tiny', help: 'face detector: ssd (SSD-MobileNetV1, default, finds more faces) or tiny (faster)' },
+  border: { type: 'string', value: 'auto|F', help: 'edge border added around each image, as a fraction of its size, before detection; auto (default): none, and 0.5 when no face is found (tightly cropped faces such as ORL need context)' },
+};
+
+export interface FaceSettings {
+  detector: 'ssd' | 'tiny';
+  border: 'auto' | number;
+}
+
+export function faceSettings(ctx: CommandContext, command: string): FaceSettings {
+  const detector = choiceOption(ctx.values, 'detector', command, ['ssd', 'tiny'] as const) ?? 'ssd';
+  const border = ctx.values.border === undefined || ctx.values.border === 'auto' ? 'auto' : numberOption(ctx.values, 'border', command, { min: 0, max: 4 })!;
+  return { detector, border };
+}
+
+/** Creates the recognizer on a new engine, reporting model loading on stderr. */
+export async function loadRecognizer(ctx: CommandContext, settings: FaceSettings, extra: { threshold?: number; galleryFile?: string } = {}): Promise<Recognizer> {
+  const engine = await createCliEngine();
+  ctx.out.status(`loading face models on ${engine.adapterInfo.description || 'the GPU'} …`);
+  return createFaceRecognizer({
+    engine,
+    detector: settings.detector,
+    threshold: extra.threshold,
+    galleryFile: extra.galleryFile,
+    onProgress: (p) => ctx.out.status(`  ${p.model} (${p.loaded}/${p.total})`),
+  });
+}
+
+export interface FoundFaces {
+  path: string;
+  width: number;
+  height: number;
+  /** Border (pixels each side) the faces were found with; boxes are in the original image's pixels. */
+  border: { x: number; y: number };
+  faces: DescribedFace[];
+}
+
+/** An image file decoded ahead of the (slow) model loading, so bad input fails at once. */
+export interface ImageFile {
+  path: string;
+  image: RGBAImage;
+}
+
+export async function readImageFiles(paths: readonly string[]): Promise<ImageFile[]> {
+  const out: ImageFile[] = [];
+  for (const path of paths) out.push({ path, image: await readImageFile(path) });
+  return out;
+}
+
+/** Every face in an image, with the border fallback of --border auto. */
+export async function findFaces(recognizer: Recognizer, { path, image }: ImageFile, settings: FaceSettings): Promise<FoundFaces> {
+  const fractions = settings.border === 'auto' ? [0, 0.5] : [settings.border];
+  let found: FoundFaces | null = null;
+  for (const fraction of fractions) {
+    const bx = Math.round(image.width * fraction);
+    const by = Math.round(image.height * fraction);
+    const input: RGBAImage = fraction > 0 ? withEdgeBorder(image, bx, by) : image;
+    const faces = (await recognizer.describe(input)).map((f) => unshift(f, bx, by));
+    found = { path, width: image.width, height: image.height, border: { x: bx, y: by }, faces };
+    if (faces.length > 0) break;
+  }
+  return found!;
+}
+
+/** Detection results moved back from the bordered image to the original one. */
+function unshift(face: DescribedFace, bx: number, by: number): DescribedFace {
+  if (bx === 0 && by === 0) return face;
+  const box = <T extends { x: number; y: number }>(b: T): T => ({ ...b, x: b.x - bx, y: b.y - by });
+  return { ...face, box: box(face.box), alignedBox: box(face.alignedBox), landmarks: face.landmarks.map(box) };
+}
+
+export function noFace(path: string): CliError {
+  return new CliError(`no face found in ${path}`, undefined, 'no-face');
+}
+
+/**
+ * Reads a gallery file early: a missing or malformed file fails before the models load.
+ * Returns false when the file does not exist.
+ */
+export async function checkGalleryFile(path: string): Promise<boolean> {
+  if (!existsSync(path)) return false;
+  let json: { format?: unknown };
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw new CliError(`gallery ${path} is not valid JSON: ${(e as Error).message}`, undefined, 'gallery');
+  }
+  if (json?.format !== 'wgsl-vision-gallery') throw new CliError(`${path} is not a wgsl-vision gallery (no "format": "wgsl-vision-gallery")`, undefined, 'gallery');
+  return true;
+}
+
+/** A face box for text output: "at 12,34 56x78". */
+export const boxText = (b: { x: number; y: number; width: number; height: number }): string =>
+  `at ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.width)}x${Math.round(b.height)}`;
+
+/** What --json shows of a face (no 128 descriptor values or 68 landmarks). */
+export const faceJSON = (f: DescribedFace) => ({ box: roundBox(f.box), score: round(f.score, 4) });
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+const roundBox = (b: { x: number; y: number; width: number; height: number }) => ({ x: round(b.x, 1), y: round(b.y, 1), width: round(b.width, 1), height: round(b.height, 1) });
