@@ -1,0 +1,365 @@
+/**
+ * Optimisers over GPU tensors, built from the kernels in src/ops/optim.ts. SGD and Adam update
+ * lists of parameters in place with per-parameter state created lazily; L-BFGS minimises one
+ * flat tensor with PyTorch's algorithm (two-loop recursion over a GPU-resident history,
+ * strong-Wolfe line search), reading back only scalars.
+ */
+import type { Tensor } from '../gpu/tensor.js';
+import { adamStep, axpy, clipByGlobalNorm, clone, copyInto, dot, fillInPlace, maxAbs, scaleInPlace, sgdStep, sumAbs } from '../ops/optim.js';
+
+export interface Optimizer {
+  step(params: readonly Tensor[], grads: readonly Tensor[]): void;
+  dispose(): void;
+}
+
+function checkLists(name: string, params: readonly Tensor[], grads: readonly Tensor[]): void {
+  if (params.length !== grads.length) throw new RangeError(`${name}.step: ${params.length} parameters but ${grads.length} gradients`);
+}
+
+/** A zero-filled tensor of t's shape that survives the caller's scopes (optimiser state). */
+function zerosLike(t: Tensor): Tensor {
+  const z = t.engine.keep(t.engine.empty(t.shape, 'optimizer state'));
+  fillInPlace(z, 0);
+  return z;
+}
+
+function clip(grads: readonly Tensor[], clipNorm: number | undefined): void {
+  if (clipNorm === undefined || grads.length === 0) return;
+  clipByGlobalNorm(grads, clipNorm).dispose();
+}
+
+/**
+ * SGD with momentum (PyTorch semantics: v = μ·v + g + wd·x; x −= lr·v, or lr·(g + wd·x + μ·v)
+ * with nesterov). clipNorm scales the gradients in place to that global norm first.
+ * `lr` may be changed between steps (schedules).
+ */
+export class SGD implements Optimizer {
+  lr: number;
+  private readonly velocity = new Map<Tensor, Tensor>();
+  constructor(readonly o: { lr: number; momentum?: number; weightDecay?: number; nesterov?: boolean; clipNorm?: number }) {
+    this.lr = o.lr;
+  }
+
+  step(params: readonly Tensor[], grads: readonly Tensor[]): void {
+    checkLists('SGD', params, grads);
+    clip(grads, this.o.clipNorm);
+    const momentum = this.o.momentum ?? 0;
+    params.forEach((p, i) => {
+      let v = this.velocity.get(p);
+      if (!v) this.velocity.set(p, (v = momentum ? zerosLike(p) : p.engine.keep(p.engine.empty([p.size], 'unused velocity'))));
+      sgdStep(p, grads[i]!, v, { lr: this.lr, momentum, weightDecay: this.o.weightDecay, nesterov: this.o.nesterov });
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.velocity.values()) v.dispose();
+    this.velocity.clear();
+  }
+}
+
+/** Adam with bias correction; weightDecay is decoupled (AdamW). `lr` may be changed between steps. */
+export class Adam implements Optimizer {
+  lr: number;
+  private readonly state = new Map<Tensor, { m: Tensor; v: Tensor; step: number }>();
+  constructor(readonly o: { lr: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; clipNorm?: number }) {
+    this.lr = o.lr;
+  }
+
+  step(params: readonly Tensor[], grads: readonly Tensor[]): void {
+    checkLists('Adam', params, grads);
+    clip(grads, this.o.clipNorm);
+    params.forEach((p, i) => {
+      let s = this.state.get(p);
+      if (!s) this.state.set(p, (s = { m: zerosLike(p), v: zerosLike(p), step: 0 }));
+      s.step++;
+      adamStep(p, grads[i]!, s.m, s.v, { lr: this.lr, step: s.step, beta1: this.o.beta1, beta2: this.o.beta2, epsilon: this.o.epsilon, weightDecay: this.o.weightDecay });
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.state.values()) {
+      s.m.dispose();
+      s.v.dispose();
+    }
+    this.state.clear();
+  }
+}
+
+async function scalar(t: Tensor): Promise<number> {
+  const v = (await t.read())[0]!;
+  t.dispose();
+  return v;
+}
+
+export interface LBFGSOptions {
+  /** Step length (1 by default, as PyTorch). */
+  lr?: number;
+  historySize?: number;
+  lineSearch?: 'strongWolfe' | 'none';
+  /** Inner iterations per step() (PyTorch max_iter, 20). */
+  maxIter?: number;
+  /** Function evaluations per step() (PyTorch max_eval, 1.25·maxIter). */
+  maxEvals?: number;
+  toleranceGrad?: number;
+  toleranceChange?: number;
+}
+
+type Evaluate = (x: Tensor) => Promise<{ loss: number; grad: Tensor }>;
+
+/**
+ * L-BFGS on one flat tensor, following torch.optim.LBFGS: each step() runs up to maxIter
+ * iterations (and maxEvals evaluations) and keeps its history for the next call. The first
+ * iteration's step is min(1, 1/‖g‖₁)·lr. The (s, y) history, the direction and the previous
+ * gradient stay on the GPU; the two-loop recursion reads its coefficients on the GPU (dot → axpy);
+ * only line-search scalars are read back. step() resolves with the latest evaluated loss.
+ */
+export class LBFGS {
+  readonly lr: number;
+  readonly historySize: number;
+  readonly lineSearch: 'strongWolfe' | 'none';
+  readonly maxIter: number;
+  readonly maxEvals: number;
+  readonly toleranceGrad: number;
+  readonly toleranceChange: number;
+  /** Evaluations so far, over all step() calls. */
+  funcEvals = 0;
+  /** Iterations so far, over all step() calls. */
+  iterations = 0;
+
+  private oldDirs: Tensor[] = []; // y = g_{k+1} − g_k
+  private oldSteps: Tensor[] = []; // s = t·d
+  private ro: number[] = [];
+  private hDiag = 1;
+  private d: Tensor | null = null;
+  private t = 0;
+  private prevGrad: Tensor | null = null;
+
+  constructor(o: LBFGSOptions = {}) {
+    this.lr = o.lr ?? 1;
+    this.historySize = o.historySize ?? 100;
+    this.lineSearch = o.lineSearch ?? 'strongWolfe';
+    this.maxIter = o.maxIter ?? 20;
+    this.maxEvals = o.maxEvals ?? Math.floor(this.maxIter * 1.25);
+    this.toleranceGrad = o.toleranceGrad ?? 1e-7;
+    this.toleranceChange = o.toleranceChange ?? 1e-9;
+  }
+
+  async step(x: Tensor, evaluate: Evaluate): Promise<number> {
+    const engine = x.engine;
+    const first = await evaluate(x);
+    let loss = first.loss;
+    let grad = first.grad;
+    let currentEvals = 1;
+    this.funcEvals++;
+    try {
+      if ((await scalar(maxAbs(grad))) <= this.toleranceGrad) return loss;
+      for (let nIter = 1; nIter <= this.maxIter; nIter++) {
+        this.iterations++;
+        if (this.iterations === 1) {
+          this.clearHistory();
+          this.d?.dispose();
+          this.d = engine.keep(clone(grad));
+          scaleInPlace(this.d, -1);
+          this.hDiag = 1;
+        } else {
+          await this.updateHistory(grad);
+          this.direction(grad);
+        }
+        const d = this.d!;
+        if (this.prevGrad) copyInto(grad, this.prevGrad);
+        else this.prevGrad = engine.keep(clone(grad));
+        const prevLoss = loss;
+        this.t = this.iterations === 1 ? Math.min(1, 1 / (await scalar(sumAbs(grad)))) * this.lr : this.lr;
+        const gtd = await scalar(dot(grad, d));
+        if (gtd > -this.toleranceChange) break;
+
+        let evals = 0;
+        let optimal = false;
+        if (this.lineSearch === 'strongWolfe') {
+          const xInit = clone(x);
+          const probe = async (t: number) => {
+            copyInto(xInit, x);
+            axpy(t, d, x);
+            const r = await evaluate(x);
+            return { loss: r.loss, grad: r.grad, gtd: await scalar(dot(r.grad, d)) };
+          };
+          const dNorm = await scalar(maxAbs(d));
+          const found = await strongWolfe(probe, this.t, dNorm, loss, grad, gtd, this.toleranceChange);
+          if (found.grad !== grad) grad.dispose();
+          ({ loss, grad, t: this.t, evals } = found);
+          copyInto(xInit, x);
+          axpy(this.t, d, x);
+          xInit.dispose();
+          optimal = (await scalar(maxAbs(grad))) <= this.toleranceGrad;
+        } else {
+          axpy(this.t, d, x);
+          if (nIter !== this.maxIter) {
+            const r = await evaluate(x);
+            grad.dispose();
+            ({ loss, grad } = r);
+            evals = 1;
+            optimal = (await scalar(maxAbs(grad))) <= this.toleranceGrad;
+          }
+        }
+        currentEvals += evals;
+        this.funcEvals += evals;
+        if (nIter === this.maxIter || currentEvals >= this.maxEvals || optimal) break;
+        if ((await scalar(maxAbs(d))) * Math.abs(this.t) <= this.toleranceChange) break;
+        if (Math.abs(loss - prevLoss) < this.toleranceChange) break;
+      }
+      return loss;
+    } finally {
+      grad.dispose();
+    }
+  }
+
+  /** Adds the pair (s = t·d, y = g − g_prev) when its curvature s·y is positive. */
+  private async updateHistory(grad: Tensor): Promise<void> {
+    const engine = grad.engine;
+    const y = engine.keep(clone(grad));
+    axpy(-1, this.prevGrad!, y);
+    const s = engine.keep(clone(this.d!));
+    scaleInPlace(s, this.t);
+    const ys = await scalar(dot(y, s));
+    if (ys > 1e-10) {
+      if (this.oldDirs.length === this.historySize) {
+        this.oldDirs.shift()!.dispose();
+        this.oldSteps.shift()!.dispose();
+        this.ro.shift();
+      }
+      this.oldDirs.push(y);
+      this.oldSteps.push(s);
+      this.ro.push(1 / ys);
+      this.hDiag = ys / (await scalar(dot(y, y)));
+    } else {
+      y.dispose();
+      s.dispose();
+    }
+  }
+
+  /** d = −H·g by the two-loop recursion; the α and β coefficients never leave the GPU. */
+  private direction(grad: Tensor): void {
+    const q = grad.engine.keep(clone(grad));
+    scaleInPlace(q, -1);
+    const n = this.oldDirs.length;
+    const al: Tensor[] = [];
+    for (let i = n - 1; i >= 0; i--) {
+      al[i] = dot(this.oldSteps[i]!, q); // α_i = ρ_i·(s_i·q)
+      axpy(al[i]!, this.oldDirs[i]!, q, -this.ro[i]!);
+    }
+    scaleInPlace(q, this.hDiag);
+    for (let i = 0; i < n; i++) {
+      const be = dot(this.oldDirs[i]!, q); // β_i = ρ_i·(y_i·r); r += (α_i − β_i)·s_i
+      axpy(al[i]!, this.oldSteps[i]!, q, this.ro[i]!);
+      axpy(be, this.oldSteps[i]!, q, -this.ro[i]!);
+      be.dispose();
+    }
+    al.forEach((t) => t.dispose());
+    this.d?.dispose();
+    this.d = q;
+  }
+
+  private clearHistory(): void {
+    for (const t of [...this.oldDirs, ...this.oldSteps]) t.dispose();
+    this.oldDirs = [];
+    this.oldSteps = [];
+    this.ro = [];
+  }
+
+  dispose(): void {
+    this.clearHistory();
+    this.d?.dispose();
+    this.prevGrad?.dispose();
+    this.d = this.prevGrad = null;
+  }
+}
+
+/** Minimiser of the cubic interpolating (x1, f1, g1) and (x2, f2, g2), clamped to bounds. */
+export function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: number, g2: number, bounds?: [number, number]): number {
+  const [lo, hi] = bounds ?? (x1 <= x2 ? [x1, x2] : [x2, x1]);
+  const d1 = g1 + g2 - (3 * (f1 - f2)) / (x1 - x2);
+  const d2Square = d1 * d1 - g1 * g2;
+  if (d2Square >= 0) {
+    const d2 = Math.sqrt(d2Square);
+    const minPos = x1 <= x2 ? x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2)) : x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2));
+    return Math.min(Math.max(minPos, lo), hi);
+  }
+  return (lo + hi) / 2;
+}
+
+type Probe = (t: number) => Promise<{ loss: number; grad: Tensor; gtd: number }>;
+
+/**
+ * Strong-Wolfe line search (torch.optim.lbfgs._strong_wolfe): bracketing with cubic
+ * extrapolation, then zoom. Gradients it evaluates but does not return are disposed; the
+ * returned grad is either `g` (t = 0 kept) or one it evaluated.
+ */
+async function strongWolfe(probe: Probe, t0: number, dNorm: number, f: number, g: Tensor, gtd: number, toleranceChange: number, c1 = 1e-4, c2 = 0.9, maxLs = 25): Promise<{ loss: number; grad: Tensor; t: number; evals: number }> {
+  const made = new Set<Tensor>();
+  let t = t0;
+  let cur = await probe(t);
+  made.add(cur.grad);
+  let evals = 1;
+  let tPrev = 0, fPrev = f, gPrev = g, gtdPrev = gtd;
+  let done = false;
+  let lsIter = 0;
+  let bracket: number[] = [], bF: number[] = [], bG: Tensor[] = [], bGtd: number[] = [];
+  while (lsIter < maxLs) {
+    const armijoFails = cur.loss > f + c1 * t * gtd || (lsIter > 1 && cur.loss >= fPrev);
+    if (!armijoFails && Math.abs(cur.gtd) <= -c2 * gtd) {
+      [bracket, bF, bG, bGtd] = [[t], [cur.loss], [cur.grad], [cur.gtd]];
+      done = true;
+      break;
+    }
+    if (armijoFails || cur.gtd >= 0) {
+      [bracket, bF, bG, bGtd] = [[tPrev, t], [fPrev, cur.loss], [gPrev, cur.grad], [gtdPrev, cur.gtd]];
+      break;
+    }
+    const minStep = t + 0.01 * (t - tPrev);
+    const maxStep = t * 10;
+    const tmp = t;
+    t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, cur.loss, cur.gtd, [minStep, maxStep]);
+    [tPrev, fPrev, gPrev, gtdPrev] = [tmp, cur.loss, cur.grad, cur.gtd];
+    cur = await probe(t);
+    made.add(cur.grad);
+    evals++;
+    lsIter++;
+  }
+  if (lsIter === maxLs) [bracket, bF, bG, bGtd] = [[0, t], [f, cur.loss], [g, cur.grad], [gtd, cur.gtd]];
+
+  let insufProgress = false;
+  let [low, high] = bF[0]! <= bF[bF.length - 1]! ? [0, 1] : [1, 0];
+  while (!done && lsIter < maxLs) {
+    if (Math.abs(bracket[1]! - bracket[0]!) * dNorm < toleranceChange) break;
+    t = cubicInterpolate(bracket[0]!, bF[0]!, bGtd[0]!, bracket[1]!, bF[1]!, bGtd[1]!);
+    const bMax = Math.max(...bracket), bMin = Math.min(...bracket);
+    const eps = 0.1 * (bMax - bMin);
+    if (Math.min(bMax - t, t - bMin) < eps) {
+      if (insufProgress || t >= bMax || t <= bMin) {
+        t = Math.abs(t - bMax) < Math.abs(t - bMin) ? bMax - eps : bMin + eps;
+        insufProgress = false;
+      } else {
+        insufProgress = true;
+      }
+    } else {
+      insufProgress = false;
+    }
+    cur = await probe(t);
+    made.add(cur.grad);
+    evals++;
+    lsIter++;
+    if (cur.loss > f + c1 * t * gtd || cur.loss >= bF[low]!) {
+      [bracket[high], bF[high], bG[high], bGtd[high]] = [t, cur.loss, cur.grad, cur.gtd];
+      [low, high] = bF[0]! <= bF[1]! ? [0, 1] : [1, 0];
+    } else {
+      if (Math.abs(cur.gtd) <= -c2 * gtd) done = true;
+      else if (cur.gtd * (bracket[high]! - bracket[low]!) >= 0) {
+        [bracket[high], bF[high], bG[high], bGtd[high]] = [bracket[low]!, bF[low]!, bG[low]!, bGtd[low]!];
+      }
+      [bracket[low], bF[low], bG[low], bGtd[low]] = [t, cur.loss, cur.grad, cur.gtd];
+    }
+  }
+  const grad = bG[low]!;
+  for (const m of made) if (m !== grad) m.dispose();
+  return { loss: bF[low]!, grad, t: bracket[low]!, evals };
+}
