@@ -79,5 +79,7 @@ const existing = builds
   .filter((b) => Object.keys(b.entryPoints).length > 0);
 await Promise.all(existing.map((b) => esbuild.build(b)));
 mkdirSync('build/demo', { recursive: true });
-cpSync('demo/index.html', 'build/demo/index.html');
+// The demo's pages, style sheet and pictures (demo/assets: small example photos) as they are.
+for (const name of readdirSync('demo')) if (/\.(html|css)$/.test(name)) cpSync(join('demo', name), join('build/demo', name));
+cpSync('demo/assets', 'build/demo/assets', { recursive: true });
 console.log(`built ${existing.length} bundles (${tests.length} test files)`);
