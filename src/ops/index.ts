@@ -1,4 +1,5 @@
 export * from './activation.js';
+export { activationGrad, avgPoolGrad, batchNormGrad, batchNormTrain, globalAvgPoolGrad, l2NormalizeGrad, maxPoolGrad } from './backward.js';
 export { conv, type ConvOptions } from './conv.js';
 export { convFilterGrad, convInputGrad, convTranspose, type ConvGeometry, type ConvTransposeOptions } from './conv-backward.js';
 export * from './distance.js';

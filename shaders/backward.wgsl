@@ -1,0 +1,282 @@
+// Backward kernels of the elementwise, pooling and normalisation ops, in gather form (each
+// output value sums its own contributions; no atomics). Tensors are channels-last; pooling views
+// them as [N, D, H, W, C] like pool.wgsl.
+// activation_grad:      dx = dy · f'(x) for the activation chosen by OP (x = its input).
+// max_pool_grad:        dx at an input position sums dy over the windows whose maximum it is
+//                       (the first maximum in window order, as the forward picks it).
+// avg_pool_grad:        dx sums dy / count over the windows that contain the position.
+// global_avg_pool_grad: dx = dy[n, c] / (D·H·W).
+// l2_normalize_grad:    y = x / ‖x‖: dx = dy / ‖x‖ − x (x·dy) / ‖x‖³ per line (dy / sqrt(eps)
+//                       where ‖x‖² is floored at eps); one workgroup per line, like normalize.wgsl.
+// inv_std, bn_centered_square, bn_forward, bn_dy_xhat, bn_grad_coefficients, bn_grad_input:
+//                       the per-element and per-channel steps of training batch norm (the sums
+//                       over rows run in reduce.wgsl).
+
+struct Params {
+  size: u32, channels: u32, alpha: f32, epsilon: f32,
+  batch: u32, inD: u32, inH: u32, inW: u32,
+  outD: u32, outH: u32, outW: u32,
+  kD: u32, kH: u32, kW: u32,
+  strideD: u32, strideH: u32, strideW: u32,
+  padD: i32, padH: i32, padW: i32,
+  padEndD: i32, padEndH: i32, padEndW: i32,
+  dilD: u32, dilH: u32, dilW: u32,
+  countIncludePad: u32,
+  // l2_normalize_grad: [outer, axis, inner]; batch norm: rows summed per channel.
+  outer: u32, axis: u32, inner: u32, rows: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read> dy: array<f32>;
+@group(0) @binding(3) var<storage, read> gamma: array<f32>;
+@group(0) @binding(4) var<storage, read> beta: array<f32>;
+@group(0) @binding(5) var<storage, read> mean: array<f32>;
+@group(0) @binding(6) var<storage, read> invStd: array<f32>;
+@group(0) @binding(7) var<storage, read> coef: array<f32>;
+@group(0) @binding(8) var<storage, read_write> y: array<f32>;
+
+const WG = 64u;
+// activation_grad: 1 relu, 2 relu6, 3 leaky relu (slope alpha), 4 sigmoid, 5 tanh, 6 hard-swish.
+override OP: u32 = 1u;
+
+fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+  return gid.x + gid.y * nwg.x * WG;
+}
+
+fn derivative(v: f32) -> f32 {
+  switch OP {
+    case 1u: { return select(0.0, 1.0, v > 0.0); }
+    case 2u: { return select(0.0, 1.0, v > 0.0 && v < 6.0); }
+    case 3u: { return select(p.alpha, 1.0, v >= 0.0); }
+    case 4u: { let s = 1.0 / (1.0 + exp(-v)); return s * (1.0 - s); }
+    case 5u: { let e = exp(-2.0 * abs(v)); let t = (1.0 - e) / (1.0 + e); return 1.0 - t * t; }
+    case 6u: { return select(select((2.0 * v + 3.0) / 6.0, 1.0, v >= 3.0), 0.0, v <= -3.0); }
+    default: { return 1.0; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn activation_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  y[i] = dy[i] * derivative(x[i]);
+}
+
+// ---- pooling --------------------------------------------------------------------------------
+
+// The window o along one axis with i = o·stride − pad + k·dil, or −1 if none.
+fn windowOf(i: u32, pad: i32, k: u32, dil: u32, stride: u32, size: u32) -> i32 {
+  let t = i32(i) + pad - i32(k * dil);
+  if (t < 0 || t % i32(stride) != 0) { return -1; }
+  let o = t / i32(stride);
+  return select(-1, o, o < i32(size));
+}
+
+struct Position { n: u32, d: u32, h: u32, w: u32, c: u32 }
+
+fn inputPosition(index: u32) -> Position {
+  var q = index / p.channels;
+  var s: Position;
+  s.c = index % p.channels;
+  s.w = q % p.inW;
+  q /= p.inW;
+  s.h = q % p.inH;
+  q /= p.inH;
+  s.d = q % p.inD;
+  s.n = q / p.inD;
+  return s;
+}
+
+// Flat input index of the first maximum of window (od, oh, ow) for channel c of batch n.
+fn argmaxOf(n: u32, c: u32, od: u32, oh: u32, ow: u32) -> u32 {
+  let d0 = i32(od * p.strideD) - p.padD;
+  let h0 = i32(oh * p.strideH) - p.padH;
+  let w0 = i32(ow * p.strideW) - p.padW;
+  var best = -3.402823e38;
+  var at = 0xffffffffu;
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let id = d0 + i32(kd * p.dilD);
+    if (id < 0 || id >= i32(p.inD)) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let ih = h0 + i32(kh * p.dilH);
+      if (ih < 0 || ih >= i32(p.inH)) { continue; }
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let iw = w0 + i32(kw * p.dilW);
+        if (iw < 0 || iw >= i32(p.inW)) { continue; }
+        let i = (((n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.channels + c;
+        let v = x[i];
+        if (at == 0xffffffffu || v > best) { best = v; at = i; }
+      }
+    }
+  }
+  return at;
+}
+
+@compute @workgroup_size(WG)
+fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let index = flatIndex(gid, nwg);
+  if (index >= p.size) { return; }
+  let s = inputPosition(index);
+  var sum = 0.0;
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let od = windowOf(s.d, p.padD, kd, p.dilD, p.strideD, p.outD);
+    if (od < 0) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let oh = windowOf(s.h, p.padH, kh, p.dilH, p.strideH, p.outH);
+      if (oh < 0) { continue; }
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let ow = windowOf(s.w, p.padW, kw, p.dilW, p.strideW, p.outW);
+        if (ow < 0) { continue; }
+        if (argmaxOf(s.n, s.c, u32(od), u32(oh), u32(ow)) == index) {
+          sum += dy[(((s.n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.channels + s.c];
+        }
+      }
+    }
+  }
+  y[index] = sum;
+}
+
+// Window positions along one axis: (inside the input, inside the padded input).
+fn axisCount(o: u32, stride: u32, pad: i32, padEnd: i32, k: u32, dil: u32, size: u32) -> vec2u {
+  var inside = 0u;
+  var padded = 0u;
+  for (var j = 0u; j < k; j++) {
+    let i = i32(o * stride + j * dil) - pad;
+    if (i >= 0 && i < i32(size)) { inside++; }
+    if (i >= -pad && i < i32(size) + padEnd) { padded++; }
+  }
+  return vec2u(inside, padded);
+}
+
+@compute @workgroup_size(WG)
+fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let index = flatIndex(gid, nwg);
+  if (index >= p.size) { return; }
+  let s = inputPosition(index);
+  var sum = 0.0;
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let od = windowOf(s.d, p.padD, kd, p.dilD, p.strideD, p.outD);
+    if (od < 0) { continue; }
+    let cd = axisCount(u32(od), p.strideD, p.padD, p.padEndD, p.kD, p.dilD, p.inD);
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let oh = windowOf(s.h, p.padH, kh, p.dilH, p.strideH, p.outH);
+      if (oh < 0) { continue; }
+      let ch = axisCount(u32(oh), p.strideH, p.padH, p.padEndH, p.kH, p.dilH, p.inH);
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let ow = windowOf(s.w, p.padW, kw, p.dilW, p.strideW, p.outW);
+        if (ow < 0) { continue; }
+        let cw = axisCount(u32(ow), p.strideW, p.padW, p.padEndW, p.kW, p.dilW, p.inW);
+        let counts = cd * ch * cw;
+        let count = select(counts.x, counts.y, p.countIncludePad != 0u);
+        sum += dy[(((s.n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.channels + s.c] / f32(max(count, 1u));
+      }
+    }
+  }
+  y[index] = sum;
+}
+
+@compute @workgroup_size(WG)
+fn global_avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let index = flatIndex(gid, nwg);
+  if (index >= p.size) { return; }
+  let spatial = p.inD * p.inH * p.inW;
+  let c = index % p.channels;
+  let n = index / (p.channels * spatial);
+  y[index] = dy[n * p.channels + c] / f32(spatial);
+}
+
+// ---- l2 normalisation -----------------------------------------------------------------------
+
+var<workgroup> partialA: array<f32, WG>;
+var<workgroup> partialB: array<f32, WG>;
+
+@compute @workgroup_size(WG)
+fn l2_normalize_grad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+                     @builtin(local_invocation_index) lane: u32) {
+  let line = wg.x + wg.y * nwg.x;
+  if (line >= p.outer * p.inner) { return; }
+  let start = (line / p.inner) * p.axis * p.inner + line % p.inner;
+  var ss = 0.0;
+  var xdy = 0.0;
+  for (var i = lane; i < p.axis; i += WG) {
+    let at = start + i * p.inner;
+    ss = fma(x[at], x[at], ss);
+    xdy = fma(x[at], dy[at], xdy);
+  }
+  partialA[lane] = ss;
+  partialB[lane] = xdy;
+  workgroupBarrier();
+  for (var s = WG / 2u; s > 0u; s /= 2u) {
+    if (lane < s) {
+      partialA[lane] += partialA[lane + s];
+      partialB[lane] += partialB[lane + s];
+    }
+    workgroupBarrier();
+  }
+  let sumSq = partialA[0];
+  let inv = inverseSqrt(max(sumSq, p.epsilon));
+  // Where the norm is floored at sqrt(eps) it is a constant: only dy / sqrt(eps) remains.
+  let k = select(partialB[0] * inv * inv * inv, 0.0, sumSq < p.epsilon);
+  for (var i = lane; i < p.axis; i += WG) {
+    let at = start + i * p.inner;
+    y[at] = dy[at] * inv - x[at] * k;
+  }
+}
+
+// ---- batch norm (training) ------------------------------------------------------------------
+// x and dy are [rows, channels]; per-channel vectors have `channels` values.
+
+@compute @workgroup_size(WG)
+fn inv_std(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  y[i] = inverseSqrt(x[i] + p.epsilon);
+}
+
+@compute @workgroup_size(WG)
+fn bn_centered_square(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  let d = x[i] - mean[i % p.channels];
+  y[i] = d * d;
+}
+
+@compute @workgroup_size(WG)
+fn bn_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  let c = i % p.channels;
+  y[i] = fma(gamma[c] * invStd[c], x[i] - mean[c], beta[c]);
+}
+
+@compute @workgroup_size(WG)
+fn bn_dy_xhat(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  let c = i % p.channels;
+  y[i] = dy[i] * (x[i] - mean[c]) * invStd[c];
+}
+
+// dx = γ·σ⁻¹/M · (M·dy − dβ − x̂·dγ) = A·dy + B·x + D per channel, with x̂ = (x − μ)·σ⁻¹:
+// A = γσ⁻¹, B = −γσ⁻²·dγ/M, D = −γσ⁻¹·dβ/M − B·μ. Per channel, so here x holds dγ and dy
+// holds dβ; y receives [A, B, D] (3·channels values).
+@compute @workgroup_size(WG)
+fn bn_grad_coefficients(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let c = flatIndex(gid, nwg);
+  if (c >= p.channels) { return; }
+  let m = f32(p.rows);
+  let a = gamma[c] * invStd[c];
+  let b = -a * invStd[c] * x[c] / m;
+  y[c] = a;
+  y[p.channels + c] = b;
+  y[2u * p.channels + c] = -a * dy[c] / m - b * mean[c];
+}
+
+@compute @workgroup_size(WG)
+fn bn_grad_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  let c = i % p.channels;
+  y[i] = coef[c] * dy[i] + coef[p.channels + c] * x[i] + coef[2u * p.channels + c];
+}
