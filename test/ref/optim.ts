@@ -32,3 +32,46 @@ export function refDot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function refGlobalNorm(ts: readonly ArrayLike<number>[]): number {
   return Math.sqrt(ts.reduce((acc, t) => acc + refDot(t, t), 0));
 }
+
+/**
+ * torch.optim.LBFGS without line search (fixed step lr, first step min(1, 1/‖g‖₁)·lr), in float64,
+ * for `iterations` iterations of one step() call; grad(x) is the objective's gradient.
+ */
+export function refLbfgsFixedStep(x0: ArrayLike<number>, grad: (x: Float64Array) => Float64Array, o: { lr: number; historySize: number; iterations: number }): Float64Array {
+  const x = Float64Array.from(x0);
+  const dirs: Float64Array[] = [], stps: Float64Array[] = [], ro: number[] = [];
+  let hDiag = 1;
+  let g = grad(x);
+  let d = g.map((v) => -v);
+  let prev = g;
+  let t = 0;
+  for (let k = 1; k <= o.iterations; k++) {
+    if (k > 1) {
+      const y = g.map((v, i) => v - prev[i]!);
+      const s = d.map((v) => v * t);
+      const ys = refDot(y, s);
+      if (ys > 1e-10) {
+        if (dirs.length === o.historySize) { dirs.shift(); stps.shift(); ro.shift(); }
+        dirs.push(y); stps.push(s); ro.push(1 / ys);
+        hDiag = ys / refDot(y, y);
+      }
+      const q = g.map((v) => -v);
+      const al: number[] = [];
+      for (let i = dirs.length - 1; i >= 0; i--) {
+        al[i] = refDot(stps[i]!, q) * ro[i]!;
+        for (let j = 0; j < q.length; j++) q[j]! -= al[i]! * dirs[i]![j]!;
+      }
+      for (let j = 0; j < q.length; j++) q[j]! *= hDiag;
+      for (let i = 0; i < dirs.length; i++) {
+        const be = refDot(dirs[i]!, q) * ro[i]!;
+        for (let j = 0; j < q.length; j++) q[j]! += (al[i]! - be) * stps[i]![j]!;
+      }
+      d = q;
+    }
+    prev = g;
+    t = k === 1 ? Math.min(1, 1 / g.reduce((s, v) => s + Math.abs(v), 0)) * o.lr : o.lr;
+    for (let j = 0; j < x.length; j++) x[j]! += t * d[j]!;
+    g = grad(x);
+  }
+  return x;
+}
