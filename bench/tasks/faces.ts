@@ -88,7 +88,7 @@ const descriptorCase: BenchCase = {
     const x = tf.tensor4d(chip(), [1, 150, 150, 3]);
     return {
       async run() {
-        const y = faceapi.nets.faceRecognitionNet.forward(x as never) as unknown as tf.Tensor;
+        const y = (await faceapi.nets.faceRecognitionNet.forward(x as never)) as unknown as tf.Tensor;
         try {
           return (await y.data()) as Float32Array;
         } finally {

@@ -29,17 +29,36 @@ describe('demo page (headless Chromium)', () => {
     server?.close();
   });
 
-  it('reports the adapter and runs the convolutions without console errors', async () => {
+  it('shows every section and runs the benchmark at the tiny size: ours and TF.js rows, no console errors', async () => {
     const errors: string[] = [];
-    const page = await openPage(browser, url, errors);
-    await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'WebGPU is ready.', { timeout: 60_000 });
-    const adapter = await page.$eval('#adapter', (t) => t.textContent ?? '');
+    const page = await openPage(browser, `${url}?bench=tiny`, errors);
+    for (const id of ['faces', 'style', 'training', 'benchmark']) {
+      const heading = await page.$eval(`#${id} h2`, (h) => h.textContent ?? '').catch(() => '');
+      assert(heading.length > 0, `section #${id} with a heading`);
+    }
+    await page.waitForFunction(() => document.querySelector('face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 60_000 });
+    const state = await page.waitForFunction(
+      () => (window as unknown as { __benchReport?: unknown; __benchError?: string }).__benchError ?? (window as unknown as { __benchReport?: unknown }).__benchReport ?? null,
+      { timeout: 120_000, polling: 1000 },
+    );
+    const outcome = await state.jsonValue();
+    assert(typeof outcome === 'object', `the benchmark failed: ${String(outcome)}`);
+    const adapter = await page.$eval('#bench-adapter', (t) => t.textContent ?? '');
     assert(/Max storage buffer/.test(adapter), `adapter table is filled: ${adapter}`);
-    await page.click('#run');
-    await page.waitForFunction(() => (window as unknown as { __convDone?: boolean }).__convDone === true, { timeout: 300_000 });
-    const rows = await page.$$eval('#results tr', (trs) => trs.map((tr) => tr.textContent ?? ''));
-    assert(rows.length === 3, `three conv rows, got ${rows.length}`);
-    assert(rows[0]!.includes('75x75x32'), `stem output 75x75x32: ${rows[0]}`);
+    const report = outcome as { results: { group: string; name: string; oursMs: number | null; tfjsMs: number | null; check: string }[] };
+    const kernels = report.results.filter((r) => r.group === 'kernel');
+    const families = ['conv', 'matmul', 'softmax'];
+    for (const f of families) assert(kernels.some((r) => r.name.startsWith(f)), `a ${f} row: ${kernels.map((r) => r.name).join(', ')}`);
+    for (const r of report.results.filter((x) => x.group !== 'peak')) {
+      assert(r.oursMs !== null && r.oursMs > 0 && r.tfjsMs !== null && r.tfjsMs > 0, `${r.name}: ours ${r.oursMs} ms and TF.js ${r.tfjsMs} ms`);
+      assert(r.check.startsWith('ok'), `${r.name}: ours agrees with TF.js (${r.check})`);
+    }
+    // The table on the page shows the same rows, with our and TF.js's times.
+    const rows = await page.$$eval('#bench-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    assert(rows.length === report.results.length - 1, `table rows ${rows.length} = results without the peak ${report.results.length - 1}`);
+    assert(rows.every((cells) => Number(cells[3]) > 0 && Number(cells[4]) > 0), `every table row has our and TF.js's ms: ${JSON.stringify(rows[0])}`);
+    const bars = await page.$$eval('#bench-time-chart .bar', (b) => b.length);
+    assert(bars >= 2 * rows.length, `time chart has ours and TF.js bars (${bars})`);
     mkdirSync('build/screenshots', { recursive: true });
     await page.screenshot({ path: 'build/screenshots/demo.png', fullPage: true });
     assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
