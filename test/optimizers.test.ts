@@ -170,7 +170,7 @@ describe('optimisers', () => {
 
     const adam = new Adam({ lr: 0.02 });
     const y = engine.keep(engine.tensor([2], [-1.5, 2]));
-    let yv = new Float32Array([-1.5, 2]);
+    let yv: Float32Array = new Float32Array([-1.5, 2]);
     for (let step = 1; step <= 3000; step++) {
       if (step > 2000) adam.lr = 0.02 * 0.995 ** (step - 2000);
       await engine.scope(async () => adam.step([y], [engine.tensor([2], Float32Array.from(rosenbrock(yv).grad))]));
