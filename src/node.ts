@@ -25,3 +25,8 @@ export { FaceLandmark68Net, FaceLandmark68TinyNet, landmarkCrop, type LandmarkCr
 export { nonMaxSuppression, type NmsOptions } from './nn/nms.js';
 export { iou, withEdgeBorder, type Point, type FaceDetection, type DetectOptions } from './nn/boxes.js';
 export { SimilarityHead, type SimilarityHeadJSON } from './tasks/face/similarity-head.js';
+export { styleTransfer, centernetModelPath, fileModelSource } from './host/node-style.js';
+export { createStyleStepper, StyleStage, workingSize, type StyleTransferOptions, type StyleStep } from './tasks/style/style-transfer.js';
+export type { PublicStyleTransferOptions } from './tasks/style/api.js';
+export { GramCache, styleGramCache } from './tasks/style/gram-cache.js';
+export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/style/network.js';

@@ -21,11 +21,15 @@ export interface NetworkRequest {
   layers?: readonly string[];
 }
 
+const VGG_DEFAULT_LAYERS = ['conv1_1', 'conv2_1', 'conv3_1', 'conv4_1', 'conv4_2', 'conv5_1'];
+
 const cache = new WeakMap<Engine, Map<string, Promise<FeatureNetwork>>>();
 
 export function loadStyleNetwork(engine: Engine, source: ModelSource, request: NetworkRequest = {}): Promise<FeatureNetwork> {
   const name = request.name ?? 'centernet-mobilenetv3';
-  const layers = request.layers?.length ? [...request.layers] : name === 'centernet-mobilenetv3' ? Object.keys(CENTERNET_LAYERS) : [];
+  // The defaults stay computable whatever else is asked for (an unknown layer fails in featureNetwork).
+  const defaults = name === 'centernet-mobilenetv3' ? Object.keys(CENTERNET_LAYERS) : request.layers?.length ? VGG_DEFAULT_LAYERS : [];
+  const layers = [...new Set([...defaults, ...(request.layers ?? [])])];
   const key = `${name}|${source.id}|${[...layers].sort().join(',')}`;
   let perEngine = cache.get(engine);
   if (!perEngine) cache.set(engine, (perEngine = new Map()));
