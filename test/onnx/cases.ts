@@ -3,7 +3,7 @@
  *
  * In scope: every node/ case of the op families the engine implements (conv, pooling,
  * relu / leaky relu / prelu, gemm, matmul, softmax, batch norm), any other node/ case whose
- * graph uses only claimed ops, and pytorch-converted/test_Conv{1d,2d,3d}*. A case in scope
+ * graph uses only claimed ops, and pytorch-converted/test_Conv{1d,2d,3d}* and test_ConvTranspose{1d,2d,3d}*. A case in scope
  * runs when every node is claimed; otherwise it is skipped with the reason.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -18,7 +18,7 @@ const NODE_FAMILIES = [
   'test_conv', 'test_maxpool', 'test_averagepool', 'test_globalaveragepool', 'test_globalmaxpool',
   'test_relu', 'test_leakyrelu', 'test_prelu', 'test_gemm', 'test_matmul', 'test_softmax', 'test_batchnorm',
 ];
-const PYTORCH_CONV = /^test_Conv[123]d/;
+const PYTORCH_CONV = /^test_Conv(Transpose)?[123]d/;
 
 export interface Case {
   /** Printed name: the directory name for node/, 'suite/name' otherwise. */
@@ -43,9 +43,7 @@ export function unclaimed(model: OnnxModel, dir: string): string | undefined {
   const ops = [...new Set(g.nodes.map((n) => (n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType)))];
   const missing = ops.filter((op) => !claimedOp(op));
   const integer = missing.filter((op) => INTEGER_OPS.has(op));
-  const transposed = missing.filter((op) => op === 'ConvTranspose');
-  const other = missing.filter((op) => !INTEGER_OPS.has(op) && op !== 'ConvTranspose');
-  if (transposed.length) reasons.push('ConvTranspose (not claimed until the style-transfer issue)');
+  const other = missing.filter((op) => !INTEGER_OPS.has(op));
   if (integer.length) reasons.push(`integer ops not claimed (${integer.join(', ')})`);
   if (other.length) reasons.push(`uses ${other.join(', ')} (not claimed)`);
 

@@ -17,7 +17,7 @@ import { createNodeEngine } from '../../src/host/node.js';
 import { assertClose } from '../util/assert.js';
 import { discover, type Case } from './cases.js';
 import { dataTypeName, FLOAT, NotClaimed, readTensor, type OnnxModel, type OnnxTensor } from './onnx.js';
-import { CONV_ALGORITHMS, NotApplicable, runNode, type ConvAlgorithm } from './ops.js';
+import { CONV_ALGORITHMS, CONV_TRANSPOSE_ALGORITHMS, NotApplicable, runNode, type ConvAlgorithm } from './ops.js';
 
 /**
  * f32 results against references computed by numpy (mostly in f32, some in f64): sums of at
@@ -100,9 +100,13 @@ async function main(): Promise<number> {
       if (!c.dataSets.length) throw new Error('no test_data_set_* directory');
       // Cases with a Conv node run once with the engine's kernel choice, then once per forced
       // kernel variant that accepts the shape.
-      const hasConv = c.model.graph.nodes.some((n) => n.opType === 'Conv');
+      const hasConv = c.model.graph.nodes.some((n) => n.opType === 'Conv' || n.opType === 'ConvTranspose');
+      const variants: ConvAlgorithm[] = [
+        ...(c.model.graph.nodes.some((n) => n.opType === 'Conv') ? CONV_ALGORITHMS : []),
+        ...(c.model.graph.nodes.some((n) => n.opType === 'ConvTranspose') ? CONV_TRANSPOSE_ALGORITHMS : []),
+      ];
       const ran: string[] = [];
-      for (const algorithm of hasConv ? [undefined, ...CONV_ALGORITHMS] : [undefined]) {
+      for (const algorithm of [undefined, ...variants]) {
         try {
           await engine.scope(async () => {
             for (const set of c.dataSets) {

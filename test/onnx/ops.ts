@@ -11,6 +11,7 @@ import type { Engine } from '../../src/gpu/engine.js';
 import type { Tensor } from '../../src/gpu/tensor.js';
 import { GPUOpError } from '../../src/gpu/errors.js';
 import { conv, type ConvOptions } from '../../src/ops/conv.js';
+import { convTranspose, type InputGradAlgorithm } from '../../src/ops/conv-backward.js';
 import { leakyRelu, prelu, relu, scaleShift } from '../../src/ops/elementwise.js';
 import { matmul } from '../../src/ops/matmul.js';
 import { softmax } from '../../src/ops/normalize.js';
@@ -21,9 +22,11 @@ import { FLOAT, INT64, NotClaimed, type Attribute, type OnnxNode, type OnnxTenso
 export type F32 = OnnxTensor & { dataType: typeof FLOAT };
 export type I64 = OnnxTensor & { dataType: typeof INT64 };
 
-export type ConvAlgorithm = NonNullable<ConvOptions['algorithm']>;
+export type ConvAlgorithm = NonNullable<ConvOptions['algorithm']> | InputGradAlgorithm;
 /** Conv kernel variants forced in turn on every case with a Conv node (besides the automatic choice). */
-export const CONV_ALGORITHMS: readonly ConvAlgorithm[] = ['gemm', 'direct', 'blocked'];
+export const CONV_ALGORITHMS: readonly NonNullable<ConvOptions['algorithm']>[] = ['gemm', 'direct', 'blocked'];
+/** ConvTranspose (input-gradient) kernel variants, forced likewise on cases with a ConvTranspose node. */
+export const CONV_TRANSPOSE_ALGORITHMS: readonly InputGradAlgorithm[] = ['direct', 'blocked', 'depthwise', 'matmul'];
 
 export interface OpContext {
   engine: Engine;
@@ -137,6 +140,7 @@ async function readBack(y: Tensor): Promise<{ data: Float32Array; dims: number[]
 // ---- operators ------------------------------------------------------------------------------
 
 const Conv: Handler = async ({ engine, convAlgorithm }, node, inputs) => {
+  if (convAlgorithm && !(CONV_ALGORITHMS as readonly string[]).includes(convAlgorithm)) throw new NotApplicable(`'${convAlgorithm}' is not a Conv kernel`);
   const x = needF32(node, inputs, 0, 'X');
   const w = needF32(node, inputs, 1, 'W');
   const b = optF32(node, inputs, 2, 'B');
@@ -155,7 +159,7 @@ const Conv: Handler = async ({ engine, convAlgorithm }, node, inputs) => {
       padding: padding(node, rank),
       groups: attrInt(node, 'group', 1),
       bias: b ? engine.tensor([b.data.length], b.data, 'B') : undefined,
-      algorithm: convAlgorithm,
+      algorithm: convAlgorithm as ConvOptions['algorithm'],
     };
     const tx = engine.tensor(xl.dims, xl.data, 'X');
     const tw = engine.tensor(wl.dims, wl.data, 'W');
@@ -164,6 +168,48 @@ const Conv: Handler = async ({ engine, convAlgorithm }, node, inputs) => {
       t = conv(tx, tw, options);
     } catch (e) {
       // Only a forced kernel may decline a shape (e.g. blocked needs OC/groups divisible by 8).
+      if (convAlgorithm && e instanceof GPUOpError) throw new NotApplicable(e.message);
+      throw e;
+    }
+    return readBack(t);
+  });
+  return [toChannelsFirst(y.data, y.dims)];
+};
+
+/**
+ * ONNX ConvTranspose: X [N, C, ...S], W [C, OC/group, ...k] → the engine's channels-last
+ * x [N, ...S, C] and w [...k, OC/group, C]. output_shape (spatial sizes) sets the pads unless
+ * auto_pad does; SAME_UPPER/SAME_LOWER give output = input x stride.
+ */
+const ConvTranspose: Handler = async ({ engine, convAlgorithm }, node, inputs) => {
+  if (convAlgorithm && !(CONV_TRANSPOSE_ALGORITHMS as readonly string[]).includes(convAlgorithm)) throw new NotApplicable(`'${convAlgorithm}' is not a ConvTranspose kernel`);
+  const x = needF32(node, inputs, 0, 'X');
+  const w = needF32(node, inputs, 1, 'W');
+  const b = optF32(node, inputs, 2, 'B');
+  const rank = x.dims.length - 2;
+  if (w.dims.length !== rank + 2) throw new Error(`ConvTranspose: W [${w.dims}] does not match X [${x.dims}]`);
+  const kernelShape = attrInts(node, 'kernel_shape');
+  if (kernelShape && kernelShape.join() !== w.dims.slice(2).join()) throw new Error(`ConvTranspose: kernel_shape [${kernelShape}] differs from W [${w.dims}]`);
+  const xl = toChannelsLast(x);
+  // [C, OC/g, ...k] → [...k, OC/g, C]
+  const wl = permute(w.data, w.dims, [...Array.from({ length: rank }, (_, i) => i + 2), 1, 0]);
+  const outputShape = attrInts(node, 'output_shape');
+  const autoPad = attrString(node, 'auto_pad', 'NOTSET');
+  const y = await engine.scope(async () => {
+    let t: Tensor;
+    try {
+      t = convTranspose(engine.tensor(xl.dims, xl.data, 'X'), engine.tensor(wl.dims, wl.data, 'W'), {
+        strides: attrInts(node, 'strides') ?? 1,
+        dilations: attrInts(node, 'dilations') ?? 1,
+        groups: attrInt(node, 'group', 1),
+        // With output_shape and no auto_pad the pads follow from the shape.
+        padding: outputShape && (autoPad === 'NOTSET' || autoPad === '') ? undefined : padding(node, rank),
+        outputPadding: attrInts(node, 'output_padding'),
+        outputShape: outputShape ? outputShape.slice(-rank) : undefined,
+        bias: b ? engine.tensor([b.data.length], b.data, 'B') : undefined,
+        algorithm: convAlgorithm as InputGradAlgorithm | undefined,
+      });
+    } catch (e) {
       if (convAlgorithm && e instanceof GPUOpError) throw new NotApplicable(e.message);
       throw e;
     }
@@ -358,6 +404,7 @@ const Reshape: Handler = async ({ opset }, node, inputs) => {
 /** Compute ops the engine claims; a conformance case is in scope when it uses one of them. */
 export const COMPUTE_OPS: Record<string, Handler> = {
   Conv,
+  ConvTranspose,
   MaxPool: poolHandler('max'),
   AveragePool: poolHandler('avg'),
   GlobalAveragePool: globalPoolHandler('avg'),
