@@ -44,8 +44,10 @@ child.stderr.on('end', () => {
   if (pending && (keepNative || !isNative(pending))) process.stderr.write(pending);
 });
 
-// Ctrl-C reaches both processes; the child decides how to stop, the launcher waits for it.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// Ctrl-C reaches both processes (one process group): the child decides how to stop, the launcher
+// waits for it. SIGTERM sent to the launcher alone is passed on.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('error', (e) => {
   process.stderr.write(`wgsl-vision: cannot start: ${e.message}\n`);
   process.exit(5);

@@ -69,7 +69,11 @@ export function parseCommandArgs(command: Command, args: string[]): { values: Pa
 
 /** parseArgs's messages carry advice about "--" meant for programmers; keep the first sentence. */
 function cleanParseError(message: string): string {
-  return message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option').replace(/^Option/, 'option');
+  return message
+    .replace(/\. To specify a positional argument.*$/s, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/^Unknown option/, 'unknown option')
+    .replace(/^Option/, 'option');
 }
 
 /** A numeric option, checked against its range; undefined when absent. */

@@ -1,6 +1,6 @@
 /** The style command's bridge to the style-transfer task (src/node.ts `styleTransfer`). */
-import type { NodeEngine, RGBAImage } from '../node.js';
-import { CliError, EXIT } from './errors.js';
+import { styleTransfer, type NodeEngine, type RGBAImage } from '../node.js';
+import { CliError } from './errors.js';
 
 export interface StyleRunOptions {
   size: number;
@@ -12,6 +12,11 @@ export interface StyleRunOptions {
   optimizer?: 'adam' | 'lbfgs';
   init?: 'content' | 'noise' | 'mix';
   preserveColor?: boolean;
+  tvWeight?: number;
+  coarseToFine?: boolean;
+  /** A tfjs graph model.json; the npm package's CenterNet by default. */
+  model?: string;
+  network?: 'centernet-mobilenetv3' | 'vgg19';
 }
 
 export interface StyleRunStep {
@@ -22,11 +27,36 @@ export interface StyleRunStep {
 }
 
 export interface StyleRunHooks {
-  status(message: string): void;
   step(s: StyleRunStep): void;
+  signal?: AbortSignal;
 }
 
 /** Runs the optimisation to the end; returns the final image. */
-export async function runStyleTransfer(_engine: NodeEngine, _content: RGBAImage, _style: RGBAImage, _o: StyleRunOptions, _hooks: StyleRunHooks): Promise<RGBAImage> {
-  throw new CliError('style transfer is not part of this build yet', EXIT.internal, 'unavailable');
+export async function runStyleTransfer(engine: NodeEngine, content: RGBAImage, style: RGBAImage, o: StyleRunOptions, hooks: StyleRunHooks): Promise<RGBAImage> {
+  let final: RGBAImage | undefined;
+  const steps = styleTransfer(engine, {
+    content,
+    style,
+    size: o.size,
+    iterations: o.iterations,
+    alpha: o.alpha,
+    beta: o.beta,
+    seed: o.seed,
+    learningRate: o.learningRate,
+    optimizer: o.optimizer,
+    init: o.init,
+    preserveColor: o.preserveColor,
+    tvWeight: o.tvWeight,
+    coarseToFine: o.coarseToFine,
+    model: o.model,
+    networkName: o.network,
+    previewEvery: 0, // only the final image is written
+    signal: hooks.signal,
+  });
+  for await (const step of steps) {
+    hooks.step({ iteration: step.iteration, J: step.J, Jcontent: step.Jcontent, Jstyle: step.Jstyle });
+    if (step.done) final = step.image;
+  }
+  if (!final) throw new CliError('style transfer ended without a final image');
+  return final;
 }
