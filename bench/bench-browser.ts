@@ -12,6 +12,7 @@ import { toRGBA } from '../src/host/browser-image.js';
 import { FACE_API_MODELS } from '../src/nn/face-api-models.js';
 import { loadWeightsFromURL } from '../src/nn/load-url.js';
 import type { RGBAImage } from '../src/ops/image.js';
+import { urlModelSource } from '../src/tasks/style/network.js';
 import { formatReport } from './tasks/format.js';
 import { runBench, selectCases, type RunOptions } from './tasks/run.js';
 import type { BenchHost, BenchReport } from './tasks/types.js';
@@ -47,6 +48,8 @@ function browserHost(base: URL): Promise<BenchHost> {
         await Promise.all([faceapi.nets.ssdMobilenetv1.loadFromUri(uri), faceapi.nets.faceLandmark68Net.loadFromUri(uri), faceapi.nets.faceRecognitionNet.loadFromUri(uri)]);
       },
       loadFaceImage: () => loadImage(new URL('./assets/face.png', base)),
+      loadStyleImages: async () => ({ content: await loadImage(new URL('./assets/dog.jpg', base)), style: await loadImage(new URL('./assets/scream.jpg', base)) }),
+      styleModel: () => urlModelSource(new URL('./models/style/centernet.json', base)),
     } satisfies BenchHost;
   })();
   return host;

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import { createNodeEngine, faceApiModelDir, loadWeightsFromFile, nodeGPU } from '../src/host/node.js';
 import { decodeImage } from '../src/host/node-image.js';
+import { fileModelSource } from '../src/host/node-style.js';
 import { FACE_API_MODELS } from '../src/nn/face-api-models.js';
 import { formatReport } from './tasks/format.js';
 import { runBench } from './tasks/run.js';
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
       await Promise.all([faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir), faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir), faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir)]);
     },
     loadFaceImage: async () => decodeImage(readFileSync(join(root, 'demo/assets/face.png')), 'face.png'),
+    loadStyleImages: async () => ({
+      content: decodeImage(readFileSync(join(root, 'demo/assets/dog.jpg')), 'dog.jpg'),
+      style: decodeImage(readFileSync(join(root, 'demo/assets/scream.jpg')), 'scream.jpg'),
+    }),
+    styleModel: () => fileModelSource(),
   };
   const report = await runBench(host, { size: args.size, only: args.only, log: args.json ? () => {} : (line) => console.log(line) });
   const text = formatReport(report);

@@ -7,6 +7,7 @@ import type { Engine } from '../../src/gpu/engine.js';
 import type { FaceApiModel } from '../../src/nn/face-api-models.js';
 import type { WeightMap } from '../../src/nn/weights.js';
 import type { RGBAImage } from '../../src/ops/image.js';
+import type { ModelSource } from '../../src/tasks/style/network.js';
 
 /** tiny: a smoke run (tests); small: the default, a few minutes on a CPU-emulated GPU; full: every shape. */
 export type BenchSize = 'tiny' | 'small' | 'full';
@@ -36,10 +37,10 @@ export interface BenchHost {
   loadFaceApiNets(): Promise<void>;
   /** The benchmark's face photo (demo/assets/face.png: an ORL face with a border). */
   loadFaceImage(): Promise<RGBAImage>;
-  /** Photos for the style-transfer step (content, style). */
-  loadStyleImages?(): Promise<{ content: RGBAImage; style: RGBAImage }>;
-  /** The CenterNet feature network's model.json and weights (style transfer). */
-  loadStyleModel?(): Promise<{ modelJson: unknown; weights: WeightMap }>;
+  /** Photos for the style-transfer step: demo/assets/dog.jpg (content) and scream.jpg (style). */
+  loadStyleImages(): Promise<{ content: RGBAImage; style: RGBAImage }>;
+  /** The style network (CenterNet, human-models' centernet.json): its model.json and shards. */
+  styleModel(): ModelSource;
 }
 
 export interface BenchContext {
