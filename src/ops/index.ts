@@ -5,6 +5,7 @@ export { convFilterGrad, convInputGrad, convTranspose, type ConvGeometry, type C
 export * from './distance.js';
 export * from './elementwise.js';
 export * from './image.js';
+export * from './loss.js';
 export { matmul, type MatmulOptions } from './matmul.js';
 export * from './normalize.js';
 export * from './optim.js';
