@@ -128,7 +128,7 @@ function depthwiseInputGrad(tf: Tf, dy: TF.Tensor4D, w: TF.Tensor4D, inputShape:
       .reshape([1, oh * stride[0], ow * stride[1], c])
       .slice([0, 0, 0, 0], [1, (oh - 1) * stride[0] + 1, (ow - 1) * stride[1] + 1, c]) as TF.Tensor4D;
   }
-  const padded = d.pad([[0, 0], [kh - 1 - pt, ih + pt - (oh - 1) * stride[0] - 1], [kw - 1 - pl, iw + pl - (ow - 1) * stride[1] - 1], [0, 0]]);
+  const padded = d.pad([[0, 0], [kh - 1 - pt, ih + pt - (oh - 1) * stride[0] - 1], [kw - 1 - pl, iw + pl - (ow - 1) * stride[1] - 1], [0, 0]]) as TF.Tensor4D;
   return tf.depthwiseConv2d(padded, tf.reverse(w, [0, 1]) as TF.Tensor4D, 1, 'valid') as TF.Tensor4D;
 }
 
@@ -151,8 +151,8 @@ function registerReferenceOps(tf: Tf): void {
       const op = tf.customGrad(((xi: TF.Tensor4D, wi: TF.Tensor4D) => ({
         value: tf.depthwiseConv2d(xi, wi, stride, pad),
         gradFunc: (dy: TF.Tensor4D) => [depthwiseInputGrad(tf, dy, wi, xi.shape, stride, pad), tf.zerosLike(wi)],
-      })) as unknown as TF.CustomGradientFunc<TF.Tensor4D>);
-      y = op(x, w);
+      })) as unknown as Parameters<Tf['customGrad']>[0]);
+      y = op(x, w) as TF.Tensor4D;
     }
     return fusedTail(tf, y, bias, fused);
   });
@@ -202,7 +202,7 @@ export async function createTfStyleStepper(o: TfStyleStepOptions): Promise<TfSty
   const styleTargets = tf.tidy(() => features(toTensor(o.style), styleNames).map((a) => tf.keep(gram(a))));
 
   const init = o.init ?? mixInit(o.content, o.seed ?? 1);
-  const G = tf.variable(toTensor(init), true, 'generated');
+  const G = tf.variable(toTensor(init), true);
 
   /** [J, Jcontent, Jstyle] as scalars. */
   const losses = (): [TF.Scalar, TF.Scalar, TF.Scalar] => {

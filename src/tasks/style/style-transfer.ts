@@ -290,6 +290,15 @@ export class StyleStage {
     return first!;
   }
 
+  /** The costs and dJ/dG at the current image, without a step (for checks). */
+  async evaluate(): Promise<{ J: number; Jcontent: number; Jstyle: number; grad: Float32Array }> {
+    const { grad, parts } = this.engine.tidy(() => this.objective(this.G));
+    const costs = await this.readParts(parts);
+    const g = await grad.read();
+    grad.dispose();
+    return { ...costs, grad: g };
+  }
+
   /** The current image as RGBA (the content's colours restored with preserveColor). */
   async image(): Promise<RGBAImage> {
     const data = await this.G.read();

@@ -1,0 +1,95 @@
+/**
+ * Style transfer evaluation in Node (`npm run eval:style` runs this, then the Chromium part):
+ * content ../shared/data/images/dog.jpg, style ../shared/data/images/scream.jpg, 192 px, a fixed
+ * number of steps from a fixed seed; saves bench/results/style-node.png and writes the "node"
+ * entry of bench/results/style.json. Step time against TF.js (same loss, same CenterNet
+ * sub-graph, autodiff): WASM SIMD and WebGPU on our engine's GPUDevice.
+ * Usage: node build/bench/eval-style.js [--size N] [--iterations N] [--seed N] [--rounds N] [--no-webgpu] [--profile]
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import * as wasm from '@tensorflow/tfjs-backend-wasm';
+import { createNodeEngine, nodeGPU } from '../src/host/node.js';
+import { decodeImage, encodePNG } from '../src/host/node-image.js';
+import { centernetModelPath, fileModelSource } from '../src/host/node-style.js';
+import { loadStyleNetwork } from '../src/tasks/style/network.js';
+import { createStyleStepper } from '../src/tasks/style/style-transfer.js';
+import { runStyleEval } from './style-eval-core.js';
+import { installProfiler } from './style-profile.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number): number => {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.slice(name.length + 3)) : fallback;
+};
+const size = option('size', 192);
+const iterations = option('iterations', 150);
+const seed = option('seed', 1);
+const rounds = option('rounds', 8);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const resultsDir = join(root, 'bench/results');
+
+async function main(): Promise<void> {
+  const { gpu } = nodeGPU();
+  // TF.js's WebGPU backend looks for navigator.gpu: give it Dawn's, the instance our engine uses.
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });
+  const engine = await createNodeEngine();
+  console.log(`adapter: ${engine.adapterInfo.description || engine.adapterInfo.device} via ${engine.driver}`);
+  const network = await loadStyleNetwork(engine, fileModelSource());
+  const content = decodeImage(readFileSync(join(root, '../shared/data/images/dog.jpg')), 'dog.jpg');
+  const style = decodeImage(readFileSync(join(root, '../shared/data/images/scream.jpg')), 'scream.jpg');
+
+  if (args.includes('--profile')) {
+    const prof = installProfiler(engine);
+    const st = await createStyleStepper(engine, { content, style, network, size, seed });
+    for (let i = 0; i < 2; i++) await st.step();
+    prof.start();
+    const steps = 3;
+    for (let i = 0; i < steps; i++) await st.step();
+    prof.stop();
+    st.dispose();
+    console.log(prof.report(steps));
+    return;
+  }
+
+  // TF.js: WASM (the bundled backend finds its .wasm files through __dirname) and WebGPU on our device.
+  const require = createRequire(import.meta.url);
+  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  (globalThis as { __dirname?: string }).__dirname = wasmDir;
+  wasm.setWasmPaths(wasmDir + '/');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(engine.device, engine.adapterInfo as unknown as GPUAdapterInfo));
+  const modelPath = centernetModelPath();
+  const bin = readFileSync(join(dirname(modelPath), 'centernet.bin'));
+  const backends = args.includes('--no-webgpu') ? ['wasm'] : ['wasm', 'webgpu'];
+
+  const { report, image } = await runStyleEval({
+    engine, network, content, style, size, iterations, seed, timingRounds: rounds,
+    tfjs: { tf, modelJson: JSON.parse(readFileSync(modelPath, 'utf8')), weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), backends },
+  });
+  await tf.setBackend('wasm');
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'style-node.png'), encodePNG(image));
+  const file = join(resultsDir, 'style.json');
+  const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  all.node = {
+    ...report,
+    host: `Node ${process.version}, Dawn on ${engine.adapterInfo.description || engine.adapterInfo.device} (${engine.driver}); TF.js ${tf.version.tfjs}, WASM SIMD ${simd ? 'on' : 'off'}, 1 thread`,
+    image: 'bench/results/style-node.png',
+  };
+  writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
+  console.log(JSON.stringify(all.node, null, 2));
+  console.log(`wrote ${file} and bench/results/style-node.png`);
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  process.exit(1);
+});
