@@ -47,7 +47,7 @@ export function reportOf(e: unknown): ErrorReport {
   if (e instanceof DeviceLostError || e instanceof GPUOpError) return { kind: 'gpu', message: `GPU error: ${e.message}`, exitCode: EXIT.gpu };
   if (e instanceof ShapeError && /bad image/.test(e.message)) return { kind: 'not-an-image', message: e.message, exitCode: EXIT.input };
   if (e instanceof GalleryError) return { kind: 'gallery', message: e.message, exitCode: EXIT.input };
-  if (e instanceof WeightsError) return { kind: 'model', message: `face models: ${e.message}`, exitCode: EXIT.internal };
+  if (e instanceof WeightsError) return { kind: 'model', message: `model files: ${e.message}`, exitCode: EXIT.input };
   const fsError = fileErrorMessage(e);
   if (fsError) return { kind: 'file', message: fsError, exitCode: EXIT.input };
   const message = e instanceof Error ? e.message : String(e);

@@ -35,7 +35,7 @@ export async function loadRecognizer(ctx: CommandContext, settings: FaceSettings
     detector: settings.detector,
     threshold: extra.threshold,
     galleryFile: extra.galleryFile,
-    onProgress: (p) => ctx.out.status(`  ${p.model} (${p.loaded}/${p.total})`),
+    onProgress: (p) => ctx.out.status(`  ${p.model.replace(/(_model)?-weights_manifest\.json$/, '')} (${p.loaded}/${p.total})`),
   });
 }
 

@@ -13,11 +13,12 @@ export function benchSuitePath(): string {
 export const bench: Command = {
   name: 'bench',
   summary: 'run the benchmark suite in Node (every task and kernel family vs TensorFlow.js)',
-  usage: 'bench [SUITE OPTIONS...]',
+  usage: 'bench [--size tiny|small|full] [--only kernels|tasks] [--json] [--out FILE]',
   description: [
-    'Runs the Node benchmark suite (build/bench/bench-node.js) on this machine\'s adapter and prints',
-    'its tables; every argument (--json included) is passed to the suite. `npm run bench` runs it',
-    'in headless Chromium as well. Suite options: wgsl-vision bench -- --help',
+    'Runs the Node benchmark suite (build/bench/bench-node.js) on this machine\'s adapter: our kernels',
+    'and tasks against TensorFlow.js\'s WebGPU backend on the same device. Prints a table (or the',
+    'report as JSON) and writes bench/results/bench-node.json. Every argument is passed to the suite;',
+    '`npm run bench` runs the same suite in headless Chromium as well.',
   ],
   options: {},
   positionals: { min: 0, max: Infinity },

@@ -62,7 +62,7 @@ export const style: Command = {
     const content = await readImageFile(contentPath);
     const styleImage = await readImageFile(stylePath);
     const engine = await createCliEngine();
-    ctx.out.status(`style transfer on ${engine.adapterInfo.description || 'the GPU'}: ${options.size} px, ${options.iterations} iterations`);
+    ctx.out.status(`style transfer on ${engine.adapterInfo.description || 'the GPU'}: ${options.size} px, ${options.iterations} iteration${options.iterations === 1 ? '' : 's'}`);
     ctx.out.status(`loading the feature network (${options.model ?? 'CenterNet MobileNet-V3'}) …`);
     const started = performance.now();
     const bar = ctx.out.progress(options.iterations, 'style');
@@ -90,7 +90,7 @@ export const style: Command = {
     const last = losses[losses.length - 1];
     ctx.out.result(
       { output, width: result.width, height: result.height, iterations: losses.length, seconds: Math.round(seconds * 100) / 100, final: last ?? null, losses },
-      `wrote ${output} (${result.width}x${result.height}, ${losses.length} iterations in ${seconds.toFixed(1)} s${last ? `, final J ${sci(last.J)}` : ''})`,
+      `wrote ${output} (${result.width}x${result.height}, ${losses.length} iteration${losses.length === 1 ? '' : 's'} in ${seconds.toFixed(1)} s${last ? `, final J ${sci(last.J)}` : ''})`,
     );
     return EXIT.ok;
   },
