@@ -1,7 +1,7 @@
 /**
  * Kernel families, ours against TF.js on the same shapes: convolution (the face ResNet's layers
  * from bench/shapes.ts), depthwise convolution, matmul, pooling, elementwise, softmax, L2
- * normalisation and bilinear resize. Per size: tiny (one small shape each), small, full.
+ * normalisation, bilinear resize, and the convolution's backward kernels (conv-backward.ts). Per size: tiny (one small shape each), small, full.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tensor } from '../../src/gpu/tensor.js';
@@ -12,6 +12,7 @@ import { l2Normalize, softmax } from '../../src/ops/normalize.js';
 import { avgPool, maxPool } from '../../src/ops/pool.js';
 import { resizeBilinear } from '../../src/ops/resize.js';
 import { convCases, flopsOf, matmulCases, shapeOf, type ConvCase } from '../shapes.js';
+import { convBackwardCases } from './conv-backward.js';
 import { hwc, inputsFor, oursOp, tfOp } from './runners.js';
 import type { BenchCase, BenchSize } from './types.js';
 
@@ -159,5 +160,6 @@ export function kernelCases(size: BenchSize): BenchCase[] {
     ...bySize(size, [softmaxCase(64, 100)], [softmaxCase(256, 1000)], [softmaxCase(256, 1000), softmaxCase(1024, 1000)]),
     ...bySize(size, [l2Case(256, 128)], [l2Case(10_000, 128)], [l2Case(10_000, 128), l2Case(100_000, 128)]),
     ...bySize(size, [resizeCase(19, 32, 38)], [resizeCase(75, 32, 150)], [resizeCase(75, 32, 150), resizeCase(150, 3, 300)]),
+    ...convBackwardCases(size),
   ];
 }
