@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   const quiet = argv.includes('--quiet') || argv.includes('-q');
   const [name, ...rest] = argv;
   let commandName: string | undefined;
+  const out = new Output({ json, quiet });
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const about = name === 'help' && rest[0] ? find(rest[0]) : null;
@@ -38,7 +39,6 @@ export async function main(argv: string[]): Promise<number> {
     if (name.startsWith('-')) throw new UsageError(`expected a command before ${name}`);
     const command = find(name);
     commandName = command.name;
-    const out = new Output({ json, quiet });
     if (command.passThrough) {
       const own = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
       if (own.includes('--help') || own.includes('-h')) return (write(commandHelp(command)), EXIT.ok);
@@ -48,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     if (values.help) return (write(commandHelp(command)), EXIT.ok);
     return await command.run({ values, positionals, out, debug });
   } catch (e) {
+    out.endProgress(); // an error line must not run on from a progress bar
     const report = reportOf(e);
     process.stderr.write(`wgsl-vision${commandName ? ` ${commandName}` : ''}: ${report.message}\n`);
     if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
