@@ -37,6 +37,10 @@ describe('demo page (headless Chromium)', () => {
       assert(heading.length > 0, `section #${id} with a heading`);
     }
     await page.waitForFunction(() => document.querySelector('face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 60_000 });
+    // <style-transfer> shows the example pictures the page gives it; the training section is mounted.
+    await page.waitForFunction(() => document.querySelector('style-transfer')?.shadowRoot?.querySelectorAll('[part~=example]').length === 3, { timeout: 60_000 });
+    const trainingState = await page.$eval('[data-training]', (el) => (el as HTMLElement).dataset.state ?? '');
+    assert(trainingState === 'idle', `training section mounted and idle: '${trainingState}'`);
     const state = await page.waitForFunction(
       () => (window as unknown as { __benchReport?: unknown; __benchError?: string }).__benchError ?? (window as unknown as { __benchReport?: unknown }).__benchReport ?? null,
       { timeout: 120_000, polling: 1000 },
