@@ -8,9 +8,10 @@
 // input_grad_direct:    one dx value per thread (any shape).
 // input_grad_blocked:   4 input pixels x 8 input channels per thread. The 4 pixels are iw, iw + sW,
 //                       iw + 2sW, iw + 3sW: they share the residue of iw mod the stride, so the same
-//                       taps are valid for all four and their dy pixels are consecutive. Needs
-//                       (C / groups) % 8 == 0.
-// input_grad_depthwise: C / groups == 1: 4 such pixels x 4 channels per thread. Needs C % 4 == 0.
+//                       taps are valid for all four and their dy pixels are consecutive. Register
+//                       blocking is what makes this fast on CPU-emulated adapters (the direct form
+//                       is ~15x slower there even for 3 input channels).
+// input_grad_depthwise: C / groups == 1: 4 such pixels x 4 channels per thread.
 //
 // Filter gradient, an implicit GEMM patchesᵀ·dy reduced over the N·OD·OH·OW output pixels. The
 // pixels are split into `parts` chunks so that small filters still occupy many threads; part j
@@ -80,6 +81,25 @@ fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
 
 // ---- input gradient -------------------------------------------------------------------------
 
+// The outputs o along one axis that read input position i: o·stride + k·dil = i + pad for
+// some tap k < K, i.e. o in [lo, hi] (hi < lo when none). Two divisions per axis instead of
+// one per tap: integer division is slow on CPU-emulated adapters.
+fn sourceRange(i: u32, pad: i32, k: u32, dil: u32, stride: u32, size: u32) -> vec2i {
+  let top = i32(i) + pad;
+  let lowest = top - i32((k - 1u) * dil);
+  let lo = select(0, (lowest + i32(stride) - 1) / i32(stride), lowest > 0);
+  let hi = min(select(-1, top / i32(stride), top >= 0), i32(size) - 1);
+  return vec2i(lo, hi);
+}
+
+// The tap k with o·stride + k·dil = i + pad, or −1 when the dilation skips it.
+fn tapFor(i: u32, pad: i32, o: i32, dil: u32, stride: u32) -> i32 {
+  let r = i32(i) + pad - o * i32(stride);
+  if (dil == 1u) { return r; }
+  if (r % i32(dil) != 0) { return -1; }
+  return r / i32(dil);
+}
+
 @compute @workgroup_size(WG)
 fn input_grad_direct(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let index = flatIndex(gid, nwg);
@@ -94,18 +114,22 @@ fn input_grad_direct(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num
   let n = q / p.inD;
   let group = c / p.cinPerGroup;
   let ocBase = group * p.coutPerGroup;
+  let wChannel = (c % p.cinPerGroup) * p.outC + ocBase;
+  let rd = sourceRange(id, p.padD, p.kD, p.dilD, p.strideD, p.outD);
+  let rh = sourceRange(ih, p.padH, p.kH, p.dilH, p.strideH, p.outH);
+  let rw = sourceRange(iw, p.padW, p.kW, p.dilW, p.strideW, p.outW);
   var sum = 0.0;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = sourceOf(id, p.padD, kd, p.dilD, p.strideD, p.outD);
-    if (od < 0) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = sourceOf(ih, p.padH, kh, p.dilH, p.strideH, p.outH);
-      if (oh < 0) { continue; }
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let ow = sourceOf(iw, p.padW, kw, p.dilW, p.strideW, p.outW);
-        if (ow < 0) { continue; }
+  for (var od = rd.x; od <= rd.y; od++) {
+    let kd = tapFor(id, p.padD, od, p.dilD, p.strideD);
+    if (kd < 0) { continue; }
+    for (var oh = rh.x; oh <= rh.y; oh++) {
+      let kh = tapFor(ih, p.padH, oh, p.dilH, p.strideH);
+      if (kh < 0) { continue; }
+      for (var ow = rw.x; ow <= rw.y; ow++) {
+        let kw = tapFor(iw, p.padW, ow, p.dilW, p.strideW);
+        if (kw < 0) { continue; }
         let dyAt = (((n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.outC + ocBase;
-        let wAt = (((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup + c % p.cinPerGroup) * p.outC + ocBase;
+        let wAt = ((u32(kd) * p.kH + u32(kh)) * p.kW + u32(kw)) * p.cinPerGroup * p.outC + wChannel;
         for (var oc = 0u; oc < p.coutPerGroup; oc++) { sum = fma(dy[dyAt + oc], w[wAt + oc], sum); }
       }
     }
@@ -146,12 +170,17 @@ fn tapSources(pb: PixelBlock, kw: u32, dyRow: u32) -> array<vec4u, 2> {
 
 @compute @workgroup_size(WG_BX, WG_BY, 1)
 fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
-  if (gid.x >= p.cinPerGroup / 8u) { return; }
+  if (gid.x * 8u >= p.cinPerGroup) { return; }
   let pb = pixelBlock(gid.y);
   if (!any(pb.valid)) { return; }
   let group = gid.z;
   let ciLocal = gid.x * 8u;
   let ocBase = group * p.coutPerGroup;
+  // Filter offsets of the 8 channels; lanes past the group's channels repeat its last one
+  // (their results are not stored).
+  let lastC = vec4u(p.cinPerGroup - 1u);
+  let laneA = min(vec4u(ciLocal) + vec4u(0u, 1u, 2u, 3u), lastC) * p.outC;
+  let laneB = min(vec4u(ciLocal) + vec4u(4u, 5u, 6u, 7u), lastC) * p.outC;
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
@@ -160,7 +189,6 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc5 = vec4f(0.0);
   var acc6 = vec4f(0.0);
   var acc7 = vec4f(0.0);
-  let wStride = p.outC;
   for (var kd = 0u; kd < p.kD; kd++) {
     let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
     if (od < 0) { continue; }
@@ -173,11 +201,11 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
         if (all(src[1] == vec4u(0u))) { continue; }
         let at = src[0] + ocBase;
         let mask = vec4f(src[1]);
-        var wAt = (((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup + ciLocal) * p.outC + ocBase;
+        var wAt = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + ocBase;
         for (var oc = 0u; oc < p.coutPerGroup; oc++) {
           let g = vec4f(dy[at.x + oc], dy[at.y + oc], dy[at.z + oc], dy[at.w + oc]) * mask;
-          let wa = vec4f(w[wAt], w[wAt + wStride], w[wAt + 2u * wStride], w[wAt + 3u * wStride]);
-          let wb = vec4f(w[wAt + 4u * wStride], w[wAt + 5u * wStride], w[wAt + 6u * wStride], w[wAt + 7u * wStride]);
+          let wa = vec4f(w[wAt + laneA.x], w[wAt + laneA.y], w[wAt + laneA.z], w[wAt + laneA.w]);
+          let wb = vec4f(w[wAt + laneB.x], w[wAt + laneB.y], w[wAt + laneB.z], w[wAt + laneB.w]);
           acc0 = fma(vec4f(g.x), wa, acc0);
           acc1 = fma(vec4f(g.x), wb, acc1);
           acc2 = fma(vec4f(g.y), wa, acc2);
@@ -197,9 +225,9 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var r = 0u; r < 4u; r++) {
     if (!pb.valid[r]) { continue; }
     let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c0;
-    for (var j = 0u; j < 4u; j++) {
-      storeInputGrad(at + j, c0 + j, accs[2u * r][j]);
-      storeInputGrad(at + 4u + j, c0 + 4u + j, accs[2u * r + 1u][j]);
+    for (var j = 0u; j < 8u; j++) {
+      if (ciLocal + j >= p.cinPerGroup) { break; }
+      storeInputGrad(at + j, c0 + j, accs[2u * r + j / 4u][j % 4u]);
     }
   }
 }
@@ -212,7 +240,8 @@ fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (!any(pb.valid)) { return; }
   // Channel c feeds output channels c·m + j, j < m (the depth multiplier).
   let m = p.coutPerGroup;
-  let cm = vec4u(c, c + 1u, c + 2u, c + 3u) * m;
+  // Lanes past the last channel repeat it (their results are not stored).
+  let cm = min(vec4u(c) + vec4u(0u, 1u, 2u, 3u), vec4u(p.inC - 1u)) * m;
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
@@ -246,7 +275,9 @@ fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var r = 0u; r < 4u; r++) {
     if (!pb.valid[r]) { continue; }
     let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c;
-    for (var j = 0u; j < 4u; j++) { storeInputGrad(at + j, c + j, accs[r][j]); }
+    for (var j = 0u; j < 4u; j++) {
+      if (c + j < p.inC) { storeInputGrad(at + j, c + j, accs[r][j]); }
+    }
   }
 }
 

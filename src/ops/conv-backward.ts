@@ -80,7 +80,8 @@ interface Epilogue { bias?: Tensor; activation?: Activation; alpha?: number }
 function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly number[], o: ConvInputGradOptions, epi: Epilogue = {}): Tensor {
   const s = setup(op, inputShape, w.shape, dy.shape, o);
   const engine = dy.engine;
-  const algorithm = o.algorithm ?? (isPointwise(s) ? 'matmul' : s.cinPerGroup % 8 === 0 ? 'blocked' : s.cinPerGroup === 1 && s.inC % 4 === 0 ? 'depthwise' : 'direct');
+  // Register-blocked kernels everywhere (the direct one is for reference and tests).
+  const algorithm = o.algorithm ?? (isPointwise(s) ? 'matmul' : s.cinPerGroup === 1 ? 'depthwise' : 'blocked');
   if (algorithm === 'matmul') {
     if (!isPointwise(s)) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
     // dx = dy · wᵀ with dy as [pixels, OC] and w as [C, OC].
@@ -109,26 +110,27 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
   if (algorithm === 'direct') {
     engine.dispatch({ ...common, entry: 'input_grad_direct', uniforms: uniforms(s, { alpha: epi.alpha }), workgroups: flatWorkgroups(dx.size) });
   } else if (algorithm === 'blocked') {
-    if (s.cinPerGroup % 8 !== 0) throw new GPUOpError(op, `the blocked kernel needs input channels per group divisible by 8, got ${s.cinPerGroup}`);
-    const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(s.cinPerGroup / 8)));
+    const blocks = Math.ceil(s.cinPerGroup / 8);
+    const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(blocks)));
     const WG_BY = 64 / WG_BX;
     engine.dispatch({
       ...common,
       entry: 'input_grad_blocked',
       overrides: { ...common.overrides, WG_BX, WG_BY },
       uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
-      workgroups: [Math.ceil(s.cinPerGroup / 8 / WG_BX), Math.ceil(pixelBlocks / WG_BY), s.groups],
+      workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), s.groups],
     });
   } else if (algorithm === 'depthwise') {
-    if (s.cinPerGroup !== 1 || s.inC % 4 !== 0) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group and channels divisible by 4, got ${s.cinPerGroup} and ${s.inC}`);
-    const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(s.inC / 4)));
+    if (s.cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${s.cinPerGroup}`);
+    const blocks = Math.ceil(s.inC / 4);
+    const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(blocks)));
     const WG_BY = 64 / WG_BX;
     engine.dispatch({
       ...common,
       entry: 'input_grad_depthwise',
       overrides: { ...common.overrides, WG_BX, WG_BY },
       uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
-      workgroups: [Math.ceil(s.inC / 4 / WG_BX), Math.ceil(pixelBlocks / WG_BY), 1],
+      workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), 1],
     });
   } else {
     throw new GPUOpError(op, `unknown algorithm '${algorithm}'`);
