@@ -1,0 +1,43 @@
+/**
+ * The small CNN encoder used for Fashion-MNIST, the training benchmark and the demo:
+ * conv16-pool-conv32-pool-conv64 → global average pool → dense 64 → L2 normalisation.
+ * Described as plain layer specs (the shape of src/nn/layers.ts's LayerSpec) so the TF.js
+ * reference builds the very same network.
+ */
+
+export type EncoderLayer =
+  | { type: 'conv2d'; filters: number; kernel: number; strides?: number; padding?: 'same' | 'valid'; activation?: 'none' | 'relu' }
+  | { type: 'maxPool' | 'avgPool'; size: number; strides?: number }
+  | { type: 'globalAvgPool' } | { type: 'flatten' }
+  | { type: 'dense'; units: number; activation?: 'none' | 'relu' }
+  | { type: 'l2Normalize' };
+
+/** conv(f1)-pool-conv(f2)-pool-conv(f3)-gap-dense(dim)-l2norm; widths scale the filters. */
+export function smallEncoder(o: { filters?: readonly [number, number, number]; embeddingDim?: number } = {}): EncoderLayer[] {
+  const [f1, f2, f3] = o.filters ?? [16, 32, 64];
+  return [
+    { type: 'conv2d', filters: f1, kernel: 3, padding: 'same', activation: 'relu' },
+    { type: 'maxPool', size: 2 },
+    { type: 'conv2d', filters: f2, kernel: 3, padding: 'same', activation: 'relu' },
+    { type: 'maxPool', size: 2 },
+    { type: 'conv2d', filters: f3, kernel: 3, padding: 'same', activation: 'relu' },
+    { type: 'globalAvgPool' },
+    { type: 'dense', units: o.embeddingDim ?? 64 },
+    { type: 'l2Normalize' },
+  ];
+}
+
+/** A short description such as "conv16-pool-conv32-pool-conv64-gap-dense64-l2norm". */
+export function describeEncoder(layers: readonly EncoderLayer[]): string {
+  return layers.map((l) => {
+    switch (l.type) {
+      case 'conv2d': return `conv${l.filters}${l.kernel !== 3 ? `k${l.kernel}` : ''}`;
+      case 'maxPool': return 'pool';
+      case 'avgPool': return 'avgpool';
+      case 'globalAvgPool': return 'gap';
+      case 'flatten': return 'flatten';
+      case 'dense': return `dense${l.units}`;
+      case 'l2Normalize': return 'l2norm';
+    }
+  }).join('-');
+}

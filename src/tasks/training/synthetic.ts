@@ -1,0 +1,42 @@
+/** Seeded synthetic batches, so our step and the TF.js reference see identical data. */
+import { SeededRandom } from './random.js';
+import type { BatchShape } from './sampler.js';
+
+/** Seeded synthetic batch: P×K labels (class = index / K), standard-normal pixels. */
+export function syntheticTrainBatch(inputShape: readonly [number, number, number], batch: BatchShape, seed = 1): { images: Float32Array; labels: Int32Array } {
+  const random = new SeededRandom(seed);
+  const n = batch.persons * batch.perPerson;
+  const images = new Float32Array(n * inputShape[0] * inputShape[1] * inputShape[2]);
+  for (let i = 0; i < images.length; i++) images[i] = random.normal();
+  return { images, labels: Int32Array.from({ length: n }, (_, i) => Math.floor(i / batch.perPerson)) };
+}
+
+/**
+ * A small clustered image set for tests and demos: each class is a random smooth prototype
+ * image, its examples the prototype plus Gaussian noise of `noise` standard deviations.
+ */
+export function clusteredImages(o: { classes: number; perClass: number; shape: readonly [number, number, number]; noise?: number; seed?: number }): { images: Float32Array; labels: Int32Array; shape: readonly [number, number, number]; count: number } {
+  const random = new SeededRandom(o.seed ?? 1);
+  const [h, w, c] = o.shape;
+  const size = h * w * c;
+  const prototypes = Array.from({ length: o.classes }, () => {
+    // A few random blobs per class: smooth patterns a small CNN can tell apart.
+    const p = new Float32Array(size);
+    for (let blob = 0; blob < 3; blob++) {
+      const cy = random.next() * h, cx = random.next() * w, r = 1 + random.next() * (h / 3), sign = random.next() < 0.5 ? -1 : 1;
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) {
+        p[(y * w + x) * c + ch]! += sign * Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r));
+      }
+    }
+    return p;
+  });
+  const count = o.classes * o.perClass;
+  const images = new Float32Array(count * size);
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const cls = i % o.classes;
+    labels[i] = cls;
+    for (let k = 0; k < size; k++) images[i * size + k] = prototypes[cls]![k]! + (o.noise ?? 0.3) * random.normal();
+  }
+  return { images, labels, shape: o.shape, count };
+}
