@@ -19,7 +19,8 @@ import { centernetModelPath, fileModelSource } from '../src/host/node-style.js';
 import { loadStyleNetwork } from '../src/tasks/style/network.js';
 import { createStyleStepper } from '../src/tasks/style/style-transfer.js';
 import { runStyleEval } from './style-eval-core.js';
-import { installProfiler } from './style-profile.js';
+import { installTimestampProfiler } from './style-profile.js';
+import { Engine } from '../src/gpu/engine.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -46,13 +47,21 @@ async function main(): Promise<void> {
   const style = decodeImage(readFileSync(join(root, '../shared/data/images/scream.jpg')), 'scream.jpg');
 
   if (args.includes('--profile')) {
-    const prof = installProfiler(engine);
-    const st = await createStyleStepper(engine, { content, style, network, size, seed });
+    // A device of our own with timestamp queries, same limits as the engine asks for.
+    const adapter = (await gpu.requestAdapter())!;
+    const limits = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const;
+    const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query'], requiredLimits: Object.fromEntries(limits.map((k) => [k, adapter.limits[k]])) });
+    const profiled = await Engine.create({ device, adapterInfo: engine.adapterInfo });
+    const net = await loadStyleNetwork(profiled, fileModelSource());
+    const prof = installTimestampProfiler(device);
+    const st = await createStyleStepper(profiled, { content, style, network: net, size, seed });
     for (let i = 0; i < 2; i++) await st.step();
-    prof.start();
     const steps = 3;
+    const t0 = performance.now();
+    prof.start();
     for (let i = 0; i < steps; i++) await st.step();
-    prof.stop();
+    await prof.stop();
+    console.log(`wall time per step (profiled): ${((performance.now() - t0) / steps).toFixed(1)} ms at ${size} px`);
     st.dispose();
     console.log(prof.report(steps));
     return;
