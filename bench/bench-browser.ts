@@ -42,6 +42,11 @@ function browserHost(base: URL): Promise<BenchHost> {
         `${navigator.userAgent}, ${navigator.hardwareConcurrency} logical cores`,
       ],
       tfBackends: ['webgpu', 'webgl'],
+      // Seen in headless Chromium: TF.js WebGL's shaders for face-api's nets fail to compile on
+      // SwiftShader, and the failure takes the GPU process (and our WebGPU device) down with it.
+      webglKernelsOnly: /swiftshader/i.test(`${a.vendor} ${a.architecture} ${a.description}`)
+        ? "on SwiftShader, TF.js WebGL fails to compile face-api's shaders and the GPU process (our WebGPU device with it) is lost"
+        : undefined,
       loadFaceModel: (m) => loadWeightsFromURL(new URL(FACE_API_MODELS[m].manifest, models), { sha256: FACE_API_MODELS[m].sha256 }),
       async loadFaceApiNets() {
         const uri = models.href;

@@ -47,6 +47,7 @@ async function setUpTfjs(host: BenchHost, log: (line: string) => void): Promise<
       log(notes.at(-1)!);
     }
   }
+  if (backends.includes('webgl') && host.webglKernelsOnly) notes.push(`TF.js WebGL: kernel cases only (${host.webglKernelsOnly})`);
   if (backends.length) await tf.setBackend(backends[0]!);
   return { backends, notes };
 }
@@ -120,6 +121,7 @@ async function runCase(ctx: BenchContext, c: BenchCase, backends: TfBackendName[
     errors.push(`ours: ${message(e)}`);
   }
   for (const b of backends) {
+    if (b === 'webgl' && c.group === 'task' && ctx.host.webglKernelsOnly) continue;
     try {
       await tf.setBackend(b);
       sides.push({ name: b, runner: await c.tfjs(ctx, b), times: [] });

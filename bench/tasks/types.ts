@@ -31,6 +31,8 @@ export interface BenchHost {
   environment: string[];
   /** TF.js backends to try, in order; those that fail to initialise are reported and skipped. */
   tfBackends: TfBackendName[];
+  /** Why TF.js WebGL runs the kernel cases only here (the tasks' networks are skipped on it), if so. */
+  webglKernelsOnly?: string;
   /** face-api's weights for our networks (files in Node, URLs in browsers). */
   loadFaceModel(model: FaceApiModel): Promise<WeightMap>;
   /** Loads face-api's SSD, 68-point landmark and recognition nets into face-api (for TF.js). */
