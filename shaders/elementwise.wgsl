@@ -68,7 +68,21 @@ fn binary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
   var rest = i;
   var ia = 0u;
   var ib = 0u;
-  for (var d = i32(p.rank) - 1; d >= 0; d--) {
+  // The host merges axes: equal shapes or a scalar operand give one axis (no divisions), a
+  // per-channel operand two (one division). Other cases walk the axes.
+  var d = i32(p.rank) - 1;
+  if (p.rank == 1u) {
+    ia = i * p.aStrides[0].x;
+    ib = i * p.bStrides[0].x;
+    d = -1;
+  } else if (p.rank == 2u) {
+    let row = i / p.outShape[0].y;
+    let col = i - row * p.outShape[0].y;
+    ia = row * p.aStrides[0].x + col * p.aStrides[0].y;
+    ib = row * p.bStrides[0].x + col * p.bStrides[0].y;
+    d = -1;
+  }
+  for (; d >= 0; d--) {
     let extent = dim(p.outShape, u32(d));
     let coord = rest % extent;
     rest /= extent;

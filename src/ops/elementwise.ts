@@ -61,17 +61,45 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
 const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, prelu: 6 } as const;
 export type BinaryOp = keyof typeof BINARY_CODES;
 
+/**
+ * Merges adjacent axes along which both operands are contiguous (or both broadcast), and drops
+ * axes of extent 1: the kernel decomposes each output index with one division per axis, which
+ * is most of its cost on CPU-emulated GPUs. Equal shapes become one axis, a per-channel operand
+ * two.
+ */
+export function collapseAxes(shape: readonly number[], aStrides: readonly number[], bStrides: readonly number[]): { shape: number[]; aStrides: number[]; bStrides: number[] } {
+  const out = { shape: [] as number[], aStrides: [] as number[], bStrides: [] as number[] };
+  for (let d = 0; d < shape.length; d++) {
+    const [n, sa, sb] = [shape[d]!, aStrides[d]!, bStrides[d]!];
+    if (n === 1) continue;
+    const k = out.shape.length - 1;
+    // The previous (outer) kept axis continues this one for both operands: merge.
+    if (k >= 0 && out.aStrides[k] === sa * n && out.bStrides[k] === sb * n) {
+      out.shape[k]! *= n;
+      out.aStrides[k] = sa;
+      out.bStrides[k] = sb;
+      continue;
+    }
+    out.shape.push(n);
+    out.aStrides.push(sa);
+    out.bStrides.push(sb);
+  }
+  if (out.shape.length === 0) return { shape: [1], aStrides: [0], bStrides: [0] };
+  return out;
+}
+
 /** y = a (op) b with broadcasting. prelu: a where a >= 0, else a * slope b. */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const { shape, aStrides, bStrides } = broadcastShapes(op, a.shape, b.shape);
   const y = a.engine.empty(shape, op);
   const pad = (v: number[]) => [...v, ...Array(MAX_RANK - v.length).fill(0)];
+  const flat = collapseAxes(shape, aStrides, bStrides);
   a.engine.dispatch({
     op,
     kernel,
     entry: 'binary',
     overrides: { OP: BINARY_CODES[op] },
-    uniforms: { ...baseUniforms(y.size), rank: shape.length, outShape: pad(shape), aStrides: pad(aStrides), bStrides: pad(bStrides) },
+    uniforms: { ...baseUniforms(y.size), rank: flat.shape.length, outShape: pad(flat.shape), aStrides: pad(flat.aStrides), bStrides: pad(flat.bStrides) },
     buffers: { a, b, y },
     workgroups: flatWorkgroups(y.size),
   });
