@@ -4,7 +4,7 @@
  * number of steps from a fixed seed; saves bench/results/style-node.png and writes the "node"
  * entry of bench/results/style.json. Step time against TF.js (same loss, same CenterNet
  * sub-graph, autodiff): WASM SIMD and WebGPU on our engine's GPUDevice.
- * Usage: node build/bench/eval-style.js [--size N] [--iterations N] [--seed N] [--rounds N] [--no-webgpu] [--profile]
+ * Usage: node build/bench/eval-style.js [--size N] [--iterations N] [--seed N] [--rounds N] [--no-webgpu] [--profile [--detail]]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query'], requiredLimits: Object.fromEntries(limits.map((k) => [k, adapter.limits[k]])) });
     const profiled = await Engine.create({ device, adapterInfo: engine.adapterInfo });
     const net = await loadStyleNetwork(profiled, fileModelSource());
-    const prof = installTimestampProfiler(device);
+    const prof = installTimestampProfiler(device, { detail: args.includes('--detail') });
     const st = await createStyleStepper(profiled, { content, style, network: net, size, seed });
     for (let i = 0; i < 2; i++) await st.step();
     const steps = 3;

@@ -13,7 +13,8 @@ export interface OpTime {
 
 const QUERIES = 2 * 1024;
 
-export function installTimestampProfiler(device: GPUDevice) {
+/** detail: also split ops by their workgroup count (which sizes dominate). */
+export function installTimestampProfiler(device: GPUDevice, o: { detail?: boolean } = {}) {
   if (!device.features.has('timestamp-query')) throw new Error("profiler: the device lacks 'timestamp-query'");
   const totals = new Map<string, { ns: number; calls: number }>();
   const pending: Promise<void>[] = [];
@@ -40,7 +41,10 @@ export function installTimestampProfiler(device: GPUDevice) {
             pass.setPipeline(p);
           },
           setBindGroup: (...a: Parameters<GPUComputePassEncoder['setBindGroup']>) => pass.setBindGroup(...a),
-          dispatchWorkgroups: (...a: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) => pass.dispatchWorkgroups(...a),
+          dispatchWorkgroups: (...a: Parameters<GPUComputePassEncoder['dispatchWorkgroups']>) => {
+            if (o.detail) labels[i] = `${labels[i]} ${a.filter((v) => v !== undefined).join('x')} WG`;
+            pass.dispatchWorkgroups(...a);
+          },
           end: () => pass.end(),
         } as unknown as GPUComputePassEncoder;
       },

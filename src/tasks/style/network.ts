@@ -5,6 +5,7 @@
  */
 import type { Engine } from '../../gpu/engine.js';
 import { featureNetwork, CENTERNET_LAYERS, type FeatureNetwork, type FeatureNetworkName } from '../../nn/graph/feature-networks.js';
+import { fuseHardSwish } from './fuse-hard-swish.js';
 import { loadWeights, WeightsError, type ShardReader } from '../../nn/weights.js';
 
 /** The network's model.json and a reader of the shards it names (paths relative to it). */
@@ -44,7 +45,8 @@ export function loadStyleNetwork(engine: Engine, source: ModelSource, request: N
       }
       if (!json || !Array.isArray(json.weightsManifest)) throw new WeightsError(`${source.id} is not a tfjs graph model (no weightsManifest)`);
       const weights = await loadWeights(json.weightsManifest, source.read, { source: source.id });
-      return featureNetwork(engine, name, json, weights, layers);
+      // One hardSwish kernel per x·relu6(x + 3)/6 pattern instead of four elementwise ones.
+      return (await fuseHardSwish(engine, featureNetwork(engine, name, json, weights, layers))).network;
     })();
     perEngine.set(key, p);
     p.catch(() => perEngine!.delete(key));
