@@ -14,6 +14,9 @@ import { imageToTensor, type RGBAImage } from '../../src/ops/image.js';
 import { loadStyleNetwork } from '../../src/tasks/style/network.js';
 import { createStyleStepper, workingSize } from '../../src/tasks/style/style-transfer.js';
 import { GramCache } from '../../src/tasks/style/gram-cache.js';
+import { fuseHardSwish } from '../../src/tasks/style/fuse-hard-swish.js';
+import { featureNetwork } from '../../src/nn/graph/feature-networks.js';
+import { loadWeights } from '../../src/nn/weights.js';
 import { createTfStyleStepper, type FloatImage } from '../../bench/tfjs/style-step.js';
 import { assert } from '../util/assert.js';
 import { testEngine } from '../util/engine.js';
@@ -29,6 +32,28 @@ const relErr = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b),
 
 describe('style transfer parity with TF.js (CenterNet, 40 px)', function () {
   this.timeout(300_000);
+
+  it('the hard-swish fusion leaves every layer\'s activations as they were', async () => {
+    const engine = await testEngine();
+    const modelPath = centernetModelPath();
+    const json = JSON.parse(readFileSync(modelPath, 'utf8'));
+    const weights = await loadWeights(json.weightsManifest, async (p) => readFileSync(join(dirname(modelPath), p)));
+    const plain = featureNetwork(engine, 'centernet-mobilenetv3', json, weights, []);
+    const { network: fused, fused: count } = await fuseHardSwish(engine, plain);
+    assert(count === 4, `hard-swish patterns fused: ${count} (stem, expanded_conv_6 expand and depthwise, expanded_conv_7 expand)`);
+    const layers = Object.values(plain.layers);
+    const x = engine.tensor([1, 32, 40, 3], Float32Array.from({ length: 32 * 40 * 3 }, (_, i) => (i * 37) % 256));
+    for (const layer of layers) {
+      const [a, b] = [plain, fused].map((n) => n.graph.forward({ [n.input]: x }, [layer]).outputs[layer]!);
+      const [va, vb] = await Promise.all([a!.read(), b!.read()]);
+      let diff = 0, scale = 0;
+      for (let i = 0; i < va.length; i++) { diff = Math.max(diff, Math.abs(va[i]! - vb[i]!)); scale = Math.max(scale, Math.abs(va[i]!)); }
+      assert(diff <= 1e-5 * scale, `${layer}: max |diff| ${diff} vs max ${scale}`);
+      a!.dispose();
+      b!.dispose();
+    }
+    x.dispose();
+  });
 
   it('J, its parts and dJ/dG agree with TF.js autodiff; so does J after one Adam step', async () => {
     const engine = await testEngine();
