@@ -30,3 +30,5 @@ export { createStyleStepper, StyleStage, workingSize, type StyleTransferOptions,
 export type { PublicStyleTransferOptions } from './tasks/style/api.js';
 export { GramCache, styleGramCache } from './tasks/style/gram-cache.js';
 export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/style/network.js';
+// Training (issue 5): trainEmbedding, the similarity-head trainer, Fashion-MNIST/IDX data, P×K sampling, evaluation.
+export * from './tasks/training/index.js';
