@@ -37,7 +37,7 @@ for (const a of args) if (a.startsWith('--') && !known.includes(a)) throw new Er
 const num = (name: string, fallback: number) => Number(option(name) ?? fallback);
 
 const epochs = num('--epochs', 6);
-const stepsPerEpoch = num('--steps-per-epoch', 60);
+const stepsPerEpoch = num('--steps-per-epoch', 40);
 const batch = { persons: num('--persons', 8), perPerson: num('--per-person', 8) };
 const mining = (option('--mining') ?? 'semihard') as Mining;
 const margin = num('--margin', 0.2);
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     model, data: train.seen, validation, loss: 'triplet', mining, margin, batch,
     optimizer: { kind: 'adam', lr }, epochs, stepsPerEpoch, seed, validationPairs: 1000,
     onProgress: (e) => {
-      if (e.type === 'step' && e.step % 20 === 0) log(`  epoch ${e.epoch} step ${e.step}/${e.totalSteps}: loss ${e.loss.toFixed(4)}, active ${e.activeFraction === null ? '-' : pct(e.activeFraction)}, ${e.ms.toFixed(0)} ms/step`);
+      if (e.type === 'step' && e.meanDistance !== undefined) log(`  epoch ${e.epoch} step ${e.step}/${e.totalSteps}: loss ${e.loss.toFixed(4)}, active ${e.activeFraction === null ? '-' : pct(e.activeFraction)}${e.meanDistance === undefined ? '' : `, mean distance ${e.meanDistance.toFixed(3)}`}, ${e.ms.toFixed(0)} ms/step`);
       if (e.type === 'epoch') log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, active ${e.activeFraction === null ? '-' : pct(e.activeFraction)}, validation pair accuracy ${e.validation ? pct(e.validation.pairAcc) : '-'}, 1-shot ${e.validation ? pct(e.validation.oneShotAcc) : '-'} (${e.seconds.toFixed(0)} s)`);
       if (e.type === 'warning') log(`WARNING: ${e.message}\n  ${e.advice.join('\n  ')}`);
     },

@@ -61,6 +61,8 @@ export interface StepRecord {
   loss: number;
   /** Fraction of the mined triplets with a positive loss (triplet loss only). */
   activeFraction: number | null;
+  /** Mean euclidean distance between the batch's embeddings, on steps that check for collapse. */
+  meanDistance?: number;
   ms: number;
 }
 
@@ -195,13 +197,14 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
         const r = await step(sampler.next(), check);
         const rec: StepRecord = { epoch, step: s + 1, loss: r.loss, activeFraction: r.active, ms: performance.now() - t0 };
         if (!Number.isFinite(r.loss)) throw new Error(`trainEmbedding: the loss became ${r.loss} at epoch ${epoch}, step ${s + 1}; lower the learning rate or clip gradients (optimizer clipNorm)`);
+        if (r.emb) rec.meanDistance = meanPairwiseDistance(r.emb, batchSize);
         steps.push(rec);
         losses.push(r.loss);
         if (r.active !== null) actives.push(r.active);
         o.onProgress?.({ type: 'step', totalSteps: stepsPerEpoch, ...rec });
-        if (check && r.emb) {
+        if (rec.meanDistance !== undefined) {
           const recent = steps.slice(-collapseEvery).map((x) => x.loss);
-          const warning = detector.check(mean(recent), meanPairwiseDistance(r.emb, batchSize), { epoch, step: s + 1 });
+          const warning = detector.check(mean(recent), rec.meanDistance, { epoch, step: s + 1 });
           if (warning) {
             warnings.push(warning);
             o.onProgress?.({ type: 'warning', ...warning });
