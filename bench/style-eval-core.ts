@@ -48,6 +48,8 @@ export interface StyleEvalReport {
   tfjsBackend: string | null;
   tfjsByBackend: Record<string, number>;
   speedup: number | null;
+  /** Fastest single step of ours and of each TF.js backend (the least disturbed by other load on the machine). */
+  minMs: Record<string, number>;
   /** TF.js's J at the same start (same inputs): a check that the two compute the same loss. */
   tfjsJStart: Record<string, number>;
   oursJStart: number;
@@ -154,6 +156,7 @@ export async function runStyleEval(o: StyleEvalOptions): Promise<{ report: Style
     tfjsBackend: fastest ? fastest[0] : null,
     tfjsByBackend,
     speedup: fastest ? Math.round((fastest[1] / msPerIter) * 100) / 100 : null,
+    minMs: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(Math.min(...v) * 10) / 10])),
     tfjsJStart,
     oursJStart,
     timing: `median of ${o.timingRounds} rounds after ${WARMUP} warm-up rounds; each round one step of ours then one of each TF.js backend (a step = forward, loss, backward to the pixels, Adam, clamp, and reading J back)`,
