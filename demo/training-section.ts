@@ -45,7 +45,7 @@ function drawPlot(canvas: HTMLCanvasElement, steps: readonly StepRecord[], valid
   g.scale(dpr, dpr);
   g.clearRect(0, 0, w, h);
   const pad = { l: 40, r: 40, t: 12, b: 22 };
-  const maxLoss = Math.max(0.05, ...steps.map((s) => s.loss));
+  const maxLoss = 1.15 * Math.max(0.05, ...steps.map((s) => s.loss));
   const x = (i: number) => pad.l + ((w - pad.l - pad.r) * i) / Math.max(1, total);
   const yLoss = (v: number) => h - pad.b - ((h - pad.t - pad.b) * v) / maxLoss;
   const yAcc = (v: number) => h - pad.b - (h - pad.t - pad.b) * v;
@@ -74,8 +74,8 @@ function drawPlot(canvas: HTMLCanvasElement, steps: readonly StepRecord[], valid
 }
 
 export function mountTrainingSection(el: HTMLElement, o: TrainingSectionOptions = {}): void {
-  const epochs = o.epochs ?? 4;
-  const stepsPerEpoch = o.stepsPerEpoch ?? 25;
+  const epochs = o.epochs ?? 6;
+  const stepsPerEpoch = o.stepsPerEpoch ?? 30;
   const batch = { persons: 8, perPerson: 4 };
   const layers = smallEncoder({ filters: [8, 16, 32], embeddingDim: 32 });
   el.dataset.state = 'idle';
@@ -84,7 +84,7 @@ export function mountTrainingSection(el: HTMLElement, o: TrainingSectionOptions 
     <p>A small encoder (${describeEncoder(layers)}) learns an embedding of Fashion-MNIST with the triplet loss
       (P×K batches of ${batch.persons}×${batch.perPerson}, semi-hard mining, Adam), on 8 classes; the 2 others
       (${HELD_OUT.map((c) => FASHION_MNIST_CLASSES[c]).join(', ')}) are never seen and are used for one-shot tests.
-      ${epochs} epochs × ${stepsPerEpoch} steps, all on your GPU.</p>
+      ${epochs} epoch${epochs === 1 ? '' : 's'} × ${stepsPerEpoch} steps, all on your GPU.</p>
     <div class="controls">
       <button class="tr-start">Start training</button>
       <button class="tr-stop secondary" disabled>Stop</button>
