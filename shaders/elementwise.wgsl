@@ -1,7 +1,13 @@
-// Elementwise kernels, one value per thread.
+// Elementwise kernels. The *_vec4 entry points give each thread four consecutive values (one
+// vec4 load and store per operand): on CPU-emulated GPUs (lavapipe, SwiftShader) the cost is
+// mostly per invocation, so this is about 3x faster than one value per thread. They may read
+// and write up to 3 values past a tensor's end: pooled buffers are whole multiples of 16 bytes
+// (the host checks), and those lanes are never read back.
 // unary:       y = f(x) for the activation chosen by OP.
 // binary:      y = a (op) b with numpy-style broadcasting up to 8 dimensions: each operand is
-//              read through its own strides over the output shape (0 along broadcast axes).
+//              read through its own strides over the output shape (0 along broadcast axes). The
+//              host merges axes first (equal shapes: 1 axis; scalar: 1; per-channel or per-row
+//              operand: 2) and sets RANK, so the index arithmetic unrolls to RANK - 1 divisions.
 // scale_shift: y = f(x * scale[c] + shift[c]), the folded form of inference batch norm, with
 //              c = (i / inner) % channels (inner = 1 for channels-last tensors).
 // add_padded:  y = f(a' + b') where a' and b' are a and b zero-extended at the end of every axis
@@ -26,32 +32,86 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> c: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
+// The same bindings seen as vec4s, for the *_vec4 entry points (an entry uses one view or the other).
+@group(0) @binding(1) var<storage, read> a4: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> b4: array<vec4<f32>>;
+@group(0) @binding(3) var<storage, read> c4: array<vec4<f32>>;
+@group(0) @binding(4) var<storage, read_write> y4: array<vec4<f32>>;
 
 override WG: u32 = 64u;
 // unary, scale_shift and add_padded activations: 0 identity, 1 relu, 2 relu6, 3 leaky relu (slope alpha),
 // 4 sigmoid, 5 tanh, 6 hard-swish, 7 alpha * x + beta.
 // binary: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 prelu (a if a >= 0, else a * b).
 override OP: u32 = 0u;
+// binary, add_padded: the number of (merged) axes, 1 to 8.
+override RANK: u32 = 1u;
+// binary_vec4: whether an operand's innermost axis is contiguous (a vec4 load) or broadcast (one
+// value for the four lanes).
+override A_VEC: bool = true;
+override B_VEC: bool = true;
+// scale_shift_vec4: whether the four lanes share one channel (inner % 4 == 0) or are four
+// consecutive channels (channels last, channels % 4 == 0).
+override SHARED_CHANNEL: bool = false;
 
 fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
   return gid.x + gid.y * nwg.x * WG;
 }
 
-fn activate(v: f32) -> f32 {
+fn activate4(v: vec4<f32>) -> vec4<f32> {
   switch OP {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return clamp(v, 0.0, 6.0); }
-    case 3u: { return select(v * p.alpha, v, v >= 0.0); }
+    case 1u: { return max(v, vec4(0.0)); }
+    case 2u: { return clamp(v, vec4(0.0), vec4(6.0)); }
+    case 3u: { return select(v * p.alpha, v, v >= vec4(0.0)); }
     case 4u: { return 1.0 / (1.0 + exp(-v)); }
     case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
+    case 6u: { return v * clamp(v + 3.0, vec4(0.0), vec4(6.0)) / 6.0; }
     case 7u: { return p.alpha * v + p.beta; }
     default: { return v; }
   }
 }
 
-fn dim(v: array<vec4<u32>, 2>, i: u32) -> u32 {
-  return v[i / 4u][i % 4u];
+fn activate(v: f32) -> f32 {
+  return activate4(vec4(v)).x;
+}
+
+fn combine4(va: vec4<f32>, vb: vec4<f32>) -> vec4<f32> {
+  switch OP {
+    case 1u: { return va - vb; }
+    case 2u: { return va * vb; }
+    case 3u: { return va / vb; }
+    case 4u: { return max(va, vb); }
+    case 5u: { return min(va, vb); }
+    case 6u: { return select(va * vb, va, va >= vec4(0.0)); }
+    default: { return va + vb; }
+  }
+}
+
+// Peels the coordinate along axis d off the running index and adds it, times each operand's
+// stride, to the operands' offsets. Called with literal axes under RANK tests, so the uniform
+// reads are static and the calls unroll.
+fn peel(d: u32, rest: ptr<function, u32>, ia: ptr<function, u32>, ib: ptr<function, u32>) {
+  let extent = p.outShape[d / 4u][d % 4u];
+  let coord = *rest % extent;
+  *rest /= extent;
+  *ia += coord * p.aStrides[d / 4u][d % 4u];
+  *ib += coord * p.bStrides[d / 4u][d % 4u];
+}
+
+// The offsets of output index i in a and b: innermost axis first, the outermost without a division.
+fn broadcastOffsets(i: u32) -> vec2<u32> {
+  var rest = i;
+  var ia = 0u;
+  var ib = 0u;
+  if (RANK > 7u) { peel(7u, &rest, &ia, &ib); }
+  if (RANK > 6u) { peel(6u, &rest, &ia, &ib); }
+  if (RANK > 5u) { peel(5u, &rest, &ia, &ib); }
+  if (RANK > 4u) { peel(4u, &rest, &ia, &ib); }
+  if (RANK > 3u) { peel(3u, &rest, &ia, &ib); }
+  if (RANK > 2u) { peel(2u, &rest, &ia, &ib); }
+  if (RANK > 1u) { peel(1u, &rest, &ia, &ib); }
+  ia += rest * p.aStrides[0].x;
+  ib += rest * p.bStrides[0].x;
+  return vec2(ia, ib);
 }
 
 @compute @workgroup_size(WG)
@@ -61,47 +121,36 @@ fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups)
   y[i] = activate(a[i]);
 }
 
+// p.size counts vec4s.
+@compute @workgroup_size(WG)
+fn unary_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  y4[i] = activate4(a4[i]);
+}
+
 @compute @workgroup_size(WG)
 fn binary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flatIndex(gid, nwg);
   if (i >= p.size) { return; }
-  var rest = i;
-  var ia = 0u;
-  var ib = 0u;
-  // The host merges axes: equal shapes or a scalar operand give one axis (no divisions), a
-  // per-channel operand two (one division). Other cases walk the axes.
-  var d = i32(p.rank) - 1;
-  if (p.rank == 1u) {
-    ia = i * p.aStrides[0].x;
-    ib = i * p.bStrides[0].x;
-    d = -1;
-  } else if (p.rank == 2u) {
-    let row = i / p.outShape[0].y;
-    let col = i - row * p.outShape[0].y;
-    ia = row * p.aStrides[0].x + col * p.aStrides[0].y;
-    ib = row * p.bStrides[0].x + col * p.bStrides[0].y;
-    d = -1;
-  }
-  for (; d >= 0; d--) {
-    let extent = dim(p.outShape, u32(d));
-    let coord = rest % extent;
-    rest /= extent;
-    ia += coord * dim(p.aStrides, u32(d));
-    ib += coord * dim(p.bStrides, u32(d));
-  }
-  let va = a[ia];
-  let vb = b[ib];
-  var v: f32;
-  switch OP {
-    case 1u: { v = va - vb; }
-    case 2u: { v = va * vb; }
-    case 3u: { v = va / vb; }
-    case 4u: { v = max(va, vb); }
-    case 5u: { v = min(va, vb); }
-    case 6u: { v = select(va * vb, va, va >= 0.0); }
-    default: { v = va + vb; }
-  }
-  y[i] = v;
+  let at = broadcastOffsets(i);
+  y[i] = combine4(vec4(a[at.x]), vec4(b[at.y])).x;
+}
+
+// Thread i writes outputs 4i..4i+3. p.size counts vec4s; the innermost axis is given in vec4s
+// (its extent divisible by 4 unless it is the only axis) with operand strides of 4 (contiguous,
+// A_VEC/B_VEC) or 0 (broadcast), so each operand's offset is a multiple of 4 where it is read
+// as a vec4.
+@compute @workgroup_size(WG)
+fn binary_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  let at = broadcastOffsets(i);
+  var va: vec4<f32>;
+  var vb: vec4<f32>;
+  if (A_VEC) { va = a4[at.x / 4u]; } else { va = vec4(a4[at.x / 4u][at.x % 4u]); }
+  if (B_VEC) { vb = b4[at.y / 4u]; } else { vb = vec4(b4[at.y / 4u][at.y % 4u]); }
+  y4[i] = combine4(va, vb);
 }
 
 @compute @workgroup_size(WG)
@@ -110,6 +159,30 @@ fn scale_shift(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   if (i >= p.size) { return; }
   let ch = (i / p.inner) % p.channels;
   y[i] = activate(fma(a[i], b[ch], c[ch]));
+}
+
+// p.size counts vec4s. Four consecutive channels (channels last, p.channels given in vec4s) or
+// one channel for all four lanes (p.inner a multiple of 4, given in vec4s).
+@compute @workgroup_size(WG)
+fn scale_shift_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  var scale: vec4<f32>;
+  var shift: vec4<f32>;
+  if (SHARED_CHANNEL) {
+    let ch = (i / p.inner) % p.channels;
+    scale = vec4(b4[ch / 4u][ch % 4u]);
+    shift = vec4(c4[ch / 4u][ch % 4u]);
+  } else {
+    let ch4 = i % p.channels;
+    scale = b4[ch4];
+    shift = c4[ch4];
+  }
+  y4[i] = activate4(fma(a4[i], scale, shift));
+}
+
+fn dim(v: array<vec4<u32>, 2>, i: u32) -> u32 {
+  return v[i / 4u][i % 4u];
 }
 
 @compute @workgroup_size(WG)
@@ -134,4 +207,12 @@ fn add_padded(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   if (inA) { v = a[ia]; }
   if (inB) { v += b[ib]; }
   y[i] = activate(v);
+}
+
+// add_padded of equal shapes: y = f(a + b), four values per thread; p.size counts vec4s.
+@compute @workgroup_size(WG)
+fn add_act_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let i = flatIndex(gid, nwg);
+  if (i >= p.size) { return; }
+  y4[i] = activate4(a4[i] + b4[i]);
 }

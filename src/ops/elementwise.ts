@@ -13,17 +13,28 @@ function baseUniforms(size: number) {
   return { size, rank: 0, channels: 1, inner: 1, alpha: 0, beta: 0, outShape: zeros, aStrides: zeros, bStrides: zeros, aShape: zeros, bShape: zeros };
 }
 
+/**
+ * Whether the *_vec4 kernels may bind these tensors as vec4 arrays: they read and write up to
+ * 3 values past a tensor's end, inside the buffer because pooled buffers are whole multiples of
+ * 16 bytes.
+ */
+function vec4Safe(...ts: Tensor[]): boolean {
+  return ts.every((t) => t.buffer.size % 16 === 0 && t.buffer.size >= Math.ceil(t.size / 4) * 16);
+}
+
 /** y = f(x) for an activation; 'none' with alpha/beta set gives the affine map alpha * x + beta. */
 export function unary(x: Tensor, activation: Activation | 'affine', options: { alpha?: number; beta?: number } = {}): Tensor {
   const y = x.engine.empty(x.shape, activation);
+  const vec4 = vec4Safe(x, y);
+  const threads = vec4 ? Math.ceil(x.size / 4) : x.size;
   x.engine.dispatch({
     op: activation,
     kernel,
-    entry: 'unary',
+    entry: vec4 ? 'unary_vec4' : 'unary',
     overrides: { OP: activation === 'affine' ? 7 : activationCode(activation) },
-    uniforms: { ...baseUniforms(x.size), alpha: options.alpha ?? (activation === 'leakyRelu' ? 0.01 : 1), beta: options.beta ?? 0 },
-    buffers: { a: x, y },
-    workgroups: flatWorkgroups(x.size),
+    uniforms: { ...baseUniforms(threads), alpha: options.alpha ?? (activation === 'leakyRelu' ? 0.01 : 1), beta: options.beta ?? 0 },
+    buffers: vec4 ? { a4: x, y4: y } : { a: x, y },
+    workgroups: flatWorkgroups(threads),
   });
   return y;
 }
@@ -88,20 +99,61 @@ export function collapseAxes(shape: readonly number[], aStrides: readonly number
   return out;
 }
 
+/** How binary() runs a broadcast: the kernel entry, its RANK and the (merged) geometry it gets. */
+export interface BinaryPlan {
+  entry: 'binary' | 'binary_vec4';
+  /** Output shape and operand strides after merging axes; for binary_vec4 the innermost axis counts vec4s. */
+  shape: number[];
+  aStrides: number[];
+  bStrides: number[];
+  /** binary_vec4: whether each operand is contiguous along the innermost axis (else one value per vec4). */
+  aVec: boolean;
+  bVec: boolean;
+  /** Threads (one per output value, or per vec4 of them). */
+  threads: number;
+}
+
+/**
+ * Picks the kernel for a broadcast over `shape`: four outputs per thread when the merged
+ * innermost axis splits into whole vec4s (or is the only axis: equal shapes, a scalar operand),
+ * one otherwise (e.g. an RGB image plus a per-channel [3] vector).
+ */
+export function planBinary(shape: readonly number[], aStrides: readonly number[], bStrides: readonly number[], allowVec4 = true): BinaryPlan {
+  const flat = collapseAxes(shape, aStrides, bStrides);
+  const size = shape.reduce((p, d) => p * d, 1);
+  const last = flat.shape.length - 1;
+  const inner = flat.shape[last]!;
+  if (!allowVec4 || (last > 0 && inner % 4 !== 0)) return { entry: 'binary', ...flat, aVec: false, bVec: false, threads: size };
+  const quads = Math.ceil(inner / 4);
+  const vecShape = [...flat.shape.slice(0, last), quads];
+  const scaleInner = (st: number[]) => [...st.slice(0, last), st[last]! * 4];
+  return {
+    entry: 'binary_vec4',
+    shape: vecShape,
+    aStrides: scaleInner(flat.aStrides),
+    bStrides: scaleInner(flat.bStrides),
+    aVec: flat.aStrides[last] !== 0,
+    bVec: flat.bStrides[last] !== 0,
+    threads: vecShape.reduce((p, d) => p * d, 1),
+  };
+}
+
 /** y = a (op) b with broadcasting. prelu: a where a >= 0, else a * slope b. */
 export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const { shape, aStrides, bStrides } = broadcastShapes(op, a.shape, b.shape);
   const y = a.engine.empty(shape, op);
+  if (y.size === 0) return y;
   const pad = (v: number[]) => [...v, ...Array(MAX_RANK - v.length).fill(0)];
-  const flat = collapseAxes(shape, aStrides, bStrides);
+  const plan = planBinary(shape, aStrides, bStrides, vec4Safe(a, b, y));
+  const vec4 = plan.entry === 'binary_vec4';
   a.engine.dispatch({
     op,
     kernel,
-    entry: 'binary',
-    overrides: { OP: BINARY_CODES[op] },
-    uniforms: { ...baseUniforms(y.size), rank: flat.shape.length, outShape: pad(flat.shape), aStrides: pad(flat.aStrides), bStrides: pad(flat.bStrides) },
-    buffers: { a, b, y },
-    workgroups: flatWorkgroups(y.size),
+    entry: plan.entry,
+    overrides: { OP: BINARY_CODES[op], RANK: plan.shape.length, ...(vec4 ? { A_VEC: Number(plan.aVec), B_VEC: Number(plan.bVec) } : {}) },
+    uniforms: { ...baseUniforms(plan.threads), rank: plan.shape.length, outShape: pad(plan.shape), aStrides: pad(plan.aStrides), bStrides: pad(plan.bStrides) },
+    buffers: vec4 ? { a4: a, b4: b, y4: y } : { a, b, y },
+    workgroups: flatWorkgroups(plan.threads),
   });
   return y;
 }
@@ -128,14 +180,20 @@ export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor, options: Sca
   shapeCheck(scale.size === channels && shift.size === channels, op, `scale and shift need ${channels} values, got [${scale.shape}] and [${shift.shape}]`);
   const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
   const y = x.engine.empty(x.shape, op);
+  if (y.size === 0) return y;
+  // Four values per thread: four consecutive channels (channels last, C % 4 == 0) or four
+  // values of one channel (inner % 4 == 0, e.g. NCHW with H·W % 4 == 0).
+  const shared = inner % 4 === 0;
+  const vec4 = (shared || (inner === 1 && channels % 4 === 0)) && vec4Safe(x, scale, shift, y);
+  const threads = vec4 ? x.size / 4 : x.size;
   x.engine.dispatch({
     op,
     kernel,
-    entry: 'scale_shift',
-    overrides: { OP: activationCode(options.activation) },
-    uniforms: { ...baseUniforms(x.size), channels, inner, alpha: options.alpha ?? 0.01 },
-    buffers: { a: x, b: scale, c: shift, y },
-    workgroups: flatWorkgroups(x.size),
+    entry: vec4 ? 'scale_shift_vec4' : 'scale_shift',
+    overrides: { OP: activationCode(options.activation), ...(vec4 ? { SHARED_CHANNEL: Number(shared) } : {}) },
+    uniforms: { ...baseUniforms(threads), channels: vec4 && !shared ? channels / 4 : channels, inner: vec4 && shared ? inner / 4 : inner, alpha: options.alpha ?? 0.01 },
+    buffers: vec4 ? { a4: x, b4: scale, c4: shift, y4: y } : { a: x, b: scale, c: shift, y },
+    workgroups: flatWorkgroups(threads),
   });
   return y;
 }
@@ -164,6 +222,21 @@ export function addPadded(a: Tensor, b: Tensor, options: AddPaddedOptions = {}):
   };
   const pad = (v: readonly number[]) => [...v, ...Array(MAX_RANK - v.length).fill(0)];
   const y = a.engine.empty(shape, op);
+  if (y.size === 0) return y;
+  if (a.shape.every((d, i) => d === b.shape[i]) && vec4Safe(a, b, y)) {
+    // Equal shapes: a flat add and activation, four values per thread.
+    const threads = Math.ceil(y.size / 4);
+    a.engine.dispatch({
+      op,
+      kernel,
+      entry: 'add_act_vec4',
+      overrides: { OP: activationCode(options.activation) },
+      uniforms: { ...baseUniforms(threads), alpha: options.alpha ?? 0.01 },
+      buffers: { a4: a, b4: b, y4: y },
+      workgroups: flatWorkgroups(threads),
+    });
+    return y;
+  }
   a.engine.dispatch({
     op,
     kernel,
