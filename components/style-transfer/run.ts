@@ -1,5 +1,5 @@
 /** How <style-transfer> runs the optimisation: the public styleTransfer(), or a stand-in. */
-import type { Engine, RGBAImage } from '../../src/index.js';
+import { styleTransfer, type Engine, type RGBAImage } from '../../src/index.js';
 
 export interface StyleRunOptions {
   engine: Engine;
@@ -33,6 +33,4 @@ export interface StyleRunStep {
 export type StyleRunner = (options: StyleRunOptions) => AsyncIterable<StyleRunStep>;
 
 /** The library's styleTransfer(), the feature network loaded from `modelURL`. */
-export const defaultRunner: StyleRunner = () => {
-  throw new Error('styleTransfer is not in the public API yet');
-};
+export const defaultRunner: StyleRunner = ({ engine, modelURL, ...options }) => styleTransfer(engine, { ...options, model: modelURL });

@@ -31,8 +31,8 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
  *
  * @attr model-url - URL of the feature network's model.json (default `./models/style/centernet.json`)
  * @attr size - longest side of the result in pixels (default 256)
- * @attr iterations - optimisation steps (default 200)
- * @attr alpha - content weight α; @attr beta - style weight β (the slider sets β/α on a log scale)
+ * @attr iterations - optimisation steps (default 150)
+ * @attr alpha - content weight α (default 1); @attr beta - style weight β (default 10; the slider sets β/α on a log scale)
  * @attr optimizer - 'adam' | 'lbfgs'; @attr init - 'mix' | 'content' | 'noise'; @attr seed
  * @attr tv-weight - total-variation smoothing; @attr preserve-color - keep the content's colours
  * @attr preview-every - repaint the preview every N steps (default 5)
@@ -67,9 +67,9 @@ export class StyleTransfer extends LitElement {
 
   @property({ attribute: 'model-url' }) modelUrl = './models/style/centernet.json';
   @property({ type: Number }) size = 256;
-  @property({ type: Number }) iterations = 200;
+  @property({ type: Number }) iterations = 150;
   @property({ type: Number }) alpha = 1;
-  @property({ type: Number }) beta = 1e4;
+  @property({ type: Number }) beta = 10;
   @property() optimizer: 'adam' | 'lbfgs' = 'adam';
   @property() init: 'noise' | 'content' | 'mix' = 'mix';
   @property({ type: Number }) seed = 1;
@@ -100,7 +100,8 @@ export class StyleTransfer extends LitElement {
   private ownEngine: Engine | null = null;
   private controller: AbortController | null = null;
   private finalImage: RGBAImage | null = null;
-  private exampleChosen: Partial<Record<StyleRole, string>> = {};
+  @state() private exampleChosen: Partial<Record<StyleRole, string>> = {};
+  private tickets: Partial<Record<StyleRole, number>> = {};
 
   /** The last finished (or cancelled) result, or null. */
   get result(): RGBAImage | null {
@@ -153,11 +154,34 @@ export class StyleTransfer extends LitElement {
   }
 
   /** Sets the content or style image from any browser image source (files, drops and examples come here too). */
-  async setImage(role: StyleRole, input: BrowserImageInput, name = input instanceof File ? input.name : role): Promise<void> {
+  setImage(role: StyleRole, input: BrowserImageInput, name = input instanceof File ? input.name : role): Promise<void> {
+    return this.load(role, name, undefined, async () => input);
+  }
+
+  private useExample(example: StyleExample): Promise<void> {
+    return this.load(example.role, example.name, example.url, async () => {
+      let res: Response;
+      try {
+        res = await fetch(example.url);
+      } catch (e) {
+        throw new Error(`bad image: the example could not be loaded (${(e as Error).message})`);
+      }
+      if (!res.ok) throw new Error(`bad image: the example could not be loaded (HTTP ${res.status})`);
+      return res.blob();
+    });
+  }
+
+  /** Reads an image into a picker; of overlapping loads for one picker, the last one asked for wins. */
+  private async load(role: StyleRole, name: string, exampleURL: string | undefined, get: () => Promise<BrowserImageInput>): Promise<void> {
+    const ticket = (this.tickets[role] = (this.tickets[role] ?? 0) + 1);
+    const current = () => this.tickets[role] === ticket;
+    this.exampleChosen = { ...this.exampleChosen, [role]: exampleURL };
     this.loadingRole = { ...this.loadingRole, [role]: true };
     try {
+      const input = await get();
       const image = await toRGBA(input);
       const blob = input instanceof Blob ? input : await toPNG(image);
+      if (!current()) return;
       const old = this.picked[role];
       if (old) URL.revokeObjectURL(old.url);
       this.picked = { ...this.picked, [role]: { image, url: URL.createObjectURL(blob), name } };
@@ -165,34 +189,20 @@ export class StyleTransfer extends LitElement {
       if (this.error?.kind === 'bad-image') this.error = null;
       emit(this, 'wv-style-input', { role, width: image.width, height: image.height, name });
     } catch (e) {
+      if (!current()) return;
       const message = `${name}: ${(e as Error).message.replace(/^bad image: /, '')}`;
       this.badImage = { ...this.badImage, [role]: message };
       this.fail('bad-image', message, role);
     } finally {
-      this.loadingRole = { ...this.loadingRole, [role]: false };
+      if (current()) this.loadingRole = { ...this.loadingRole, [role]: false };
     }
-  }
-
-  private async useExample(example: StyleExample): Promise<void> {
-    this.exampleChosen = { ...this.exampleChosen, [example.role]: example.url };
-    let blob: Blob;
-    try {
-      const res = await fetch(example.url);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      blob = await res.blob();
-    } catch (e) {
-      const message = `${example.name}: the example could not be loaded (${(e as Error).message})`;
-      this.badImage = { ...this.badImage, [example.role]: message };
-      return this.fail('bad-image', message, example.role);
-    }
-    await this.setImage(example.role, blob, example.name);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('examples')) {
       for (const role of ROLES) {
         const first = this.examples.find((e) => e.role === role);
-        if (first && !this.picked[role] && !this.exampleChosen[role]) void this.useExample(first);
+        if (first && !this.picked[role] && !this.exampleChosen[role] && !this.loadingRole[role]) void this.useExample(first);
       }
     }
   }
@@ -299,20 +309,14 @@ export class StyleTransfer extends LitElement {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (file) {
-      this.exampleChosen = { ...this.exampleChosen, [role]: undefined };
-      await this.setImage(role, file);
-    }
+    if (file) await this.setImage(role, file);
   }
 
   private async onDrop(role: StyleRole, e: DragEvent): Promise<void> {
     e.preventDefault();
     this.over = null;
     const file = e.dataTransfer?.files?.[0];
-    if (file) {
-      this.exampleChosen = { ...this.exampleChosen, [role]: undefined };
-      await this.setImage(role, file);
-    }
+    if (file) await this.setImage(role, file);
   }
 
   private picker(role: StyleRole) {
@@ -360,7 +364,7 @@ export class StyleTransfer extends LitElement {
     const ratio = Math.log10(this.beta / this.alpha);
     return html`
       <div part="controls" class="controls">
-        ${this.slider('ratio', 'Style weight β/α', Math.round(ratio * 4) / 4, 0, 8, 0.25, formatRatio(this.beta / this.alpha),
+        ${this.slider('ratio', 'Style weight β/α', Math.round(ratio * 4) / 4, -2, 4, 0.25, formatRatio(this.beta / this.alpha),
           (v) => (this.beta = this.alpha * 10 ** v), ['more content', 'more style'])}
         ${this.slider('size', 'Size', this.size, 32, 512, 16, `${this.size} px`, (v) => (this.size = v))}
         ${this.slider('iterations', 'Iterations', this.iterations, 10, 1000, 10, String(this.iterations), (v) => (this.iterations = v))}
@@ -459,7 +463,7 @@ export class StyleTransfer extends LitElement {
 
 /** β/α as 3 significant digits, or a power of ten for large ratios. */
 function formatRatio(r: number): string {
-  if (r < 1000) return r.toPrecision(2).replace(/\.0$/, '');
+  if (r < 1000) return String(Number(r.toPrecision(2)));
   const e = Math.floor(Math.log10(r));
   const m = r / 10 ** e;
   const sup = String(e).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]!);

@@ -99,6 +99,9 @@ describe('<style-transfer>', () => {
   });
 
   it('examples: thumbnails per picker, the first of each role is picked, a click switches', async () => {
+    const picked = new Set<string>();
+    let bothPicked!: () => void;
+    const both = new Promise<void>((resolve) => (bothPicked = resolve));
     const el = await mount('<style-transfer></style-transfer>', (e) => {
       e.runner = fadingRunner;
       e.examples = [
@@ -106,9 +109,10 @@ describe('<style-transfer>', () => {
         { name: 'Horses', url: images('horses.jpg'), role: 'content' },
         { name: 'The Scream', url: images('scream.jpg'), role: 'style' },
       ];
+      // The examples may load before the GPU is ready: listen from the start.
+      e.addEventListener('wv-style-input', (ev) => { picked.add(`${ev.detail.role}:${ev.detail.name}`); if (picked.size === 2) bothPicked(); });
     });
-    const picked = new Set<string>();
-    await new Promise<void>((resolve) => el.addEventListener('wv-style-input', (e) => { picked.add(`${e.detail.role}:${e.detail.name}`); if (picked.size === 2) resolve(); }));
+    await both;
     assertEqual([...picked].sort(), ['content:Dog', 'style:The Scream']);
     await el.updateComplete;
     const thumbs = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~=picker-content] [part~=example]');
@@ -162,5 +166,79 @@ describe('<style-transfer>', () => {
       delete (navigator as { gpu?: unknown }).gpu;
     }
     assert(navigator.gpu, 'navigator.gpu restored');
+  });
+});
+
+describe('<style-transfer> on the CenterNet feature network (SwiftShader)', () => {
+  afterEach(() => document.querySelectorAll('style-transfer').forEach((e) => e.parentElement!.remove()));
+
+  async function ready(iterations: number): Promise<StyleTransfer> {
+    const el = await mount(`<style-transfer model-url="${modelURL}" size="40" iterations="${iterations}" preview-every="2"></style-transfer>`);
+    await el.setImage('content', await fetchBlob(images('dog.jpg')), 'dog.jpg');
+    await el.setImage('style', await fetchBlob(images('scream.jpg')), 'scream.jpg');
+    await el.updateComplete;
+    return el;
+  }
+
+  it('end to end at 40 px: the style loss falls, the preview updates, a non-blank PNG comes out', async () => {
+    const el = await ready(8);
+    const steps: { iteration: number; J: number; Jstyle: number; image?: RGBAImage }[] = [];
+    el.addEventListener('wv-style-progress', (e) => steps.push(e.detail));
+    const done = next<{ png: Blob; image: RGBAImage; J: number; Jstyle: number }>(el, 'wv-style-done');
+    (part(el, 'start') as HTMLButtonElement).click();
+    const d = (await done).detail;
+    assertEqual(steps.map((s) => s.iteration), [1, 2, 3, 4, 5, 6, 7, 8]);
+    assertEqual(steps.filter((s) => s.image).map((s) => s.iteration), [2, 4, 6, 8], 'previews every 2 steps and the final image');
+    const first = steps[0]!;
+    assert(d.Jstyle < first.Jstyle * 0.8 && d.J < first.J, `losses fall: J ${first.J} → ${d.J}, Jstyle ${first.Jstyle} → ${d.Jstyle}`);
+    assertEqual(Math.max(d.image.width, d.image.height), 40, 'result at the asked size');
+    assertEqual(d.image.width > d.image.height, true, 'the dog photo is landscape; so is the result');
+    await el.updateComplete;
+    const canvas = part(el, 'preview') as HTMLCanvasElement;
+    assertEqual([canvas.width, canvas.height], [d.image.width, d.image.height]);
+    const shown = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    assertEqual([...shown.subarray(0, 64)], [...d.image.data.subarray(0, 64)], 'the canvas shows the result pixels');
+    assertEqual(part(el, 'stats')!.querySelector('[data-stat=iteration]')!.textContent, '8');
+    await checkPNG(d.png, d.image.width, d.image.height);
+    await checkPNG(await fetchBlob((part(el, 'download') as HTMLAnchorElement).href), d.image.width, d.image.height);
+  });
+
+  it('Cancel stops a run between steps; the last preview stays downloadable and Start works again', async () => {
+    const el = await ready(400);
+    let seen = 0;
+    el.addEventListener('wv-style-progress', (e) => {
+      seen = e.detail.iteration;
+      if (e.detail.iteration === 4) (part(el, 'cancel') as HTMLButtonElement).click();
+    });
+    const error = next<{ kind: string; message: string }>(el, 'wv-error');
+    let finished = false;
+    el.addEventListener('wv-style-done', () => (finished = true));
+    (part(el, 'start') as HTMLButtonElement).click();
+    await el.updateComplete;
+    assert(!(part(el, 'cancel') as HTMLButtonElement).disabled && (part(el, 'start') as HTMLButtonElement).disabled, 'Cancel on, Start off while running');
+    const e = (await error).detail;
+    assertEqual(e.kind, 'aborted');
+    assert(seen >= 4 && seen <= 5 && !finished, `stopped at step ${seen} of 400`);
+    assert(/Cancelled after 4 of 400/.test(e.message), e.message);
+    await el.updateComplete;
+    assertEqual(el.running, false);
+    assert(!(part(el, 'start') as HTMLButtonElement).disabled, 'Start is enabled again');
+    assertEqual(part(el, 'start')!.textContent!.trim(), 'Run again');
+    const kept = el.result!;
+    await checkPNG(await fetchBlob((part(el, 'download') as HTMLAnchorElement).href), kept.width, kept.height);
+  });
+
+  it('a model that cannot be loaded gives the model-load state', async () => {
+    // A JSON file that is no tfjs graph model.
+    const el = await mount(`<style-transfer model-url="${new URL('package.json', repoURL)}" size="32" iterations="2"></style-transfer>`);
+    await el.setImage('content', await fetchBlob(images('dog.jpg')));
+    await el.setImage('style', await fetchBlob(images('scream.jpg')));
+    const error = next<{ kind: string; message: string }>(el, 'wv-error');
+    assertEqual(await el.start(), null);
+    const e = (await error).detail;
+    assertEqual(e.kind, 'model-load');
+    await el.updateComplete;
+    const shown = el.shadowRoot!.querySelector<HTMLElement>('[part~=error][data-kind=model-load]')!;
+    assert(/could not be loaded from .*package\.json.*not a tfjs graph model/.test(shown.textContent!), shown.textContent!);
   });
 });
