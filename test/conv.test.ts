@@ -43,7 +43,7 @@ function randomCase(rng: Rng, rank: number, depthwise: boolean, channelsPerGroup
   };
 }
 
-async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked'): Promise<void> {
+async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise'): Promise<void> {
   const engine = await testEngine();
   const inShape = [c.n, ...c.spatial, c.inC];
   const wShape = [...c.kernel, c.inC / c.groups, c.outC];
@@ -74,9 +74,34 @@ describe('conv', () => {
     }
   }
 
-  it('2-D depthwise (groups = channels, multiplier 1 and 2), both algorithms', async () => {
+  it('2-D depthwise (groups = channels, multiplier 1 and 2), gemm, direct and depthwise', async () => {
     const rng = new Rng(77);
-    for (let i = 0; i < 6; i++) await runCase(randomCase(rng, 2, true), rng, i % 2 ? 'gemm' : 'direct');
+    for (let i = 0; i < 9; i++) await runCase(randomCase(rng, 2, true), rng, (['gemm', 'direct', 'depthwise'] as const)[i % 3]);
+  });
+
+  for (const rank of [1, 2, 3]) {
+    it(`${rank}-D depthwise kernel: random shapes, strides, pads, dilations, multiplier, bias, activation`, async () => {
+      const rng = new Rng(300 + rank);
+      for (let i = 0; i < (rank === 3 ? 3 : 6); i++) await runCase(randomCase(rng, rank, true), rng, 'depthwise');
+    });
+  }
+
+  it('depthwise kernel: 3x3 and 5x5, strides 1 and 2, channel counts not divisible by 4, partial pixel blocks, the automatic choice', async () => {
+    const rng = new Rng(31);
+    const dw = (spatial: number[], inC: number, m: number, k: number, s: number, d: number, pad: number, activation: Activation, algorithm?: 'depthwise'): Case =>
+      ({ rank: 2, n: 1, spatial, inC, outC: inC * m, groups: inC, kernel: [k, k], strides: [s, s], dilations: [d, d], padBegin: [pad, pad], padEnd: [pad, pad + (s - 1)], bias: true, activation });
+    for (const [c, algorithm] of [
+      [dw([13, 11], 7, 1, 3, 1, 1, 1, 'relu6'), 'depthwise'],
+      [dw([14, 17], 13, 1, 5, 2, 1, 2, 'hardSwish'), 'depthwise'],
+      [dw([9, 10], 6, 2, 3, 2, 2, 2, 'relu'), 'depthwise'],
+      [dw([12, 9], 20, 1, 5, 1, 1, 2, 'none'), undefined],
+      [dw([7, 6], 3, 3, 3, 1, 1, 0, 'none'), undefined],
+    ] as const) await runCase(c, rng, algorithm);
+  });
+
+  it('depthwise kernel declines groups with more than one input channel', async () => {
+    const engine = await testEngine();
+    await assertRejects(() => engine.scope(async () => conv(engine.tensor([1, 4, 4, 4], new Float32Array(64)), engine.tensor([3, 3, 2, 4], new Float32Array(72)), { groups: 2, algorithm: 'depthwise' }).read()), /one input channel per group/);
   });
 
   it('tiles: sizes that do not divide the GEMM 64x64x16 tile or the blocked 4x8 block, channels above one tile', async () => {

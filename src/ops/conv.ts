@@ -20,7 +20,7 @@ export interface ConvOptions {
   /** Slope of leakyRelu. */
   alpha?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'gemm' | 'direct' | 'blocked';
+  algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise';
 }
 
 /**
@@ -46,8 +46,9 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
   const y = x.engine.empty(windowOutputShape(g, batch, rank, outC), op);
   const coutPerGroup = outC / groups;
   // The register-blocked kernel is the fastest where it applies (2-4x conv_gemm on CPU Vulkan);
-  // groups with few channels (depthwise) take the direct kernel.
-  const algorithm = options.algorithm ?? (coutPerGroup % 8 === 0 ? 'blocked' : coutPerGroup >= 16 ? 'gemm' : 'direct');
+  // one input channel per group (depthwise) takes its own register-blocked kernel; other
+  // groups with few channels the direct one.
+  const algorithm = options.algorithm ?? (coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct');
   const common = {
     op,
     kernel,
@@ -75,6 +76,19 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
       entry: 'conv_blocked',
       overrides: { ...fused, WG_BX, WG_BY, FLAT_TAPS: groups === 1 && g.dilations[2] === 1 && inC < 16 ? 1 : 0 },
       workgroups: [Math.ceil(coutPerGroup / 8 / WG_BX), Math.ceil(rows / 4 / WG_BY), groups],
+    });
+  } else if (algorithm === 'depthwise') {
+    if (cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${cinPerGroup}`);
+    // 64 threads: up to 8 across blocks of 4 channels, the rest across blocks of 4 pixels along W.
+    const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(Math.ceil(outC / 4))));
+    const WG_BY = 64 / WG_BX;
+    const pixelBlocks = batch * g.outSize[0] * g.outSize[1] * Math.ceil(g.outSize[2] / 4);
+    const wgY = Math.ceil(pixelBlocks / WG_BY);
+    x.engine.dispatch({
+      ...common,
+      entry: 'conv_depthwise',
+      overrides: { ...fused, WG_BX, WG_BY },
+      workgroups: [Math.ceil(outC / 4 / WG_BX), Math.min(wgY, 65535), Math.ceil(wgY / 65535)],
     });
   } else if (algorithm === 'direct') {
     x.engine.dispatch({ ...common, entry: 'conv_direct', overrides: fused, workgroups: flatWorkgroups(rows * outC) });
