@@ -24,7 +24,7 @@ export type I64 = OnnxTensor & { dataType: typeof INT64 };
 
 export type ConvAlgorithm = NonNullable<ConvOptions['algorithm']> | InputGradAlgorithm;
 /** Conv kernel variants forced in turn on every case with a Conv node (besides the automatic choice). */
-export const CONV_ALGORITHMS: readonly NonNullable<ConvOptions['algorithm']>[] = ['gemm', 'direct', 'blocked'];
+export const CONV_ALGORITHMS: readonly NonNullable<ConvOptions['algorithm']>[] = ['gemm', 'direct', 'blocked', 'depthwise'];
 /** ConvTranspose (input-gradient) kernel variants, forced likewise on cases with a ConvTranspose node. */
 export const CONV_TRANSPOSE_ALGORITHMS: readonly InputGradAlgorithm[] = ['direct', 'blocked', 'depthwise', 'matmul'];
 
