@@ -32,3 +32,4 @@ export { GramCache, styleGramCache } from './tasks/style/gram-cache.js';
 export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/style/network.js';
 // Training (issue 5): trainEmbedding, the similarity-head trainer, Fashion-MNIST/IDX data, P×K sampling, evaluation.
 export * from './tasks/training/index.js';
+export { orlSimilarityHead } from './tasks/face/orl-similarity-head.js';

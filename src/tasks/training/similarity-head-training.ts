@@ -8,7 +8,7 @@
 import type { Engine } from '../../gpu/engine.js';
 import { Adam } from '../../nn/optimizers.js';
 import { pairLogisticLoss } from '../../ops/loss.js';
-import { bestThreshold } from '../face/calibration.js';
+import { bestThreshold, fitLogistic } from '../face/calibration.js';
 import { SimilarityHead, type SimilarityHeadJSON } from '../face/similarity-head.js';
 import { SeededRandom } from './random.js';
 
@@ -26,6 +26,8 @@ export interface TrainHeadOptions {
   lr?: number;
   /** AdamW weight decay (0 by default). */
   weightDecay?: number;
+  /** Starting weights and bias (zeros by default), e.g. a logistic fit on the L1 distance. */
+  initial?: { weights: ArrayLike<number>; bias: number };
   seed?: number;
   signal?: AbortSignal;
   onProgress?: (p: { epoch: number; loss: number }) => void;
@@ -39,6 +41,21 @@ export interface TrainHeadResult {
   stopped: boolean;
 }
 
+/**
+ * A starting point equal to a logistic fit on the L1 distance Σₖ|aₖ − bₖ| (every weight the
+ * same): training then only has to learn how the dimensions differ.
+ */
+export function l1Initial(pairs: readonly DescriptorPair[]): { weights: number[]; bias: number } {
+  const dims = pairs[0]?.a.length ?? 0;
+  const l1 = (p: DescriptorPair) => {
+    let s = 0;
+    for (let k = 0; k < dims; k++) s += Math.abs(p.a[k]! - p.b[k]!);
+    return s;
+  };
+  const fit = fitLogistic(pairs.map((p) => ({ distance: l1(p), same: p.same })));
+  return { weights: new Array(dims).fill(fit.slope), bias: fit.intercept };
+}
+
 export async function trainSimilarityHead(engine: Engine, o: TrainHeadOptions): Promise<TrainHeadResult> {
   const form = o.form ?? 'absDiff';
   const epochs = o.epochs ?? 300;
@@ -50,8 +67,9 @@ export async function trainSimilarityHead(engine: Engine, o: TrainHeadOptions): 
   const random = new SeededRandom(o.seed ?? 1);
   const perEpoch = Math.min(same.length, different.length);
   const n = 2 * perEpoch;
-  const w = engine.keep(engine.tensor([dims], new Float32Array(dims), 'head weights'));
-  const b = engine.keep(engine.tensor([1], [0], 'head bias'));
+  if (o.initial && o.initial.weights.length !== dims) throw new Error(`trainSimilarityHead: initial weights need ${dims} values, got ${o.initial.weights.length}`);
+  const w = engine.keep(engine.tensor([dims], o.initial ? Float32Array.from(o.initial.weights) : new Float32Array(dims), 'head weights'));
+  const b = engine.keep(engine.tensor([1], [o.initial?.bias ?? 0], 'head bias'));
   const adam = new Adam({ lr: o.lr ?? 0.02, weightDecay: o.weightDecay });
   const history: { epoch: number; loss: number }[] = [];
   let stopped = false;
