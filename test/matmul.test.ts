@@ -39,6 +39,26 @@ describe('matmul', () => {
     }
   });
 
+  it('long reductions (Gram-shaped AᵀA and AᵀB, split over K): values, alpha, shapes, memory returned', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(8);
+    for (const [K, M, N, same, algorithm] of [[1536, 16, 16, true, 'blocked'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const) {
+      const a = rng.array(K * M), b = same ? a : rng.array(K * N);
+      const alpha = 0.5;
+      const expected = refMatmul(a, b, { batch: 1, M, N, K, transA: true, transB: false, alpha });
+      const got = await engine.scope(async () => {
+        const ta = engine.tensor([K, M], a);
+        const tb = same ? ta : engine.tensor([K, N], b);
+        const before = engine.memory().inUse;
+        const c = matmul(ta, tb, { transposeA: true, alpha, algorithm });
+        assertEqual([...c.shape], [M, N], 'shape');
+        assertEqual(engine.memory().inUse - before, 1, 'buffers held besides the result');
+        return c.read();
+      });
+      assertClose(got, expected, { atol: 2e-3, rtol: 2e-3 }, `K${K} M${M} N${N} same ${same} ${algorithm}`);
+    }
+  });
+
   it('fused activations', async () => {
     const engine = await testEngine();
     const rng = new Rng(3);

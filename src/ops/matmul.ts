@@ -3,6 +3,7 @@ import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import { activationCode, type Activation } from './activation.js';
+import { sum } from './reduce.js';
 
 const kernel = defineKernel('matmul', matmulWGSL);
 
@@ -56,6 +57,22 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     biasStrideM = bm === 1 ? 0 : bn;
   }
 
+  // A small product over a long reduction (a Gram matrix AᵀA of many pixels) would occupy only
+  // a few threads: split K into chunks, one batch entry each, and sum the partial products.
+  const parts = splitKParts(M, N, K, batch, options);
+  if (parts > 1) {
+    const kc = K / parts;
+    const aChunks = a.reshape([parts, kc, M]);
+    const bChunks = b === a ? aChunks : b.reshape([parts, kc, N]);
+    const partial = matmul(aChunks, bChunks, { transposeA: true, alpha: options.alpha, algorithm: options.algorithm });
+    const c = sum(partial, [0]);
+    for (const t of new Set([aChunks, bChunks, partial])) t.dispose();
+    if (batchShape.length === 0) return c;
+    const shaped = c.reshape([...batchShape, M, N]);
+    c.dispose();
+    return shaped;
+  }
+
   const c = a.engine.empty([...batchShape, M, N], op);
   // The register-blocked kernel is the faster one where it applies (N divisible by 8).
   const algorithm = options.algorithm ?? (N % 8 === 0 ? 'blocked' : 'tiled');
@@ -97,4 +114,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     workgroups,
   });
   return c;
+}
+
+/** Chunks of K for a split reduction, or 1: only for one product with both operands K-major
+ *  (AᵀB), no bias or activation, few output blocks and a K that divides evenly. */
+function splitKParts(M: number, N: number, K: number, batch: number, o: MatmulOptions): number {
+  if (batch !== 1 || !o.transposeA || o.transposeB || o.bias || (o.activation && o.activation !== 'none')) return 1;
+  if (M * N > 128 * 128 || K < 1024) return 1;
+  for (let parts = 16; parts > 1; parts--) if (K % parts === 0 && K / parts >= 256) return parts;
+  return 1;
 }
