@@ -95,6 +95,8 @@ export class StyleTransfer extends LitElement {
   @state() private seconds = 0;
   @state() private downloadURL: string | null = null;
   @state() private hasPreview = false;
+  /** A run is under way (the controller alone would not re-render). */
+  @state() private busy = false;
 
   @query('canvas[part=preview]') private canvas?: HTMLCanvasElement;
   private ownEngine: Engine | null = null;
@@ -110,7 +112,7 @@ export class StyleTransfer extends LitElement {
 
   /** True while an optimisation runs. */
   get running(): boolean {
-    return this.controller !== null;
+    return this.busy;
   }
 
   override connectedCallback(): void {
@@ -215,6 +217,7 @@ export class StyleTransfer extends LitElement {
     if (!content || !style || !engine || this.controller) return null;
     const controller = new AbortController();
     this.controller = controller;
+    this.busy = true;
     this.error = null;
     this.phase = 'loading';
     this.losses = null;
@@ -252,15 +255,23 @@ export class StyleTransfer extends LitElement {
       if (controller.signal.aborted) {
         this.phase = 'cancelled';
         if (last) await this.keep(last);
+        this.settle();
         this.fail('aborted', `Cancelled after ${this.losses?.iteration ?? 0} of ${iterations} iterations.`);
       } else {
         this.phase = 'idle';
+        this.settle();
         this.failRun(e as Error);
       }
       return null;
     } finally {
-      this.controller = null;
+      this.settle();
     }
+  }
+
+  /** The run is over: listeners of the final events see a settled element (Start enabled again). */
+  private settle(): void {
+    this.controller = null;
+    this.busy = false;
   }
 
   /** Stops a running optimisation; the last preview stays and can be downloaded. */
@@ -272,6 +283,7 @@ export class StyleTransfer extends LitElement {
     const png = await this.keep(image);
     this.seconds = (performance.now() - t0) / 1000;
     this.phase = 'done';
+    this.settle();
     emit(this, 'wv-style-done', { ...this.losses!, image, png, seconds: this.seconds });
     return image;
   }

@@ -93,6 +93,9 @@ describe('<style-transfer>', () => {
     assertEqual(part(el, 'stats')!.querySelector('[data-stat=iteration]')!.textContent, '12');
     assertEqual((part(el, 'progress') as HTMLProgressElement).value, 12);
     assert(/Done in/.test(el.shadowRoot!.textContent!), 'done message');
+    assert(!start.disabled && /Run again/.test(start.textContent!), 'Start is enabled again once done');
+    assert(!el.shadowRoot!.querySelector<HTMLInputElement>('input#size')!.disabled, 'the settings are enabled again');
+    assert((part(el, 'cancel') as HTMLButtonElement).disabled, 'nothing to cancel');
     const link = part(el, 'download') as HTMLAnchorElement;
     assertEqual(link.getAttribute('download'), 'style-transfer.png');
     await checkPNG(await fetchBlob(link.href), d.image.width, d.image.height);
