@@ -76,7 +76,7 @@ export const styles = css`
   .Jcontent { stroke: var(--wv-plot-content); background: var(--wv-plot-content); }
   .hint { font-size: .85rem; opacity: .75; margin: 0; }
   [part~='error'] { padding: .6rem .9rem; border-radius: var(--wv-radius); background: #c628281a; color: #c62828; font-weight: 600; font-size: .9rem; }
-  .picker-error { font-size: .8rem; padding: .4rem .6rem; }
+  .picker-error { font-size: .8rem; padding: .4rem .6rem; font-weight: 500; }
   .notice { padding: .6rem .9rem; border-radius: var(--wv-radius); background: #8882; font-size: .9rem; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   @media (max-width: 30rem) {

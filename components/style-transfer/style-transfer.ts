@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { createEngine, toRGBA, type BrowserImageInput, type Engine, type RGBAImage } from '../../src/index.js';
+import { createEngine, DEFAULT_STYLE_MODEL_URL, toRGBA, type BrowserImageInput, type Engine, type RGBAImage } from '../../src/index.js';
 import { emit, type StyleErrorKind, type StyleLosses, type StyleRole } from './events.js';
 import { lossPlot, type LossPoint } from './loss-plot.js';
 import { paint, toPNG } from './pixels.js';
@@ -65,7 +65,7 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
 export class StyleTransfer extends LitElement {
   static override styles = styles;
 
-  @property({ attribute: 'model-url' }) modelUrl = './models/style/centernet.json';
+  @property({ attribute: 'model-url' }) modelUrl = DEFAULT_STYLE_MODEL_URL;
   @property({ type: Number }) size = 256;
   @property({ type: Number }) iterations = 150;
   @property({ type: Number }) alpha = 1;
@@ -177,7 +177,6 @@ export class StyleTransfer extends LitElement {
   private async load(role: StyleRole, name: string, exampleURL: string | undefined, get: () => Promise<BrowserImageInput>): Promise<void> {
     const ticket = (this.tickets[role] = (this.tickets[role] ?? 0) + 1);
     const current = () => this.tickets[role] === ticket;
-    this.exampleChosen = { ...this.exampleChosen, [role]: exampleURL };
     this.loadingRole = { ...this.loadingRole, [role]: true };
     try {
       const input = await get();
@@ -188,6 +187,7 @@ export class StyleTransfer extends LitElement {
       if (old) URL.revokeObjectURL(old.url);
       this.picked = { ...this.picked, [role]: { image, url: URL.createObjectURL(blob), name } };
       this.badImage = { ...this.badImage, [role]: undefined };
+      this.exampleChosen = { ...this.exampleChosen, [role]: exampleURL };
       if (this.error?.kind === 'bad-image') this.error = null;
       emit(this, 'wv-style-input', { role, width: image.width, height: image.height, name });
     } catch (e) {
