@@ -91,8 +91,9 @@ fn combine4(va: vec4<f32>, vb: vec4<f32>) -> vec4<f32> {
 // reads are static and the calls unroll.
 fn peel(d: u32, rest: ptr<function, u32>, ia: ptr<function, u32>, ib: ptr<function, u32>) {
   let extent = p.outShape[d / 4u][d % 4u];
-  let coord = *rest % extent;
-  *rest /= extent;
+  let q = *rest / extent;
+  let coord = *rest - q * extent;
+  *rest = q;
   *ia += coord * p.aStrides[d / 4u][d % 4u];
   *ib += coord * p.bStrides[d / 4u][d % 4u];
 }
