@@ -70,9 +70,21 @@ fn storeInputGrad(at: u32, c: u32, sum: f32) {
 // The output position o with i + pad − k·dil = o·stride along one axis, or −1 if there is none.
 fn sourceOf(i: u32, pad: i32, k: u32, dil: u32, stride: u32, size: u32) -> i32 {
   let t = i32(i) + pad - i32(k * dil);
-  if (t < 0 || t % i32(stride) != 0) { return -1; }
-  let o = t / i32(stride);
+  if (t < 0 || !strideDivides(t, stride)) { return -1; }
+  let o = exactQuotient(t, stride);
   return select(-1, o, o < i32(size));
+}
+
+// t ≡ 0 (mod s) and t / s for an exact multiple, by mask and shift when s is a power of two
+// (strides 1 and 2): integer division is slow on CPU-emulated adapters, and these run per tap.
+fn strideDivides(t: i32, s: u32) -> bool {
+  if ((s & (s - 1u)) == 0u) { return (t & i32(s - 1u)) == 0; }
+  return ((t % i32(s)) + i32(s)) % i32(s) == 0;
+}
+
+fn exactQuotient(t: i32, s: u32) -> i32 {
+  if ((s & (s - 1u)) == 0u) { return t >> countTrailingZeros(s); }
+  return t / i32(s);
 }
 
 fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
@@ -159,10 +171,9 @@ fn pixelBlock(blockIndex: u32) -> PixelBlock {
 // the mask is all false when the tap does not align with the stride.
 fn tapSources(pb: PixelBlock, kw: u32, dyRow: u32) -> array<vec4u, 2> {
   let t = i32(pb.iw0) + p.padW - i32(kw * p.dilW);
-  let s = i32(p.strideW);
   // The four pixels' t differ by multiples of the stride: they all align or none does.
-  if (((t % s) + s) % s != 0) { return array<vec4u, 2>(vec4u(0u), vec4u(0u)); }
-  let ow = vec4i(t / s) + vec4i(0, 1, 2, 3);
+  if (!strideDivides(t, p.strideW)) { return array<vec4u, 2>(vec4u(0u), vec4u(0u)); }
+  let ow = vec4i(exactQuotient(t, p.strideW)) + vec4i(0, 1, 2, 3);
   let ok = pb.valid & (ow >= vec4i(0)) & (ow < vec4i(i32(p.outW)));
   let at = select(vec4u(0u), (vec4u(dyRow) + vec4u(ow)) * p.outC, ok);
   return array<vec4u, 2>(at, select(vec4u(0u), vec4u(1u), ok));
