@@ -32,3 +32,10 @@ export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/styl
 // Training (issue 5): trainEmbedding, the similarity-head trainer, Fashion-MNIST/IDX data, P×K sampling, evaluation.
 export * from './tasks/training/index.js';
 export { orlSimilarityHead } from './tasks/face/orl-similarity-head.js';
+// Graph models, autodiff, trainable layers and optimisers (src/nn).
+export { Graph, Tape, type GraphNode, type GraphOp, type GraphSpec, type ForwardOptions } from './nn/graph/graph.js';
+export { graphFromTfjsModel, loadGraphModelWeights, UnsupportedModelError, SUPPORTED_TFJS_OPS, type TfjsGraphOptions } from './nn/graph/tfjs-graph-model.js';
+export { featureNetwork, CENTERNET_LAYERS, type FeatureNetwork, type FeatureNetworkName, type FeatureNetworkOptions } from './nn/graph/feature-networks.js';
+export { sequential, outputShape, type LayerSpec } from './nn/layers.js';
+export { saveWeights, loadGraphWeights, type SaveWeightsOptions } from './nn/save-weights.js';
+export { SGD, Adam, LBFGS, type Optimizer, type LBFGSOptions } from './nn/optimizers.js';
