@@ -11,7 +11,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
-import { createNodeEngine, faceApiModelDir, loadWeightsFromFile, nodeGPU } from '../src/host/node.js';
+import { createNodeEngine, faceApiModelDir, loadWeightsFromFile } from '../src/host/node.js';
 import { decodeImage } from '../src/host/node-image.js';
 import { fileModelSource } from '../src/host/node-style.js';
 import { FACE_API_MODELS } from '../src/nn/face-api-models.js';
@@ -19,17 +19,14 @@ import { formatReport } from './tasks/format.js';
 import { runBench } from './tasks/run.js';
 import { parseBenchArgs } from './tasks/args.js';
 import type { BenchHost } from './tasks/types.js';
+import { shareDawnWithTfjs } from './dawn-for-tfjs.js';
 
 // This file runs as build/bench/bench-node.js: the repository root is two folders up.
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
-  // TF.js's WebGPU backend looks for navigator.gpu: give it Dawn's, the instance our engine uses.
-  const { gpu } = nodeGPU();
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });
+  shareDawnWithTfjs();
 
   const engine = await createNodeEngine();
   const a = engine.adapterInfo;

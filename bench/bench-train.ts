@@ -15,11 +15,12 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import { createNodeEngine, nodeGPU } from '../src/host/node.js';
+import { createNodeEngine } from '../src/host/node.js';
 import { describeEncoder, smallEncoder } from '../src/tasks/training/encoder.js';
 import { createTrainStepper } from '../src/tasks/training/stepper.js';
 import { profileTrainStep } from '../src/tasks/training/profile.js';
 import { createTfjsTrainStep } from './tfjs/train-step.js';
+import { shareDawnWithTfjs } from './dawn-for-tfjs.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -42,11 +43,7 @@ const median = (xs: number[]): number => {
 const round = (x: number, d = 2): number => Number(x.toFixed(d));
 
 async function main(): Promise<void> {
-  // TF.js's WebGPU backend looks for navigator.gpu: give it Dawn's, the instance our engine uses.
-  const { gpu } = nodeGPU();
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });
+  shareDawnWithTfjs();
   const engine = await createNodeEngine();
   const info = engine.adapterInfo;
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');

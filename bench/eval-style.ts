@@ -21,6 +21,7 @@ import { createStyleStepper } from '../src/tasks/style/style-transfer.js';
 import { runStyleEval } from './style-eval-core.js';
 import { installTimestampProfiler } from './style-profile.js';
 import { Engine } from '../src/gpu/engine.js';
+import { shareDawnWithTfjs } from './dawn-for-tfjs.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -35,11 +36,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const resultsDir = join(root, 'bench/results');
 
 async function main(): Promise<void> {
-  const { gpu } = nodeGPU();
-  // TF.js's WebGPU backend looks for navigator.gpu: give it Dawn's, the instance our engine uses.
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });
+  shareDawnWithTfjs();
   const engine = await createNodeEngine();
   console.log(`adapter: ${engine.adapterInfo.description || engine.adapterInfo.device} via ${engine.driver}`);
   const network = await loadStyleNetwork(engine, fileModelSource());
@@ -48,7 +45,7 @@ async function main(): Promise<void> {
 
   if (args.includes('--profile')) {
     // A device of our own with timestamp queries, same limits as the engine asks for.
-    const adapter = (await gpu.requestAdapter())!;
+    const adapter = (await nodeGPU().gpu.requestAdapter())!;
     const limits = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const;
     const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query'], requiredLimits: Object.fromEntries(limits.map((k) => [k, adapter.limits[k]])) });
     const profiled = await Engine.create({ device, adapterInfo: engine.adapterInfo });

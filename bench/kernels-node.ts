@@ -12,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
-import { createNodeEngine, nodeGPU } from '../src/host/node.js';
+import { createNodeEngine } from '../src/host/node.js';
 import { runSuite } from './suite.js';
+import { shareDawnWithTfjs } from './dawn-for-tfjs.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -21,11 +22,7 @@ const budgetArg = args.find((a) => a.startsWith('--budget='));
 const budgetS = budgetArg ? Number(budgetArg.slice('--budget='.length)) : 900;
 
 async function main(): Promise<void> {
-  // TF.js's WebGPU backend looks for navigator.gpu: give it Dawn's, the instance our engine uses.
-  const { gpu } = nodeGPU();
-  const nav = (globalThis as { navigator?: object }).navigator;
-  if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
-  else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });
+  shareDawnWithTfjs();
 
   const engine = await createNodeEngine();
   const a = engine.adapterInfo;
