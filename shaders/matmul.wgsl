@@ -165,3 +165,61 @@ fn matmul_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
 }
+
+// ---- matmul_blocked8 --------------------------------------------------------------------------
+// matmul_blocked with 8 rows x 8 columns per thread: 16 loads per 64 multiply-adds instead of
+// 12 per 32. On CPU Vulkan, where each per-thread load is a gather across SIMD lanes, that is
+// 1.1-2x faster for products with many rows (style step: Gram matrices, style gradients).
+
+@compute @workgroup_size(WG_BX, WG_BY, 1)
+fn matmul_blocked8(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let col = gid.x * 8u;
+  let row = gid.y * 8u;
+  if (col >= p.N || row >= p.M) { return; }
+  let batch = gid.z;
+  let baseA = batch * p.batchStrideA;
+  let baseB = batch * p.batchStrideB;
+  // Rows past M read row M-1 (a valid address) and are dropped at the end.
+  var rr: array<u32, 8>;
+  for (var r = 0u; r < 8u; r++) { rr[r] = min(row + r, p.M - 1u); }
+  var acc: array<vec4f, 16>;
+  for (var k = 0u; k < p.K; k++) {
+    var av0: vec4f;
+    var av1: vec4f;
+    if (TRANS_A) {
+      let at = baseA + k * p.M;
+      av0 = vec4f(a[at + rr[0]], a[at + rr[1]], a[at + rr[2]], a[at + rr[3]]);
+      av1 = vec4f(a[at + rr[4]], a[at + rr[5]], a[at + rr[6]], a[at + rr[7]]);
+    } else {
+      av0 = vec4f(a[baseA + rr[0] * p.K + k], a[baseA + rr[1] * p.K + k], a[baseA + rr[2] * p.K + k], a[baseA + rr[3] * p.K + k]);
+      av1 = vec4f(a[baseA + rr[4] * p.K + k], a[baseA + rr[5] * p.K + k], a[baseA + rr[6] * p.K + k], a[baseA + rr[7] * p.K + k]);
+    }
+    let bv = loadB8(baseB, k, col);
+    acc[0] = fma(vec4f(av0.x), bv[0], acc[0]);
+    acc[1] = fma(vec4f(av0.x), bv[1], acc[1]);
+    acc[2] = fma(vec4f(av0.y), bv[0], acc[2]);
+    acc[3] = fma(vec4f(av0.y), bv[1], acc[3]);
+    acc[4] = fma(vec4f(av0.z), bv[0], acc[4]);
+    acc[5] = fma(vec4f(av0.z), bv[1], acc[5]);
+    acc[6] = fma(vec4f(av0.w), bv[0], acc[6]);
+    acc[7] = fma(vec4f(av0.w), bv[1], acc[7]);
+    acc[8] = fma(vec4f(av1.x), bv[0], acc[8]);
+    acc[9] = fma(vec4f(av1.x), bv[1], acc[9]);
+    acc[10] = fma(vec4f(av1.y), bv[0], acc[10]);
+    acc[11] = fma(vec4f(av1.y), bv[1], acc[11]);
+    acc[12] = fma(vec4f(av1.z), bv[0], acc[12]);
+    acc[13] = fma(vec4f(av1.z), bv[1], acc[13]);
+    acc[14] = fma(vec4f(av1.w), bv[0], acc[14]);
+    acc[15] = fma(vec4f(av1.w), bv[1], acc[15]);
+  }
+  for (var r = 0u; r < 8u; r++) {
+    let m = row + r;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 8u; j++) {
+      let n = col + j;
+      var v = p.alpha * acc[2u * r + j / 4u][j % 4u];
+      if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
+      c[(batch * p.M + m) * p.N + n] = activate(v);
+    }
+  }
+}

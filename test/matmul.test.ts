@@ -12,9 +12,9 @@ describe('matmul', () => {
     const engine = await testEngine();
     const rng = new Rng(42);
     for (let i = 0; i < 24; i++) {
-      const algorithm = i % 2 ? 'blocked' as const : 'tiled' as const;
+      const algorithm = (['tiled', 'blocked', 'blocked8'] as const)[i % 3]!;
       const M = rng.int(1, 70), K = rng.int(1, 90);
-      const N = algorithm === 'blocked' ? 8 * rng.int(1, 9) : rng.int(1, 70);
+      const N = algorithm !== 'tiled' ? 8 * rng.int(1, 9) : rng.int(1, 70);
       const batch = rng.pick([1, 1, 2, 3]);
       const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
       const shareB = batch > 1 && rng.next() < 0.3;
@@ -42,7 +42,7 @@ describe('matmul', () => {
   it('long reductions (Gram-shaped AᵀA and AᵀB, split over K): values, alpha, shapes, memory returned', async () => {
     const engine = await testEngine();
     const rng = new Rng(8);
-    for (const [K, M, N, same, algorithm] of [[1536, 16, 16, true, 'blocked'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const) {
+    for (const [K, M, N, same, algorithm] of [[1536, 16, 16, true, 'blocked'], [1536, 24, 24, true, 'blocked8'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const) {
       const a = rng.array(K * M), b = same ? a : rng.array(K * N);
       const alpha = 0.5;
       const expected = refMatmul(a, b, { batch: 1, M, N, K, transA: true, transB: false, alpha });
@@ -65,7 +65,7 @@ describe('matmul', () => {
     for (const act of ['relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'hardSwish'] as const) {
       const a = rng.array(17 * 9, -3, 3), b = rng.array(9 * 24, -3, 3);
       const expected = refMatmul(a, b.subarray(0, 9 * 21), { batch: 1, M: 17, N: 21, K: 9, transA: false, transB: false }).map((v) => refActivation(act, v, 0.3));
-      for (const [N, algorithm] of [[21, 'tiled'], [24, 'blocked']] as const) {
+      for (const [N, algorithm] of [[21, 'tiled'], [24, 'blocked'], [24, 'blocked8']] as const) {
         const bN = b.subarray(0, 9 * N);
         const want = N === 21 ? expected : refMatmul(a, bN, { batch: 1, M: 17, N, K: 9, transA: false, transB: false }).map((v) => refActivation(act, v, 0.3));
         const got = await engine.scope(() => matmul(engine.tensor([17, 9], a), engine.tensor([9, N], bN), { activation: act, slope: 0.3, algorithm }).read());

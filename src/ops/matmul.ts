@@ -19,7 +19,7 @@ export interface MatmulOptions {
   /** Slope of leakyRelu. */
   slope?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'tiled' | 'blocked';
+  algorithm?: 'tiled' | 'blocked' | 'blocked8';
 }
 
 /**
@@ -74,9 +74,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
 
   const c = a.engine.empty([...batchShape, M, N], op);
-  // The register-blocked kernel is the faster one where it applies (N divisible by 8).
-  const algorithm = options.algorithm ?? (N % 8 === 0 ? 'blocked' : 'tiled');
-  shapeCheck(algorithm !== 'blocked' || N % 8 === 0, op, `the blocked kernel needs N divisible by 8, got ${N}`);
+  // The register-blocked kernels are the faster ones where they apply (N divisible by 8); 8 rows
+  // per thread beats 4 once there are rows enough to keep the threads busy.
+  const algorithm = options.algorithm ?? (N % 8 !== 0 ? 'tiled' : M >= 64 ? 'blocked8' : 'blocked');
+  shapeCheck(algorithm === 'tiled' || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
   const fused = {
     TRANS_A: options.transposeA ? 1 : 0,
     TRANS_B: options.transposeB ? 1 : 0,
@@ -85,11 +86,11 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   };
   let overrides: Record<string, number>;
   let workgroups: [number, number, number];
-  if (algorithm === 'blocked') {
+  if (algorithm !== 'tiled') {
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(N / 8)));
     const WG_BY = 64 / WG_BX;
     overrides = { ...fused, WG_BX, WG_BY };
-    workgroups = [Math.ceil(N / 8 / WG_BX), Math.ceil(M / 4 / WG_BY), batch];
+    workgroups = [Math.ceil(N / 8 / WG_BX), Math.ceil(M / (algorithm === 'blocked8' ? 8 : 4) / WG_BY), batch];
   } else {
     const WG_M = M <= 32 ? 8 : 16;
     const WG_N = N <= 32 ? 8 : 16;
@@ -99,7 +100,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   a.engine.dispatch({
     op,
     kernel,
-    entry: algorithm === 'blocked' ? 'matmul_blocked' : 'matmul',
+    entry: algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
     overrides,
     uniforms: {
       M, N, K,
