@@ -43,7 +43,7 @@ function randomCase(rng: Rng, rank: number, depthwise: boolean, channelsPerGroup
   };
 }
 
-async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise'): Promise<void> {
+async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'matmul'): Promise<void> {
   const engine = await testEngine();
   const inShape = [c.n, ...c.spatial, c.inC];
   const wShape = [...c.kernel, c.inC / c.groups, c.outC];
@@ -97,6 +97,25 @@ describe('conv', () => {
       [dw([12, 9], 20, 1, 5, 1, 1, 2, 'none'), undefined],
       [dw([7, 6], 3, 3, 3, 1, 1, 0, 'none'), undefined],
     ] as const) await runCase(c, rng, algorithm);
+  });
+
+  it('1x1 convolutions as a matrix product (matmul): 1-3-D, bias, every activation, channel counts on and off multiples of 8, the automatic choice', async () => {
+    const rng = new Rng(11);
+    const acts = ['none', 'relu', 'leakyRelu', 'relu6', 'sigmoid', 'tanh', 'hardSwish'] as const;
+    for (let i = 0; i < 10; i++) {
+      const rank = 1 + (i % 3);
+      const one = Array.from({ length: rank }, () => 1);
+      const zero = Array.from({ length: rank }, () => 0);
+      const c: Case = {
+        rank, n: rng.int(1, 2), spatial: Array.from({ length: rank }, () => rng.int(1, rank === 3 ? 5 : 12)),
+        inC: rng.int(1, 40), outC: i % 4 === 3 ? rng.int(1, 30) : 8 * rng.int(1, 9), groups: 1,
+        kernel: one, strides: one, dilations: one, padBegin: zero, padEnd: zero,
+        bias: i % 2 === 0, activation: acts[i % acts.length]!,
+      };
+      await runCase(c, rng, i % 2 ? 'matmul' : undefined);
+    }
+    const engine = await testEngine();
+    await assertRejects(() => engine.scope(async () => conv(engine.tensor([1, 4, 4, 2], new Float32Array(32)), engine.tensor([1, 1, 2, 8], new Float32Array(16)), { strides: 2, algorithm: 'matmul' }).read()), /needs a 1x1 convolution with stride 1/);
   });
 
   it('depthwise kernel declines groups with more than one input channel', async () => {

@@ -4,6 +4,7 @@ import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import { activationCode, type Activation } from './activation.js';
 import { flatWorkgroups } from './flat.js';
+import { matmul } from './matmul.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
 const kernel = defineKernel('conv', convWGSL);
@@ -20,7 +21,7 @@ export interface ConvOptions {
   /** Slope of leakyRelu. */
   alpha?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise';
+  algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'matmul';
 }
 
 /**
@@ -43,12 +44,25 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
 
   const g = windowGeometry(op, x.shape.slice(1, 1 + rank), w.shape.slice(0, rank), options);
   const batch = x.shape[0]!;
-  const y = x.engine.empty(windowOutputShape(g, batch, rank, outC), op);
   const coutPerGroup = outC / groups;
-  // The register-blocked kernel is the fastest where it applies (2-4x conv_gemm on CPU Vulkan);
-  // one input channel per group (depthwise) takes its own register-blocked kernel; other
-  // groups with few channels the direct one.
-  const algorithm = options.algorithm ?? (coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct');
+  const pointwise = groups === 1 && g.kernel.every((k) => k === 1) && g.strides.every((v) => v === 1) &&
+    g.padBegin.every((v) => v === 0) && g.padEnd.every((v) => v === 0);
+  // A 1x1 convolution is the product [pixels, C]·[C, OC]: matmul_blocked8 runs it 1.3-2x faster
+  // than conv_blocked on CPU Vulkan. Otherwise the register-blocked kernel where it applies (2-4x
+  // conv_gemm on CPU Vulkan); one input channel per group (depthwise) takes its own
+  // register-blocked kernel; other groups with few channels the direct one.
+  const algorithm = options.algorithm ?? (pointwise && outC % 8 === 0 ? 'matmul' : coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct');
+  if (algorithm === 'matmul') {
+    if (!pointwise) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
+    const x2 = x.reshape([x.size / inC, inC]);
+    const w2 = w.reshape([inC, outC]);
+    const b1 = options.bias?.reshape([outC]);
+    const y2 = matmul(x2, w2, { bias: b1, activation: options.activation, slope: options.alpha ?? 0.2 });
+    const y = y2.reshape(windowOutputShape(g, batch, rank, outC));
+    for (const t of [x2, w2, b1, y2]) t?.dispose();
+    return y;
+  }
+  const y = x.engine.empty(windowOutputShape(g, batch, rank, outC), op);
   const common = {
     op,
     kernel,
