@@ -7,6 +7,7 @@ import { ShapeError } from '../gpu/errors.js';
 import type { Tensor } from '../gpu/tensor.js';
 import type { Activation } from '../ops/activation.js';
 import { Graph, type GraphNode } from './graph/graph.js';
+import { mulberry32 } from './random.js';
 
 export type LayerSpec =
   | { type: 'conv2d'; filters: number; kernel: number; strides?: number; padding?: 'same' | 'valid'; activation?: Activation }
@@ -16,15 +17,12 @@ export type LayerSpec =
 
 /** Seeded normal samples (mulberry32 + Box–Muller), so a seed gives the same initial model everywhere. */
 class SeededNormal {
-  private state: number;
+  private readonly next: () => number;
   constructor(seed: number) {
-    this.state = seed >>> 0 || 1;
+    this.next = mulberry32(seed >>> 0 || 1);
   }
   private uniform(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+    return (this.next() + 0.5) / 4294967296;
   }
   fill(n: number, std: number): Float32Array {
     const out = new Float32Array(n);

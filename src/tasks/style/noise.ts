@@ -2,17 +2,12 @@
  * Seeded random numbers for the generated image's initialisation. Drawn on the CPU so that the
  * same seed gives the same start on every host (and in the TF.js reference).
  */
+import { mulberry32 } from '../../nn/random.js';
 
-/** mulberry32: a small, fast 32-bit generator; uniform in [0, 1). */
+/** Uniform in [0, 1) from mulberry32. */
 export function uniformGenerator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const raw = mulberry32(seed);
+  return () => raw() / 4294967296;
 }
 
 /** n samples of N(0, std²) (Box–Muller on mulberry32). */

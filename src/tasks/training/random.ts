@@ -1,17 +1,16 @@
+import { mulberry32 } from '../../nn/random.js';
+
 /** Seeded randomness (mulberry32) so a training run and its batches can be replayed. */
 export class SeededRandom {
-  private state: number;
+  private readonly raw: () => number;
 
   constructor(seed = 1) {
-    this.state = seed >>> 0 || 1;
+    this.raw = mulberry32(seed >>> 0 || 1);
   }
 
   /** Uniform in [0, 1). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.raw() / 4294967296;
   }
 
   /** Integer in [0, n). */
