@@ -4,13 +4,13 @@
 // (bench/results/style-node.png, style-chromium.png) and its entry of bench/results/style.json.
 // Options: --host=node | --host=chromium (one host only); the rest (--size=N --iterations=N
 // --seed=N --rounds=N --no-webgpu) go to both.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { serveStatic } from '../scripts/static-server.mjs';
+import { runHosts, runNodeScript, waitForPageResult } from './driver.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');
@@ -19,14 +19,9 @@ const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(nam
 const host = option('host') ?? 'all';
 const passOn = args.filter((a) => !a.startsWith('--host='));
 const PAGE_TIMEOUT_MS = 30 * 60 * 1000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function runNode() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'build', 'bench', 'eval-style.js'), ...passOn], { cwd: root, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`eval-style.js exited with ${signal ?? code}`))));
-  });
+  return runNodeScript(join(root, 'build', 'bench', 'eval-style.js'), passOn, root);
 }
 
 async function runChromium() {
@@ -45,15 +40,7 @@ async function runChromium() {
     const url = `http://127.0.0.1:${port}/bench/eval-style.html?${query}`;
     console.log(`[chromium] ${await browser.version()}: ${url}`);
     await page.goto(url, { waitUntil: 'load' });
-    const deadline = Date.now() + PAGE_TIMEOUT_MS;
-    let state = null;
-    while (Date.now() < deadline) {
-      state = await page.evaluate(() => (window.__styleError ? { error: window.__styleError } : window.__styleResult ? { result: window.__styleResult } : null));
-      if (state) break;
-      await sleep(2000);
-    }
-    if (!state) throw new Error(`no result from the page after ${PAGE_TIMEOUT_MS / 60000} minutes`);
-    if (state.error) throw new Error(`the page failed: ${state.error}`);
+    const state = await waitForPageResult(page, () => (window.__styleError ? { error: window.__styleError } : window.__styleResult ? { result: window.__styleResult } : null), PAGE_TIMEOUT_MS);
     const { report, png } = state.result;
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, 'style-chromium.png'), Buffer.from(png.slice(png.indexOf(',') + 1), 'base64'));
@@ -69,17 +56,6 @@ async function runChromium() {
   }
 }
 
-let failed = false;
-for (const [name, run] of [['node', runNode], ['chromium', runChromium]]) {
-  if (host !== 'all' && host !== name) continue;
-  console.log(`\n=== ${name} ===`);
-  const t0 = Date.now();
-  try {
-    await run();
-  } catch (e) {
-    failed = true;
-    console.error(`${name} evaluation failed: ${e?.stack ?? e}`);
-  }
-  console.log(`${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-}
+const { failed, timings } = await runHosts([['node', runNode], ['chromium', runChromium]], host, 'evaluation');
+for (const t of timings) console.log(`${t.name}: ${t.seconds.toFixed(0)} s`);
 process.exit(failed ? 1 : 0);

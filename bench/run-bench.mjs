@@ -8,7 +8,6 @@
 //   --only kernels|tasks      one half of the suite
 //   --host chromium|node      one host only (default: both)
 //   --json                    print the reports as JSON instead of tables
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +15,7 @@ import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { demoMounts } from '../scripts/demo-site.mjs';
 import { serveStatic } from '../scripts/static-server.mjs';
+import { runHosts, runNodeScript, waitForPageResult, wallTimeLine } from './driver.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
@@ -39,7 +39,6 @@ function fail(message) {
   process.exit(2);
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const say = (line) => (json ? process.stderr : process.stdout).write(line + '\n');
 
 async function runChromium() {
@@ -56,15 +55,7 @@ async function runChromium() {
     const pageUrl = `${url}bench.html?${query}`;
     say(`[chromium] ${await browser.version()}: ${pageUrl}`);
     await page.goto(pageUrl, { waitUntil: 'load' });
-    const deadline = Date.now() + PAGE_TIMEOUT_MS;
-    let state = null;
-    while (Date.now() < deadline) {
-      state = await page.evaluate(() => (window.__benchError ? { error: window.__benchError } : window.__benchReport ? { report: window.__benchReport, text: window.__benchText } : null));
-      if (state) break;
-      await sleep(2000);
-    }
-    if (!state) throw new Error(`no result from the page after ${PAGE_TIMEOUT_MS / 60000} minutes`);
-    if (state.error) throw new Error(`the page failed: ${state.error}`);
+    const state = await waitForPageResult(page, () => (window.__benchError ? { error: window.__benchError } : window.__benchReport ? { report: window.__benchReport, text: window.__benchText } : null), PAGE_TIMEOUT_MS);
     if (json) console.log(JSON.stringify(state.report, null, 2));
     else console.log(`\n${state.text}`);
     const file = size === 'tiny' ? join(root, 'build/bench/bench-chromium-tiny.json') : join(root, 'bench/results/bench-chromium.json');
@@ -78,29 +69,10 @@ async function runChromium() {
 }
 
 function runNode() {
-  const nodeArgs = [join(root, 'build/bench/bench-node.js'), '--size', size, ...(only !== 'all' ? ['--only', only] : []), ...(json ? ['--json'] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`bench-node.js exited with ${signal ?? code}`))));
-  });
+  const nodeArgs = ['--size', size, ...(only !== 'all' ? ['--only', only] : []), ...(json ? ['--json'] : [])];
+  return runNodeScript(join(root, 'build/bench/bench-node.js'), nodeArgs, root);
 }
 
-const timings = [];
-let failed = false;
-for (const [name, run] of [['chromium', runChromium], ['node', runNode]]) {
-  if (host !== 'all' && host !== name) continue;
-  say(`\n=== ${name} ===`);
-  const t0 = Date.now();
-  let ok = true;
-  try {
-    await run();
-  } catch (e) {
-    ok = false;
-    console.error(`${name} benchmark failed: ${e?.stack ?? e}`);
-  }
-  failed ||= !ok;
-  timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(0)} s${ok ? '' : ' (failed)'}`);
-}
-say(`\nwall time: ${timings.join(', ')}`);
+const { failed, timings } = await runHosts([['chromium', runChromium], ['node', runNode]], host, 'benchmark', say);
+say(`\n${wallTimeLine(timings)}`);
 process.exit(failed ? 1 : 0);

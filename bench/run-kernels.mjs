@@ -10,13 +10,13 @@
 //   --wasm-threads                  Chromium: serve the page cross-origin isolated (COOP/COEP) and ask
 //                                   TF.js WASM for one thread per core (default: 1 thread, as in Node,
 //                                   where TF.js WASM has no threads)
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { serveStatic } from '../scripts/static-server.mjs';
+import { runHosts, runNodeScript, waitForPageResult, wallTimeLine } from './driver.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const resultsDir = join(root, 'bench', 'results');
@@ -41,8 +41,6 @@ async function startServer() {
   return server;
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 async function runChromium() {
   const server = await startServer();
   const { port } = server.address();
@@ -56,16 +54,7 @@ async function runChromium() {
     const url = `http://127.0.0.1:${port}/bench/kernels.html?${query}`;
     console.log(`[chromium] ${await browser.version()}: ${url}${wasmThreads ? ' (cross-origin isolated)' : ''}`);
     await page.goto(url, { waitUntil: 'load' });
-    const deadline = Date.now() + PAGE_TIMEOUT_MS;
-    let state = null;
-    while (Date.now() < deadline) {
-      state = await page.evaluate(() => (window.__benchError ? { error: window.__benchError } : window.__benchResult ? { report: window.__benchResult } : null));
-      if (state) break;
-      await sleep(2000);
-    }
-    if (!state) throw new Error(`no result from the page after ${PAGE_TIMEOUT_MS / 60000} minutes`);
-    if (state.error) throw new Error(`the page failed: ${state.error}`);
-    const { report } = state;
+    const { report } = await waitForPageResult(page, () => (window.__benchError ? { error: window.__benchError } : window.__benchResult ? { report: window.__benchResult } : null), PAGE_TIMEOUT_MS);
     console.log('');
     console.log(report.text);
     // A quick smoke run must not replace the real results: it goes to build/bench/.
@@ -81,29 +70,10 @@ async function runChromium() {
 }
 
 function runNode() {
-  const nodeArgs = [join(root, 'build', 'bench', 'kernels-node.js'), ...(quick ? ['--quick'] : []), ...(budget ? [`--budget=${budget}`] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: 'inherit' });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`kernels-node.js exited with ${signal ?? code}`))));
-  });
+  const nodeArgs = [...(quick ? ['--quick'] : []), ...(budget ? [`--budget=${budget}`] : [])];
+  return runNodeScript(join(root, 'build', 'bench', 'kernels-node.js'), nodeArgs, root);
 }
 
-const timings = [];
-let failed = false;
-for (const [name, run] of [['chromium', runChromium], ['node', runNode]]) {
-  if (host !== 'all' && host !== name) continue;
-  console.log(`\n=== ${name} ===`);
-  const t0 = Date.now();
-  let ok = true;
-  try {
-    await run();
-  } catch (e) {
-    ok = false;
-    console.error(`${name} benchmark failed: ${e?.stack ?? e}`);
-  }
-  failed ||= !ok;
-  timings.push(`${name} ${((Date.now() - t0) / 1000).toFixed(0)} s${ok ? '' : ' (failed)'}`);
-}
-console.log(`\nwall time: ${timings.join(', ')}`);
+const { failed, timings } = await runHosts([['chromium', runChromium], ['node', runNode]], host, 'benchmark');
+console.log(`\n${wallTimeLine(timings)}`);
 process.exit(failed ? 1 : 0);
