@@ -1,5 +1,5 @@
 /** How <style-transfer> runs the optimisation: the public styleTransfer(), or a stand-in. */
-import { styleTransfer, type Engine, type RGBAImage } from '../../src/index.js';
+import { styleTransfer, type Engine, type RGBAImage, type StyleStep } from '../../src/index.js';
 
 export interface StyleRunOptions {
   engine: Engine;
@@ -20,14 +20,8 @@ export interface StyleRunOptions {
   signal: AbortSignal;
 }
 
-export interface StyleRunStep {
-  iteration: number;
-  J: number;
-  Jcontent: number;
-  Jstyle: number;
-  image?: RGBAImage;
-  done?: boolean;
-}
+/** One progress step: the library's StyleStep. */
+export type StyleRunStep = StyleStep;
 
 /** Anything with styleTransfer()'s shape: an async sequence of steps, the last one `done` with the image. */
 export type StyleRunner = (options: StyleRunOptions) => AsyncIterable<StyleRunStep>;
