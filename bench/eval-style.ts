@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     // A device of our own with timestamp queries, same limits as the engine asks for.
     const adapter = (await nodeGPU().gpu.requestAdapter())!;
     const limits = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const;
-    const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query'], requiredLimits: Object.fromEntries(limits.map((k) => [k, adapter.limits[k]])) });
+    const device = await adapter.requestDevice({ requiredFeatures: ['timestamp-query', 'subgroups'], requiredLimits: Object.fromEntries(limits.map((k) => [k, adapter.limits[k]])) });
     const profiled = await Engine.create({ device, adapterInfo: engine.adapterInfo });
     const net = await loadStyleNetwork(profiled, fileModelSource());
     const prof = installTimestampProfiler(device, { detail: args.includes('--detail') });

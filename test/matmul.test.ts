@@ -1,4 +1,4 @@
-import { matmul } from '../src/ops/matmul.js';
+import { hasSubgroupMatmul, matmul } from '../src/ops/matmul.js';
 import { refActivation } from './ref/elementwise.js';
 import { refMatmul } from './ref/matmul.js';
 import { assertClose, assertEqual, assertRejects } from './util/assert.js';
@@ -39,10 +39,41 @@ describe('matmul', () => {
     }
   });
 
+  it('subgroup kernel (CPU drivers): random shapes past the 16 x 16 blocks, transposes, batches, bias, activations; or a clear refusal without subgroups', async () => {
+    const engine = await testEngine();
+    if (!hasSubgroupMatmul(engine)) {
+      await engine.scope(() => assertRejects(
+        () => matmul(engine.tensor([2, 2], new Float32Array(4)), engine.tensor([2, 2], new Float32Array(4)), { algorithm: 'subgroup' }),
+        /subgroup kernel needs subgroups of size 4 or 8/,
+      ));
+      return;
+    }
+    const rng = new Rng(77);
+    for (let i = 0; i < 16; i++) {
+      const M = rng.int(1, 70), K = rng.int(1, 90), N = rng.int(1, 70);
+      const batch = rng.pick([1, 1, 2, 3]);
+      const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
+      const shareB = batch > 1 && rng.next() < 0.3;
+      const withBias = rng.next() < 0.5;
+      const act = rng.pick(['none', 'relu', 'hardSwish'] as const);
+      const a = rng.array(batch * M * K), b = rng.array((shareB ? 1 : batch) * K * N), biasData = rng.array(N);
+      const expected = refMatmul(a, b, { batch, M, N, K, transA, transB, shareB, alpha: 0.5, beta: 1, bias: withBias ? (_: number, n: number) => biasData[n]! : undefined })
+        .map((v) => refActivation(act, v, 0.2));
+      const got = await engine.scope(() => matmul(
+        engine.tensor([...(batch > 1 ? [batch] : []), ...(transA ? [K, M] : [M, K])], a),
+        engine.tensor([...(batch > 1 && !shareB ? [batch] : []), ...(transB ? [N, K] : [K, N])], b),
+        { transposeA: transA, transposeB: transB, alpha: 0.5, bias: withBias ? engine.tensor([N], biasData) : undefined, activation: act, algorithm: 'subgroup' },
+      ).read());
+      assertClose(got, expected, TOL, `subgroup${engine.subgroupSize} case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${withBias} ${act}`);
+    }
+  });
+
   it('long reductions (Gram-shaped AᵀA and AᵀB, split over K): values, alpha, shapes, memory returned', async () => {
     const engine = await testEngine();
     const rng = new Rng(8);
-    for (const [K, M, N, same, algorithm] of [[1536, 16, 16, true, 'blocked'], [1536, 24, 24, true, 'blocked8'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const) {
+    const cases = [[1536, 16, 16, true, 'blocked'], [1536, 24, 24, true, 'blocked8'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const;
+    const subgroupCases = hasSubgroupMatmul(engine) ? [[1536, 40, 40, true, 'subgroup'], [2048, 20, 36, false, 'subgroup']] as const : [];
+    for (const [K, M, N, same, algorithm] of [...cases, ...subgroupCases]) {
       const a = rng.array(K * M), b = same ? a : rng.array(K * N);
       const alpha = 0.5;
       const expected = refMatmul(a, b, { batch: 1, M, N, K, transA: true, transB: false, alpha });

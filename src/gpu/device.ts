@@ -5,6 +5,9 @@ export interface AdapterDescription {
   architecture: string;
   device: string;
   description: string;
+  /** The adapter's subgroup sizes (absent where the browser does not report them). */
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
 }
 
 export interface AcquiredDevice {
@@ -42,7 +45,9 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
   ];
   const requiredLimits: Record<string, number> = {};
   for (const key of wanted) requiredLimits[key] = adapter.limits[key] as number;
-  const device = await adapter.requestDevice({ requiredLimits, label: 'wgsl-vision' });
+  // Subgroups let the matmul kernels for CPU drivers share loads between SIMD lanes.
+  const requiredFeatures = (['subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'wgsl-vision' });
   const info = adapter.info;
   return {
     device,
@@ -51,6 +56,8 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
       architecture: info?.architecture ?? '',
       device: info?.device ?? '',
       description: info?.description ?? '',
+      subgroupMinSize: (info as { subgroupMinSize?: number } | undefined)?.subgroupMinSize,
+      subgroupMaxSize: (info as { subgroupMaxSize?: number } | undefined)?.subgroupMaxSize,
     },
   };
 }

@@ -82,6 +82,15 @@ export class Engine {
     return this.device.limits;
   }
 
+  /**
+   * The subgroup size where kernels may rely on it: the device has the 'subgroups' feature and
+   * the adapter reports one fixed size; otherwise 0.
+   */
+  get subgroupSize(): number {
+    const { subgroupMinSize: min, subgroupMaxSize: max } = this.adapterInfo;
+    return this.device.features.has('subgroups') && min !== undefined && min === max ? min : 0;
+  }
+
   private checkAlive(): void {
     if (this.lostError) throw this.lostError;
   }

@@ -1,4 +1,5 @@
 import matmulWGSL from '../../shaders/matmul.wgsl';
+import matmulSubgroupWGSL from '../../shaders/matmul_subgroup.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
@@ -6,6 +7,17 @@ import { activationCode, type Activation } from './activation.js';
 import { sum } from './reduce.js';
 
 const kernel = defineKernel('matmul', matmulWGSL);
+const subgroupKernel = defineKernel('matmul_subgroup', matmulSubgroupWGSL);
+
+export type MatmulAlgorithm = 'tiled' | 'blocked' | 'blocked8' | 'subgroup';
+
+/** Subgroup sizes that matmul_subgroup.wgsl has an entry point for. */
+const SUBGROUP_SIZES = [4, 8];
+
+/** Whether the subgroup kernel can run on this engine's device. */
+export function hasSubgroupMatmul(engine: { subgroupSize: number }): boolean {
+  return SUBGROUP_SIZES.includes(engine.subgroupSize);
+}
 
 export interface MatmulOptions {
   transposeA?: boolean;
@@ -18,8 +30,8 @@ export interface MatmulOptions {
   activation?: Activation;
   /** Slope of leakyRelu. */
   slope?: number;
-  /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'tiled' | 'blocked' | 'blocked8';
+  /** Force a kernel variant (tests); by default chosen from the shape and the adapter. */
+  algorithm?: MatmulAlgorithm;
 }
 
 /**
@@ -74,10 +86,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
 
   const c = a.engine.empty([...batchShape, M, N], op);
-  // The register-blocked kernels are the faster ones where they apply (N divisible by 8); 8 rows
-  // per thread beats 4 once there are rows enough to keep the threads busy.
-  const algorithm = options.algorithm ?? (N % 8 !== 0 ? 'tiled' : M >= 64 ? 'blocked8' : 'blocked');
-  shapeCheck(algorithm === 'tiled' || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
+  const algorithm = options.algorithm ?? chooseAlgorithm(a.engine, M, N);
+  shapeCheck(algorithm === 'tiled' || algorithm === 'subgroup' || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
+  shapeCheck(algorithm !== 'subgroup' || hasSubgroupMatmul(a.engine), op, `the subgroup kernel needs subgroups of size ${SUBGROUP_SIZES.join(' or ')} (this device: ${a.engine.subgroupSize || 'none'})`);
   const fused = {
     TRANS_A: options.transposeA ? 1 : 0,
     TRANS_B: options.transposeB ? 1 : 0,
@@ -86,7 +97,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   };
   let overrides: Record<string, number>;
   let workgroups: [number, number, number];
-  if (algorithm !== 'tiled') {
+  if (algorithm === 'subgroup') {
+    // One subgroup per 16 x 16 block of C, up to 4 of them stacked along M in a workgroup.
+    const tilesM = Math.ceil(M / 16);
+    const TILES_M = Math.min(4, tilesM);
+    overrides = { ...fused, TILES_M };
+    workgroups = [Math.ceil(N / 16), Math.ceil(tilesM / TILES_M), batch];
+  } else if (algorithm !== 'tiled') {
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(N / 8)));
     const WG_BY = 64 / WG_BX;
     overrides = { ...fused, WG_BX, WG_BY };
@@ -99,8 +116,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   a.engine.dispatch({
     op,
-    kernel,
-    entry: algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
+    kernel: algorithm === 'subgroup' ? subgroupKernel : kernel,
+    entry: algorithm === 'subgroup' ? `matmul_sg${a.engine.subgroupSize}` : algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
     overrides,
     uniforms: {
       M, N, K,
@@ -115,6 +132,17 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     workgroups,
   });
   return c;
+}
+
+/**
+ * The kernel for a product: on CPU drivers with subgroups (every per-lane load a gather) the
+ * subgroup kernel, which shares loads between lanes; else the register-blocked kernels where
+ * they apply (N divisible by 8), 8 rows per thread once there are rows enough to keep the
+ * threads busy.
+ */
+function chooseAlgorithm(engine: { subgroupSize: number }, M: number, N: number): MatmulAlgorithm {
+  if (hasSubgroupMatmul(engine) && M >= 16) return 'subgroup';
+  return N % 8 !== 0 ? 'tiled' : M >= 64 ? 'blocked8' : 'blocked';
 }
 
 /** Chunks of K for a split reduction, or 1: only for one product with both operands K-major
