@@ -54,6 +54,12 @@ fn loadB(base: u32, k: u32, n: u32) -> f32 {
   return b[base + k * p.N + n];
 }
 
+fn storeC(batch: u32, m: u32, n: u32, sum: f32) {
+  var v = p.alpha * sum;
+  if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
+  c[(batch * p.M + m) * p.N + n] = activate(v);
+}
+
 @compute @workgroup_size(8, TILES_M, 1)
 fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>,
               @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -97,11 +103,7 @@ fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>,
     if (m >= p.M) { break; }
     for (var j = 0u; j < 2u; j++) {
       let n = col0 + 8u * j + lane;
-      if (n < p.N) {
-        var v = p.alpha * acc[r][j];
-        if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
-        c[(batch * p.M + m) * p.N + n] = activate(v);
-      }
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
     }
   }
 }
@@ -155,11 +157,7 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>,
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * j + lane;
-      if (n < p.N) {
-        var v = p.alpha * acc[r][j];
-        if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
-        c[(batch * p.M + m) * p.N + n] = activate(v);
-      }
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
     }
   }
 }
