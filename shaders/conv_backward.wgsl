@@ -48,6 +48,8 @@ const WG = 64u;
 // Blocked kernels: threads across channel blocks x across pixel blocks (64 in all).
 override WG_BX: u32 = 8u;
 override WG_BY: u32 = 8u;
+// input_grad_depthwise: the depth multiplier when known at pipeline creation (0: read p).
+override DEPTH_MULTIPLIER: u32 = 0u;
 
 fn activate(v: f32) -> f32 {
   switch ACTIVATION {
@@ -249,8 +251,9 @@ fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (c >= p.inC) { return; }
   let pb = pixelBlock(gid.y);
   if (!any(pb.valid)) { return; }
-  // Channel c feeds output channels c·m + j, j < m (the depth multiplier).
-  let m = p.coutPerGroup;
+  // Channel c feeds output channels c·m + j, j < m (the depth multiplier; a constant where
+  // DEPTH_MULTIPLIER is set, so the loop over j unrolls).
+  let m = select(p.coutPerGroup, DEPTH_MULTIPLIER, DEPTH_MULTIPLIER != 0u);
   // Lanes past the last channel repeat it (their results are not stored).
   let cm = min(vec4u(c) + vec4u(0u, 1u, 2u, 3u), vec4u(p.inC - 1u)) * m;
   var acc0 = vec4f(0.0);

@@ -1,4 +1,7 @@
 enable subgroups;
+// A subgroup is one row of the workgroup (x extent = subgroup size), so branches on its tile
+// (lid.y, the workgroup id) are uniform within it; WGSL's analysis cannot see that.
+diagnostic(off, subgroup_uniformity);
 
 // Matrix product C = alpha * op(A) · op(B) (+ beta * bias, activation) for CPU Vulkan drivers,
 // where each thread is a SIMD lane and every per-lane load from a buffer is a gather. One
@@ -31,6 +34,9 @@ override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u;
 // Subgroups per workgroup, each a 16-row tile, stacked along M.
 override TILES_M: u32 = 4u;
+// C is symmetric (a Gram matrix AᵀA): blocks below the diagonal are skipped and those above it
+// also write their mirror image.
+override SYMMETRIC: bool = false;
 
 fn activate(v: f32) -> f32 {
   switch ACTIVATION {
@@ -54,10 +60,12 @@ fn loadB(base: u32, k: u32, n: u32) -> f32 {
   return b[base + k * p.N + n];
 }
 
-fn storeC(batch: u32, m: u32, n: u32, sum: f32) {
+fn storeC(batch: u32, m: u32, n: u32, sum: f32, mirror: bool) {
   var v = p.alpha * sum;
   if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
-  c[(batch * p.M + m) * p.N + n] = activate(v);
+  v = activate(v);
+  c[(batch * p.M + m) * p.N + n] = v;
+  if (mirror) { c[(batch * p.M + n) * p.N + m] = v; }
 }
 
 @compute @workgroup_size(8, TILES_M, 1)
@@ -66,6 +74,8 @@ fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>,
   let lane = lid.x;
   let row0 = (wg.y * TILES_M + lid.y) * 16u;
   let col0 = wg.x * 16u;
+  if (SYMMETRIC && row0 > col0) { return; }
+  let mirror = SYMMETRIC && row0 < col0;
   let batch = wg.z;
   let baseA = batch * p.batchStrideA;
   let baseB = batch * p.batchStrideB;
@@ -103,7 +113,7 @@ fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>,
     if (m >= p.M) { break; }
     for (var j = 0u; j < 2u; j++) {
       let n = col0 + 8u * j + lane;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeC(batch, m, n, acc[r][j], mirror); }
     }
   }
 }
@@ -114,6 +124,8 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>,
   let lane = lid.x;
   let row0 = (wg.y * TILES_M + lid.y) * 16u;
   let col0 = wg.x * 16u;
+  if (SYMMETRIC && row0 > col0) { return; }
+  let mirror = SYMMETRIC && row0 < col0;
   let batch = wg.z;
   let baseA = batch * p.batchStrideA;
   let baseB = batch * p.batchStrideB;
@@ -157,7 +169,7 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>,
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * j + lane;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeC(batch, m, n, acc[r][j], mirror); }
     }
   }
 }

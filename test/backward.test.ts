@@ -49,6 +49,9 @@ describe('backward kernels', () => {
       const got = await engine.scope(() => activationGrad(a, engine.tensor([20, 20], x), engine.tensor([20, 20], dy), 0.2).read());
       const expected = Float64Array.from(x, (v, i) => dy[i]! * refActivationDerivative(a, v, 0.2));
       assertClose(got, expected, TOL, `activationGrad ${a}`);
+      // 21 values: the four-per-thread kernel's last vec4 is partly past the end.
+      const got21 = await engine.scope(() => activationGrad(a, engine.tensor([7, 3], x.subarray(0, 21)), engine.tensor([7, 3], dy.subarray(0, 21)), 0.2).read());
+      assertClose(got21, expected.subarray(0, 21), TOL, `activationGrad ${a}, 21 values`);
       checkGradient((xv) => dotProduct(Float64Array.from(xv, (v) => refActivation64(a, v, 0.2)), dy), x, expected, `${a} reference`, { atol: 1e-6, rtol: 1e-4 });
     }
   });

@@ -68,6 +68,29 @@ describe('matmul', () => {
     }
   });
 
+  it('symmetric products (Gram matrices AᵀA): every kernel, split over K or not, edges past the blocks; misuse refused', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(31);
+    const algorithms = ['tiled', 'blocked', 'blocked8', ...(hasSubgroupMatmul(engine) ? ['subgroup'] as const : [])] as const;
+    for (const [K, M] of [[50, 40], [1536, 40], [30, 7], [200, 48], [2048, 33]] as const) {
+      const a = rng.array(K * M);
+      const expected = refMatmul(a, a, { batch: 1, M, N: M, K, transA: true, transB: false, alpha: 0.5 });
+      for (const algorithm of algorithms) {
+        if ((algorithm === 'blocked' || algorithm === 'blocked8') && M % 8 !== 0) continue;
+        const got = await engine.scope(() => {
+          const t = engine.tensor([K, M], a);
+          return matmul(t, t, { transposeA: true, alpha: 0.5, symmetric: true, algorithm }).read();
+        });
+        assertClose(got, expected, { atol: 2e-3, rtol: 2e-3 }, `symmetric K${K} M${M} ${algorithm}`);
+      }
+    }
+    await engine.scope(async () => {
+      const t = engine.tensor([4, 3], new Float32Array(12));
+      await assertRejects(() => matmul(t, engine.tensor([4, 5], new Float32Array(20)), { transposeA: true, symmetric: true }), /symmetric product must be square/);
+      await assertRejects(() => matmul(t, t, { transposeA: true, symmetric: true, activation: 'relu' }), /no bias or activation/);
+    });
+  });
+
   it('long reductions (Gram-shaped AᵀA and AᵀB, split over K): values, alpha, shapes, memory returned', async () => {
     const engine = await testEngine();
     const rng = new Rng(8);

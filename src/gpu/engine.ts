@@ -26,7 +26,7 @@ export interface EngineOptions extends AcquireOptions {
 }
 
 /** Submit after this many recorded dispatches, so one command buffer never grows unbounded. */
-const MAX_OPS_PER_BATCH = 512;
+const MAX_OPS_PER_BATCH = 8;
 
 type TensorList = Set<Tensor>;
 

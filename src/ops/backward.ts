@@ -3,6 +3,7 @@ import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import { activationCode, type Activation } from './activation.js';
+import { vec4Safe } from './elementwise.js';
 import { flatWorkgroups } from './flat.js';
 import type { PoolOptions } from './pool.js';
 import { mean as meanOf, sum } from './reduce.js';
@@ -35,7 +36,12 @@ export function activationGrad(activation: Activation, x: Tensor, dy: Tensor, al
   const op = 'activationGrad';
   shapeCheck(x.size === dy.size, op, `x [${x.shape}] and dy [${dy.shape}] must have the same size`);
   const code = activationCode(activation);
-  return elementwise(op, 'activation_grad', x.engine.empty(x.shape, op), { x, dy }, { alpha }, { OP: code === 0 ? 7 : code });
+  const overrides = { OP: code === 0 ? 7 : code };
+  const dx = x.engine.empty(x.shape, op);
+  if (!vec4Safe(x, dy, dx)) return elementwise(op, 'activation_grad', dx, { x, dy }, { alpha }, overrides);
+  const vec4s = Math.ceil(x.size / 4);
+  x.engine.dispatch({ op, kernel, entry: 'activation_grad_vec4', overrides, uniforms: { ...baseUniforms(vec4s), alpha }, buffers: { x4: x, dy4: dy, y4: dx }, workgroups: flatWorkgroups(vec4s) });
+  return dx;
 }
 
 function poolSetup(op: string, inputShape: readonly number[], dy: Tensor, options: PoolOptions): { g: WindowGeometry; channels: number } {

@@ -128,7 +128,7 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
     engine.dispatch({
       ...common,
       entry: 'input_grad_depthwise',
-      overrides: { ...common.overrides, WG_BX, WG_BY },
+      overrides: { ...common.overrides, WG_BX, WG_BY, DEPTH_MULTIPLIER: s.coutPerGroup === 1 ? 1 : 0 },
       uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
       workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), 1],
     });

@@ -18,7 +18,7 @@ function baseUniforms(size: number) {
  * 3 values past a tensor's end, inside the buffer because pooled buffers are whole multiples of
  * 16 bytes.
  */
-function vec4Safe(...ts: Tensor[]): boolean {
+export function vec4Safe(...ts: Tensor[]): boolean {
   return ts.every((t) => t.buffer.size % 16 === 0 && t.buffer.size >= Math.ceil(t.size / 4) * 16);
 }
 

@@ -30,6 +30,9 @@ export interface MatmulOptions {
   activation?: Activation;
   /** Slope of leakyRelu. */
   slope?: number;
+  /** The caller promises C is symmetric (a Gram matrix AᵀA, no bias or activation): kernels
+   *  that can compute only the blocks on and above the diagonal and mirror them. */
+  symmetric?: boolean;
   /** Force a kernel variant (tests); by default chosen from the shape and the adapter. */
   algorithm?: MatmulAlgorithm;
 }
@@ -76,7 +79,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     const kc = K / parts;
     const aChunks = a.reshape([parts, kc, M]);
     const bChunks = b === a ? aChunks : b.reshape([parts, kc, N]);
-    const partial = matmul(aChunks, bChunks, { transposeA: true, alpha: options.alpha, algorithm: options.algorithm });
+    const partial = matmul(aChunks, bChunks, { transposeA: true, alpha: options.alpha, algorithm: options.algorithm, symmetric: options.symmetric });
     const c = sum(partial, [0]);
     for (const t of new Set([aChunks, bChunks, partial])) t.dispose();
     if (batchShape.length === 0) return c;
@@ -86,6 +89,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
 
   const c = a.engine.empty([...batchShape, M, N], op);
+  shapeCheck(!options.symmetric || (M === N && !bias && (options.activation ?? 'none') === 'none'), op, 'a symmetric product must be square, with no bias or activation');
   const algorithm = options.algorithm ?? chooseAlgorithm(a.engine, M, N);
   shapeCheck(algorithm === 'tiled' || algorithm === 'subgroup' || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
   shapeCheck(algorithm !== 'subgroup' || hasSubgroupMatmul(a.engine), op, `the subgroup kernel needs subgroups of size ${SUBGROUP_SIZES.join(' or ')} (this device: ${a.engine.subgroupSize || 'none'})`);
@@ -101,7 +105,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     // One subgroup per 16 x 16 block of C, up to 4 of them stacked along M in a workgroup.
     const tilesM = Math.ceil(M / 16);
     const TILES_M = Math.min(4, tilesM);
-    overrides = { ...fused, TILES_M };
+    overrides = { ...fused, TILES_M, SYMMETRIC: options.symmetric ? 1 : 0 };
     workgroups = [Math.ceil(N / 16), Math.ceil(tilesM / TILES_M), batch];
   } else if (algorithm !== 'tiled') {
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(N / 8)));

@@ -20,7 +20,7 @@ function layerDims(op: string, a: Tensor): { hw: number; c: number } {
 export function gram(a: Tensor): Tensor {
   const { hw, c } = layerDims('gram', a);
   const flat = a.reshape([hw, c]);
-  const g = matmul(flat, flat, { transposeA: true });
+  const g = matmul(flat, flat, { transposeA: true, symmetric: true });
   flat.dispose();
   return g;
 }
