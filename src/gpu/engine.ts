@@ -25,7 +25,11 @@ export interface EngineOptions extends AcquireOptions {
   adapterInfo?: AdapterDescription;
 }
 
-/** Submit after this many recorded dispatches, so one command buffer never grows unbounded. */
+/**
+ * Submit after this many recorded dispatches: the GPU starts on them while JS records the rest
+ * (on lavapipe the 192 px style step, 174 dispatches, fell from ~140 to ~117 ms against one
+ * submit at the read-back), and no command buffer grows unbounded. TF.js WebGPU batches 15.
+ */
 const MAX_OPS_PER_BATCH = 8;
 
 type TensorList = Set<Tensor>;
