@@ -5,13 +5,14 @@ diagnostic(off, subgroup_uniformity);
 
 // Matrix product C = alpha * op(A) · op(B) (+ beta * bias, activation) for CPU Vulkan drivers,
 // where each thread is a SIMD lane and every per-lane load from a buffer is a gather. One
-// subgroup computes a 16 x 16 block of C; per step along K each lane loads 16/SG values of A
-// (rows lane, lane + SG, ...) and 16/SG of B, and the A values reach the other lanes through
-// subgroupBroadcast, a register shuffle. That is 256/SG multiply-adds per lane for 32/SG loads,
-// against 64 per 16 in matmul_blocked8: 1.4-1.9x faster on llvmpipe (subgroup size 8).
-// One entry point per subgroup size (8: llvmpipe; 4: SwiftShader); the dispatcher picks the one
-// matching the adapter, which must have a fixed subgroup size. Operands and the bias are read
-// as in matmul.wgsl.
+// subgroup computes a block of 16 rows of C; per step along K each lane loads 16/SG values of A
+// (rows lane, lane + SG, ...), which reach the other lanes through subgroupBroadcast (a register
+// shuffle), and its own columns of B: 16/SG values (matmul_sgN, 16 columns) or one vec4, which
+// costs about one load (matmul_sgN_b4, 4·SG columns). matmul_sg8 does 32 multiply-adds per lane
+// for 4 loads, matmul_sg8_b4 64 for 3, against 64 for 16 in matmul_blocked8 (1.4-2.5x faster on
+// llvmpipe). One set of entry points per subgroup size (8: llvmpipe; 4: SwiftShader); the
+// dispatcher picks those matching the adapter, which must have a fixed subgroup size. Operands
+// and the bias are read as in matmul.wgsl.
 
 struct Params {
   M: u32, N: u32, K: u32,
@@ -26,6 +27,8 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
+// B as vec4s, for the *_b4 entry points (no TRANS_B; N and the batch stride divisible by 4).
+@group(0) @binding(2) var<storage, read> b4: array<vec4f>;
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -34,8 +37,9 @@ override HAS_BIAS: bool = false;
 override ACTIVATION: u32 = 0u;
 // Subgroups per workgroup, each a 16-row tile, stacked along M.
 override TILES_M: u32 = 4u;
-// C is symmetric (a Gram matrix AᵀA): blocks below the diagonal are skipped and those above it
-// also write their mirror image.
+// C is symmetric (a Gram matrix AᵀA): blocks wholly below the diagonal are skipped, and values
+// above it are also written to their mirror position (a straddling block computes some twice,
+// with the same products in the same order: the same value).
 override SYMMETRIC: bool = false;
 
 fn activate(v: f32) -> f32 {
@@ -60,22 +64,20 @@ fn loadB(base: u32, k: u32, n: u32) -> f32 {
   return b[base + k * p.N + n];
 }
 
-fn storeC(batch: u32, m: u32, n: u32, sum: f32, mirror: bool) {
+fn storeC(batch: u32, m: u32, n: u32, sum: f32) {
   var v = p.alpha * sum;
   if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
   v = activate(v);
   c[(batch * p.M + m) * p.N + n] = v;
-  if (mirror) { c[(batch * p.M + n) * p.N + m] = v; }
+  if (SYMMETRIC && m < n) { c[(batch * p.M + n) * p.N + m] = v; }
 }
 
 @compute @workgroup_size(8, TILES_M, 1)
-fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>,
-              @builtin(local_invocation_id) lid: vec3<u32>) {
+fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let lane = lid.x;
   let row0 = (wg.y * TILES_M + lid.y) * 16u;
   let col0 = wg.x * 16u;
-  if (SYMMETRIC && row0 > col0) { return; }
-  let mirror = SYMMETRIC && row0 < col0;
+  if (SYMMETRIC && row0 >= col0 + 16u) { return; }
   let batch = wg.z;
   let baseA = batch * p.batchStrideA;
   let baseB = batch * p.batchStrideB;
@@ -113,19 +115,63 @@ fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>,
     if (m >= p.M) { break; }
     for (var j = 0u; j < 2u; j++) {
       let n = col0 + 8u * j + lane;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j], mirror); }
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
     }
   }
 }
-
+@compute @workgroup_size(8, TILES_M, 1)
+fn matmul_sg8_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let lane = lid.x;
+  let row0 = (wg.y * TILES_M + lid.y) * 16u;
+  let col0 = wg.x * 32u;
+  if (SYMMETRIC && row0 >= col0 + 32u) { return; }
+  let batch = wg.z;
+  let baseA = batch * p.batchStrideA;
+  let baseB4 = batch * p.batchStrideB / 4u;
+  let N4 = p.N / 4u;
+  // Rows and columns past the edge read the last valid one (no early exit: every lane must take
+  // part in the broadcasts) and are not written.
+  let m0 = min(row0 + lane, p.M - 1u);
+  let m1 = min(row0 + 8u + lane, p.M - 1u);
+  let n4 = min(col0 / 4u + lane, N4 - 1u);
+  // acc[r][j]: row row0 + r, column col0 + 4·lane + j.
+  var acc: array<vec4f, 16>;
+  for (var k = 0u; k < p.K; k++) {
+    let a0 = loadA(baseA, m0, k);
+    let a1 = loadA(baseA, m1, k);
+    let bv = b4[baseB4 + k * N4 + n4];
+    acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
+    acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
+    acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
+    acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
+    acc[4] = fma(vec4f(subgroupBroadcast(a0, 4u)), bv, acc[4]);
+    acc[5] = fma(vec4f(subgroupBroadcast(a0, 5u)), bv, acc[5]);
+    acc[6] = fma(vec4f(subgroupBroadcast(a0, 6u)), bv, acc[6]);
+    acc[7] = fma(vec4f(subgroupBroadcast(a0, 7u)), bv, acc[7]);
+    acc[8] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[8]);
+    acc[9] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[9]);
+    acc[10] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[10]);
+    acc[11] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[11]);
+    acc[12] = fma(vec4f(subgroupBroadcast(a1, 4u)), bv, acc[12]);
+    acc[13] = fma(vec4f(subgroupBroadcast(a1, 5u)), bv, acc[13]);
+    acc[14] = fma(vec4f(subgroupBroadcast(a1, 6u)), bv, acc[14]);
+    acc[15] = fma(vec4f(subgroupBroadcast(a1, 7u)), bv, acc[15]);
+  }
+  for (var r = 0u; r < 16u; r++) {
+    let m = row0 + r;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = col0 + 4u * lane + j;
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+    }
+  }
+}
 @compute @workgroup_size(4, TILES_M, 1)
-fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>,
-              @builtin(local_invocation_id) lid: vec3<u32>) {
+fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
   let lane = lid.x;
   let row0 = (wg.y * TILES_M + lid.y) * 16u;
   let col0 = wg.x * 16u;
-  if (SYMMETRIC && row0 > col0) { return; }
-  let mirror = SYMMETRIC && row0 < col0;
+  if (SYMMETRIC && row0 >= col0 + 16u) { return; }
   let batch = wg.z;
   let baseA = batch * p.batchStrideA;
   let baseB = batch * p.batchStrideB;
@@ -169,7 +215,58 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>,
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * j + lane;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j], mirror); }
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+    }
+  }
+}
+@compute @workgroup_size(4, TILES_M, 1)
+fn matmul_sg4_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let lane = lid.x;
+  let row0 = (wg.y * TILES_M + lid.y) * 16u;
+  let col0 = wg.x * 16u;
+  if (SYMMETRIC && row0 >= col0 + 16u) { return; }
+  let batch = wg.z;
+  let baseA = batch * p.batchStrideA;
+  let baseB4 = batch * p.batchStrideB / 4u;
+  let N4 = p.N / 4u;
+  // Rows and columns past the edge read the last valid one (no early exit: every lane must take
+  // part in the broadcasts) and are not written.
+  let m0 = min(row0 + lane, p.M - 1u);
+  let m1 = min(row0 + 4u + lane, p.M - 1u);
+  let m2 = min(row0 + 8u + lane, p.M - 1u);
+  let m3 = min(row0 + 12u + lane, p.M - 1u);
+  let n4 = min(col0 / 4u + lane, N4 - 1u);
+  // acc[r][j]: row row0 + r, column col0 + 4·lane + j.
+  var acc: array<vec4f, 16>;
+  for (var k = 0u; k < p.K; k++) {
+    let a0 = loadA(baseA, m0, k);
+    let a1 = loadA(baseA, m1, k);
+    let a2 = loadA(baseA, m2, k);
+    let a3 = loadA(baseA, m3, k);
+    let bv = b4[baseB4 + k * N4 + n4];
+    acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
+    acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
+    acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
+    acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
+    acc[4] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[4]);
+    acc[5] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[5]);
+    acc[6] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[6]);
+    acc[7] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[7]);
+    acc[8] = fma(vec4f(subgroupBroadcast(a2, 0u)), bv, acc[8]);
+    acc[9] = fma(vec4f(subgroupBroadcast(a2, 1u)), bv, acc[9]);
+    acc[10] = fma(vec4f(subgroupBroadcast(a2, 2u)), bv, acc[10]);
+    acc[11] = fma(vec4f(subgroupBroadcast(a2, 3u)), bv, acc[11]);
+    acc[12] = fma(vec4f(subgroupBroadcast(a3, 0u)), bv, acc[12]);
+    acc[13] = fma(vec4f(subgroupBroadcast(a3, 1u)), bv, acc[13]);
+    acc[14] = fma(vec4f(subgroupBroadcast(a3, 2u)), bv, acc[14]);
+    acc[15] = fma(vec4f(subgroupBroadcast(a3, 3u)), bv, acc[15]);
+  }
+  for (var r = 0u; r < 16u; r++) {
+    let m = row0 + r;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = col0 + 4u * lane + j;
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
     }
   }
 }

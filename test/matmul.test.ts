@@ -48,11 +48,17 @@ describe('matmul', () => {
       ));
       return;
     }
+    await engine.scope(() => assertRejects(
+      () => matmul(engine.tensor([2, 3], new Float32Array(6)), engine.tensor([6, 3], new Float32Array(18)), { transposeB: true, algorithm: 'subgroupVec4' }),
+      /vec4 subgroup kernel needs B untransposed with N divisible by 4/,
+    ));
     const rng = new Rng(77);
-    for (let i = 0; i < 16; i++) {
-      const M = rng.int(1, 70), K = rng.int(1, 90), N = rng.int(1, 70);
+    for (let i = 0; i < 24; i++) {
+      // Odd cases: 16 x 16 blocks, B read per value; even ones: B read as vec4s (N divisible by 4, no transpose).
+      const algorithm = i % 2 ? 'subgroup' : 'subgroupVec4';
+      const M = rng.int(1, 70), K = rng.int(1, 90), N = algorithm === 'subgroupVec4' ? 4 * rng.int(1, 30) : rng.int(1, 70);
       const batch = rng.pick([1, 1, 2, 3]);
-      const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
+      const transA = rng.next() < 0.5, transB = algorithm === 'subgroup' && rng.next() < 0.5;
       const shareB = batch > 1 && rng.next() < 0.3;
       const withBias = rng.next() < 0.5;
       const act = rng.pick(['none', 'relu', 'hardSwish'] as const);
@@ -62,21 +68,22 @@ describe('matmul', () => {
       const got = await engine.scope(() => matmul(
         engine.tensor([...(batch > 1 ? [batch] : []), ...(transA ? [K, M] : [M, K])], a),
         engine.tensor([...(batch > 1 && !shareB ? [batch] : []), ...(transB ? [N, K] : [K, N])], b),
-        { transposeA: transA, transposeB: transB, alpha: 0.5, bias: withBias ? engine.tensor([N], biasData) : undefined, activation: act, algorithm: 'subgroup' },
+        { transposeA: transA, transposeB: transB, alpha: 0.5, bias: withBias ? engine.tensor([N], biasData) : undefined, activation: act, algorithm },
       ).read());
-      assertClose(got, expected, TOL, `subgroup${engine.subgroupSize} case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${withBias} ${act}`);
+      assertClose(got, expected, TOL, `${algorithm}${engine.subgroupSize} case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${withBias} ${act}`);
     }
   });
 
   it('symmetric products (Gram matrices AᵀA): every kernel, split over K or not, edges past the blocks; misuse refused', async () => {
     const engine = await testEngine();
     const rng = new Rng(31);
-    const algorithms = ['tiled', 'blocked', 'blocked8', ...(hasSubgroupMatmul(engine) ? ['subgroup'] as const : [])] as const;
-    for (const [K, M] of [[50, 40], [1536, 40], [30, 7], [200, 48], [2048, 33]] as const) {
+    const algorithms = ['tiled', 'blocked', 'blocked8', ...(hasSubgroupMatmul(engine) ? ['subgroup', 'subgroupVec4'] as const : [])] as const;
+    for (const [K, M] of [[50, 40], [1536, 40], [30, 7], [200, 48], [2048, 33], [70, 100]] as const) {
       const a = rng.array(K * M);
       const expected = refMatmul(a, a, { batch: 1, M, N: M, K, transA: true, transB: false, alpha: 0.5 });
       for (const algorithm of algorithms) {
         if ((algorithm === 'blocked' || algorithm === 'blocked8') && M % 8 !== 0) continue;
+        if (algorithm === 'subgroupVec4' && M % 4 !== 0) continue;
         const got = await engine.scope(() => {
           const t = engine.tensor([K, M], a);
           return matmul(t, t, { transposeA: true, alpha: 0.5, symmetric: true, algorithm }).read();
@@ -95,7 +102,7 @@ describe('matmul', () => {
     const engine = await testEngine();
     const rng = new Rng(8);
     const cases = [[1536, 16, 16, true, 'blocked'], [1536, 24, 24, true, 'blocked8'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const;
-    const subgroupCases = hasSubgroupMatmul(engine) ? [[1536, 40, 40, true, 'subgroup'], [2048, 20, 36, false, 'subgroup']] as const : [];
+    const subgroupCases = hasSubgroupMatmul(engine) ? [[1536, 40, 40, true, 'subgroup'], [2048, 20, 36, false, 'subgroup'], [1536, 40, 40, true, 'subgroupVec4'], [2048, 20, 36, false, 'subgroupVec4']] as const : [];
     for (const [K, M, N, same, algorithm] of [...cases, ...subgroupCases]) {
       const a = rng.array(K * M), b = same ? a : rng.array(K * N);
       const alpha = 0.5;

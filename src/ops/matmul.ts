@@ -9,7 +9,7 @@ import { sum } from './reduce.js';
 const kernel = defineKernel('matmul', matmulWGSL);
 const subgroupKernel = defineKernel('matmul_subgroup', matmulSubgroupWGSL);
 
-export type MatmulAlgorithm = 'tiled' | 'blocked' | 'blocked8' | 'subgroup';
+export type MatmulAlgorithm = 'tiled' | 'blocked' | 'blocked8' | 'subgroup' | 'subgroupVec4';
 
 /** Subgroup sizes that matmul_subgroup.wgsl has an entry point for. */
 const SUBGROUP_SIZES = [4, 8];
@@ -90,9 +90,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 
   const c = a.engine.empty([...batchShape, M, N], op);
   shapeCheck(!options.symmetric || (M === N && !bias && (options.activation ?? 'none') === 'none'), op, 'a symmetric product must be square, with no bias or activation');
-  const algorithm = options.algorithm ?? chooseAlgorithm(a.engine, M, N);
-  shapeCheck(algorithm === 'tiled' || algorithm === 'subgroup' || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
-  shapeCheck(algorithm !== 'subgroup' || hasSubgroupMatmul(a.engine), op, `the subgroup kernel needs subgroups of size ${SUBGROUP_SIZES.join(' or ')} (this device: ${a.engine.subgroupSize || 'none'})`);
+  const algorithm = options.algorithm ?? chooseAlgorithm(a.engine, M, N, vec4B(options, N));
+  shapeCheck(algorithm === 'tiled' || algorithm.startsWith('subgroup') || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
+  shapeCheck(!algorithm.startsWith('subgroup') || hasSubgroupMatmul(a.engine), op, `the subgroup kernel needs subgroups of size ${SUBGROUP_SIZES.join(' or ')} (this device: ${a.engine.subgroupSize || 'none'})`);
   const fused = {
     TRANS_A: options.transposeA ? 1 : 0,
     TRANS_B: options.transposeB ? 1 : 0,
@@ -101,12 +101,15 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   };
   let overrides: Record<string, number>;
   let workgroups: [number, number, number];
-  if (algorithm === 'subgroup') {
-    // One subgroup per 16 x 16 block of C, up to 4 of them stacked along M in a workgroup.
+  if (algorithm === 'subgroup' || algorithm === 'subgroupVec4') {
+    // One subgroup per block of 16 rows (16 columns, or 4 per lane with vec4 loads of B), up to
+    // 4 of them stacked along M in a workgroup.
+    shapeCheck(algorithm === 'subgroup' || vec4B(options, N), op, `the vec4 subgroup kernel needs B untransposed with N divisible by 4, got N ${N}`);
+    const width = algorithm === 'subgroup' ? 16 : 4 * a.engine.subgroupSize;
     const tilesM = Math.ceil(M / 16);
     const TILES_M = Math.min(4, tilesM);
     overrides = { ...fused, TILES_M, SYMMETRIC: options.symmetric ? 1 : 0 };
-    workgroups = [Math.ceil(N / 16), Math.ceil(tilesM / TILES_M), batch];
+    workgroups = [Math.ceil(N / width), Math.ceil(tilesM / TILES_M), batch];
   } else if (algorithm !== 'tiled') {
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(N / 8)));
     const WG_BY = 64 / WG_BX;
@@ -120,8 +123,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   }
   a.engine.dispatch({
     op,
-    kernel: algorithm === 'subgroup' ? subgroupKernel : kernel,
-    entry: algorithm === 'subgroup' ? `matmul_sg${a.engine.subgroupSize}` : algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
+    kernel: algorithm === 'subgroup' || algorithm === 'subgroupVec4' ? subgroupKernel : kernel,
+    entry: algorithm === 'subgroupVec4' ? `matmul_sg${a.engine.subgroupSize}_b4` : algorithm === 'subgroup' ? `matmul_sg${a.engine.subgroupSize}` : algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
     overrides,
     uniforms: {
       M, N, K,
@@ -132,7 +135,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       beta: options.beta ?? 1,
       slope: options.slope ?? 0.2,
     },
-    buffers: { a, b, bias: bias ?? a.engine.placeholder(), c },
+    buffers: { a, [algorithm === 'subgroupVec4' ? 'b4' : 'b']: b, bias: bias ?? a.engine.placeholder(), c },
     workgroups,
   });
   return c;
@@ -144,9 +147,19 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
  * they apply (N divisible by 8), 8 rows per thread once there are rows enough to keep the
  * threads busy.
  */
-function chooseAlgorithm(engine: { subgroupSize: number }, M: number, N: number): MatmulAlgorithm {
-  if (hasSubgroupMatmul(engine) && M >= 16) return 'subgroup';
+function chooseAlgorithm(engine: { subgroupSize: number }, M: number, N: number, vec4: boolean): MatmulAlgorithm {
+  if (hasSubgroupMatmul(engine) && M >= 16) {
+    // vec4 loads of B, unless the wider blocks would leave a fifth of their columns or more
+    // empty (on lavapipe N 40 and 72 in 32-column blocks are slower than in 16-column ones).
+    const width = 4 * engine.subgroupSize;
+    return vec4 && Math.ceil(N / width) * width * 4 < 5 * N ? 'subgroupVec4' : 'subgroup';
+  }
   return N % 8 !== 0 ? 'tiled' : M >= 64 ? 'blocked8' : 'blocked';
+}
+
+/** Whether B can be read as vec4s: untransposed rows of a length divisible by 4. */
+function vec4B(o: MatmulOptions, N: number): boolean {
+  return !o.transposeB && N % 4 === 0;
 }
 
 /** Chunks of K for a split reduction, or 1: only for one product with both operands K-major
