@@ -377,3 +377,72 @@ fn conv_depthwise(@builtin(global_invocation_id) gid: vec3<u32>,
     for (var j = 0u; j < channels; j++) { epilogue(row, oc + j, accs[r][j]); }
   }
 }
+
+// ---- conv_depthwise_vec4 ----------------------------------------------------------------------
+// conv_depthwise for a depth multiplier of 1 and channels divisible by 4: the 4 channels of a
+// thread are adjacent in x, w and y, so each pixel's are one vec4 load (CPU drivers load a vec4
+// at about the cost of one value: 5 loads per tap instead of 20).
+@group(0) @binding(1) var<storage, read> x4: array<vec4f>;
+@group(0) @binding(2) var<storage, read> w4: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> y4: array<vec4f>;
+
+@compute @workgroup_size(WG_BX, WG_BY, 1)
+fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
+                       @builtin(num_workgroups) nwg: vec3<u32>) {
+  let c4 = gid.x;
+  let C4 = p.outC / 4u;
+  if (c4 >= C4) { return; }
+  let wBlocks = (p.outW + 3u) / 4u;
+  let pixelBlock = gid.y + gid.z * nwg.y * WG_BY;
+  let pixelLine = pixelBlock / wBlocks;
+  if (pixelLine >= p.batch * p.outD * p.outH) { return; }
+  let ow0 = (pixelBlock - pixelLine * wBlocks) * 4u;
+  let oh = pixelLine % p.outH;
+  let q = pixelLine / p.outH;
+  let od = q % p.outD;
+  let n = q / p.outD;
+  let ow4 = vec4u(ow0) + vec4u(0u, 1u, 2u, 3u);
+  let laneOk = ow4 < vec4u(p.outW);
+  let iw0 = vec4i(ow4 * p.strideW) - p.padW;
+  let d0 = i32(od * p.strideD) - p.padD;
+  let h0 = i32(oh * p.strideH) - p.padH;
+  let inW = i32(p.inW);
+
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
+  for (var kd = 0u; kd < p.kD; kd++) {
+    let id = d0 + i32(kd * p.dilD);
+    if (id < 0 || id >= i32(p.inD)) { continue; }
+    for (var kh = 0u; kh < p.kH; kh++) {
+      let ih = h0 + i32(kh * p.dilH);
+      if (ih < 0 || ih >= i32(p.inH)) { continue; }
+      let rowBase = i32(((n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW);
+      var wTap = (kd * p.kH + kh) * p.kW * C4 + c4;
+      for (var kw = 0u; kw < p.kW; kw++) {
+        let iw = iw0 + i32(kw * p.dilW);
+        let ok = laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
+        if (any(ok)) {
+          // Pixels in the padding read pixel 0 and are zeroed by the mask.
+          let at = vec4u(select(vec4i(0), rowBase + iw, ok)) * C4 + c4;
+          let mask = select(vec4f(0.0), vec4f(1.0), ok);
+          let wv = w4[wTap];
+          acc0 = fma(x4[at.x], wv * mask.x, acc0);
+          acc1 = fma(x4[at.y], wv * mask.y, acc1);
+          acc2 = fma(x4[at.z], wv * mask.z, acc2);
+          acc3 = fma(x4[at.w], wv * mask.w, acc3);
+        }
+        wTap += C4;
+      }
+    }
+  }
+  let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
+  var b = vec4f(0.0);
+  if (HAS_BIAS) { b = vec4f(bias[4u * c4], bias[4u * c4 + 1u], bias[4u * c4 + 2u], bias[4u * c4 + 3u]); }
+  for (var r = 0u; r < 4u; r++) {
+    if (ow0 + r >= p.outW) { break; }
+    let v = accs[r] + b;
+    y4[(pixelLine * p.outW + ow0 + r) * C4 + c4] = vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
+  }
+}

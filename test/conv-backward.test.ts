@@ -15,11 +15,14 @@ const prod = (v: readonly number[]) => v.reduce((a, b) => a * b, 1);
 type Case = RefConvParams;
 
 /** A random forward geometry; `cinMultiple`/`depthwise` shape the channels for a kernel variant. */
-function randomCase(rng: Rng, rank: number, kind: 'any' | 'blocked' | 'depthwise' | 'pointwise'): Case {
-  const depthwise = kind === 'depthwise';
-  const groups = depthwise ? rng.int(2, 10) : kind === 'pointwise' ? 1 : rng.pick([1, 1, 2, 3]);
+type Kind = 'any' | 'blocked' | 'depthwise' | 'depthwiseVec4' | 'pointwise';
+
+/** depthwiseVec4: multiplier 1 and channels divisible by 4 (the vec4 kernels). */
+function randomCase(rng: Rng, rank: number, kind: Kind): Case {
+  const depthwise = kind === 'depthwise' || kind === 'depthwiseVec4';
+  const groups = kind === 'depthwiseVec4' ? 4 * rng.int(1, 4) : depthwise ? rng.int(2, 10) : kind === 'pointwise' ? 1 : rng.pick([1, 1, 2, 3]);
   const cinG = depthwise ? 1 : kind === 'blocked' ? 8 * rng.int(1, 2) : rng.int(1, 10);
-  const outC = groups * (depthwise ? rng.pick([1, 1, 2]) : rng.int(1, rank === 3 ? 5 : 12));
+  const outC = groups * (kind === 'depthwiseVec4' ? 1 : depthwise ? rng.pick([1, 1, 2]) : rng.int(1, rank === 3 ? 5 : 12));
   const kernel = Array.from({ length: rank }, () => (kind === 'pointwise' ? 1 : rng.int(1, rank === 3 ? 3 : 4)));
   const dilations = Array.from({ length: rank }, () => (kind === 'pointwise' ? 1 : rng.pick([1, 1, 2])));
   const strides = Array.from({ length: rank }, () => (kind === 'pointwise' ? 1 : rng.pick([1, 1, 2, 3])));
@@ -60,16 +63,17 @@ describe('conv backward', () => {
   for (const rank of [1, 2, 3]) {
     it(`${rank}-D input gradient, every kernel variant, random strides/pads/dilations/groups`, async () => {
       const rng = new Rng(4100 + rank);
-      const runs: [InputGradAlgorithm | undefined, 'any' | 'blocked' | 'depthwise' | 'pointwise'][] = [
+      const runs: [InputGradAlgorithm | undefined, Kind][] = [
         ['direct', 'any'], ['direct', 'any'], ['blocked', 'blocked'], ['blocked', 'any'], ['depthwise', 'depthwise'],
-        ['depthwise', 'depthwise'], ['matmul', 'pointwise'], [undefined, 'any'],
+        ['depthwise', 'depthwise'], ['depthwise', 'depthwiseVec4'], ['depthwise', 'depthwiseVec4'], ['depthwiseScalar', 'depthwiseVec4'],
+        ['matmul', 'pointwise'], [undefined, 'any'],
       ];
       for (const [algorithm, kind] of runs) await checkInputGrad(randomCase(rng, rank, kind), rng, algorithm);
     });
 
     it(`${rank}-D filter gradient, every kernel variant, random strides/pads/dilations/groups`, async () => {
       const rng = new Rng(4200 + rank);
-      const runs: [FilterGradAlgorithm | undefined, 'any' | 'blocked' | 'depthwise' | 'pointwise'][] = [
+      const runs: [FilterGradAlgorithm | undefined, Kind][] = [
         ['blocked', 'any'], ['blocked', 'any'], ['blocked', 'blocked'], ['depthwise', 'depthwise'], ['depthwise', 'depthwise'],
         ['matmul', 'pointwise'], [undefined, 'depthwise'], [undefined, 'any'],
       ];

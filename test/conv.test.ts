@@ -43,7 +43,7 @@ function randomCase(rng: Rng, rank: number, depthwise: boolean, channelsPerGroup
   };
 }
 
-async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'matmul'): Promise<void> {
+async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'matmul'): Promise<void> {
   const engine = await testEngine();
   const inShape = [c.n, ...c.spatial, c.inC];
   const wShape = [...c.kernel, c.inC / c.groups, c.outC];
@@ -85,6 +85,16 @@ describe('conv', () => {
       for (let i = 0; i < (rank === 3 ? 3 : 6); i++) await runCase(randomCase(rng, rank, true), rng, 'depthwise');
     });
   }
+
+  it('depthwise with multiplier 1 and channels divisible by 4 (one vec4 load per pixel and tap), and the scalar kernel forced on the same shapes: 1-3-D, strides, pads, dilations, bias, activations', async () => {
+    const rng = new Rng(404);
+    for (let i = 0; i < 12; i++) {
+      const rank = 1 + (i % 3);
+      const c = randomCase(rng, rank, true);
+      const channels = 4 * rng.int(1, 5);
+      await runCase({ ...c, inC: channels, outC: channels, groups: channels }, rng, i % 4 === 3 ? 'depthwiseScalar' : 'depthwise');
+    }
+  });
 
   it('depthwise kernel: 3x3 and 5x5, strides 1 and 2, channel counts not divisible by 4, partial pixel blocks, the automatic choice', async () => {
     const rng = new Rng(31);

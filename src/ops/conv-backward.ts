@@ -18,7 +18,7 @@ export interface ConvGeometry {
   groups?: number;
 }
 
-export type InputGradAlgorithm = 'matmul' | 'blocked' | 'depthwise' | 'direct';
+export type InputGradAlgorithm = 'matmul' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'direct';
 export type FilterGradAlgorithm = 'matmul' | 'blocked' | 'depthwise';
 
 export interface ConvInputGradOptions extends ConvGeometry {
@@ -120,15 +120,18 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
       uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
       workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), s.groups],
     });
-  } else if (algorithm === 'depthwise') {
+  } else if (algorithm === 'depthwise' || algorithm === 'depthwiseScalar') {
     if (s.cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${s.cinPerGroup}`);
     const blocks = Math.ceil(s.inC / 4);
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(blocks)));
     const WG_BY = 64 / WG_BX;
+    // Multiplier 1 and whole vec4s of channels: one vec4 load per source pixel and tap.
+    const vec4 = s.coutPerGroup === 1 && s.inC % 4 === 0 && algorithm === 'depthwise';
     engine.dispatch({
       ...common,
-      entry: 'input_grad_depthwise',
-      overrides: { ...common.overrides, WG_BX, WG_BY, DEPTH_MULTIPLIER: s.coutPerGroup === 1 ? 1 : 0 },
+      entry: vec4 ? 'input_grad_depthwise_vec4' : 'input_grad_depthwise',
+      buffers: vec4 ? { dy4: dy, w4: w, bias: common.buffers.bias, result4: dx } : common.buffers,
+      overrides: { ...common.overrides, WG_BX, WG_BY, ...(vec4 ? {} : { DEPTH_MULTIPLIER: s.coutPerGroup === 1 ? 1 : 0 }) },
       uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
       workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), 1],
     });

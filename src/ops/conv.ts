@@ -21,7 +21,7 @@ export interface ConvOptions {
   /** Slope of leakyRelu. */
   alpha?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'matmul';
+  algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'matmul';
 }
 
 /**
@@ -91,16 +91,19 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
       overrides: { ...fused, WG_BX, WG_BY, FLAT_TAPS: groups === 1 && g.dilations[2] === 1 && inC < 16 ? 1 : 0 },
       workgroups: [Math.ceil(coutPerGroup / 8 / WG_BX), Math.ceil(rows / 4 / WG_BY), groups],
     });
-  } else if (algorithm === 'depthwise') {
+  } else if (algorithm === 'depthwise' || algorithm === 'depthwiseScalar') {
     if (cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${cinPerGroup}`);
     // 64 threads: up to 8 across blocks of 4 channels, the rest across blocks of 4 pixels along W.
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(Math.ceil(outC / 4))));
     const WG_BY = 64 / WG_BX;
     const pixelBlocks = batch * g.outSize[0] * g.outSize[1] * Math.ceil(g.outSize[2] / 4);
     const wgY = Math.ceil(pixelBlocks / WG_BY);
+    // Multiplier 1 and whole vec4s of channels: one vec4 load per pixel and tap.
+    const vec4 = coutPerGroup === 1 && outC % 4 === 0 && options.algorithm !== 'depthwiseScalar';
     x.engine.dispatch({
       ...common,
-      entry: 'conv_depthwise',
+      entry: vec4 ? 'conv_depthwise_vec4' : 'conv_depthwise',
+      buffers: vec4 ? { x4: x, w4: w, bias: common.buffers.bias, y4: y } : common.buffers,
       overrides: { ...fused, WG_BX, WG_BY },
       workgroups: [Math.ceil(outC / 4 / WG_BX), Math.min(wgY, 65535), Math.ceil(wgY / 65535)],
     });
