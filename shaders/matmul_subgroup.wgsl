@@ -8,7 +8,8 @@ diagnostic(off, subgroup_uniformity);
 // subgroup computes a block of 16 rows of C; per step along K each lane loads 16/SG values of A
 // (rows lane, lane + SG, ...), which reach the other lanes through subgroupBroadcast (a register
 // shuffle), and its own columns of B: 16/SG values (matmul_sgN, 16 columns) or one vec4, which
-// costs about one load (matmul_sgN_b4, 4·SG columns). matmul_sg8 does 32 multiply-adds per lane
+// costs about one load (matmul_sgN_b4, 4·SG columns; matmul_sgN_a4b4 also reads A as vec4s along K,
+// four steps at a time). matmul_sg8 does 32 multiply-adds per lane
 // for 4 loads, matmul_sg8_b4 64 for 3, against 64 for 16 in matmul_blocked8 (1.4-2.5x faster on
 // llvmpipe). One set of entry points per subgroup size (8: llvmpipe; 4: SwiftShader); the
 // dispatcher picks those matching the adapter, which must have a fixed subgroup size. Operands
@@ -29,6 +30,8 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> c: array<f32>;
 // B as vec4s, for the *_b4 entry points (no TRANS_B; N and the batch stride divisible by 4).
 @group(0) @binding(2) var<storage, read> b4: array<vec4f>;
+// A as vec4s along K, for the *_a4b4 entry points (no TRANS_A; K divisible by 4).
+@group(0) @binding(1) var<storage, read> a4: array<vec4f>;
 
 override TRANS_A: bool = false;
 override TRANS_B: bool = false;
@@ -70,6 +73,12 @@ fn storeC(batch: u32, m: u32, n: u32, sum: f32) {
   v = activate(v);
   c[(batch * p.M + m) * p.N + n] = v;
   if (SYMMETRIC && m < n) { c[(batch * p.M + n) * p.N + m] = v; }
+}
+
+// acc + u.x·v[0] + u.y·v[1] + u.z·v[2] + u.w·v[3], in that order (the order of K, as the other
+// kernels sum).
+fn fma4(u: vec4f, v: array<vec4f, 4>, acc: vec4f) -> vec4f {
+  return fma(vec4f(u.w), v[3], fma(vec4f(u.z), v[2], fma(vec4f(u.y), v[1], fma(vec4f(u.x), v[0], acc))));
 }
 
 @compute @workgroup_size(8, TILES_M, 1)
@@ -156,6 +165,55 @@ fn matmul_sg8_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     acc[13] = fma(vec4f(subgroupBroadcast(a1, 5u)), bv, acc[13]);
     acc[14] = fma(vec4f(subgroupBroadcast(a1, 6u)), bv, acc[14]);
     acc[15] = fma(vec4f(subgroupBroadcast(a1, 7u)), bv, acc[15]);
+  }
+  for (var r = 0u; r < 16u; r++) {
+    let m = row0 + r;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = col0 + 4u * lane + j;
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+    }
+  }
+}
+@compute @workgroup_size(8, TILES_M, 1)
+fn matmul_sg8_a4b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let lane = lid.x;
+  let row0 = (wg.y * TILES_M + lid.y) * 16u;
+  let col0 = wg.x * 32u;
+  if (SYMMETRIC && row0 >= col0 + 32u) { return; }
+  let batch = wg.z;
+  let K4 = p.K / 4u;
+  let baseB4 = batch * p.batchStrideB / 4u;
+  let N4 = p.N / 4u;
+  // Rows and columns past the edge read the last valid one (no early exit: every lane must take
+  // part in the broadcasts) and are not written.
+  let rowA0 = batch * p.batchStrideA / 4u + min(row0 + lane, p.M - 1u) * K4;
+  let rowA1 = batch * p.batchStrideA / 4u + min(row0 + 8u + lane, p.M - 1u) * K4;
+  let n4 = min(col0 / 4u + lane, N4 - 1u);
+  // acc[r][j]: row row0 + r, column col0 + 4·lane + j.
+  var acc: array<vec4f, 16>;
+  for (var k4 = 0u; k4 < K4; k4++) {
+    // Four steps along K: each lane holds A[row][k..k+3] of its rows, B rows k..k+3 of its columns.
+    let a0 = a4[rowA0 + k4];
+    let a1 = a4[rowA1 + k4];
+    let kb = baseB4 + 4u * k4 * N4 + n4;
+    let bk = array<vec4f, 4>(b4[kb], b4[kb + N4], b4[kb + 2u * N4], b4[kb + 3u * N4]);
+    acc[0] = fma4(subgroupBroadcast(a0, 0u), bk, acc[0]);
+    acc[1] = fma4(subgroupBroadcast(a0, 1u), bk, acc[1]);
+    acc[2] = fma4(subgroupBroadcast(a0, 2u), bk, acc[2]);
+    acc[3] = fma4(subgroupBroadcast(a0, 3u), bk, acc[3]);
+    acc[4] = fma4(subgroupBroadcast(a0, 4u), bk, acc[4]);
+    acc[5] = fma4(subgroupBroadcast(a0, 5u), bk, acc[5]);
+    acc[6] = fma4(subgroupBroadcast(a0, 6u), bk, acc[6]);
+    acc[7] = fma4(subgroupBroadcast(a0, 7u), bk, acc[7]);
+    acc[8] = fma4(subgroupBroadcast(a1, 0u), bk, acc[8]);
+    acc[9] = fma4(subgroupBroadcast(a1, 1u), bk, acc[9]);
+    acc[10] = fma4(subgroupBroadcast(a1, 2u), bk, acc[10]);
+    acc[11] = fma4(subgroupBroadcast(a1, 3u), bk, acc[11]);
+    acc[12] = fma4(subgroupBroadcast(a1, 4u), bk, acc[12]);
+    acc[13] = fma4(subgroupBroadcast(a1, 5u), bk, acc[13]);
+    acc[14] = fma4(subgroupBroadcast(a1, 6u), bk, acc[14]);
+    acc[15] = fma4(subgroupBroadcast(a1, 7u), bk, acc[15]);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;
@@ -260,6 +318,59 @@ fn matmul_sg4_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     acc[13] = fma(vec4f(subgroupBroadcast(a3, 1u)), bv, acc[13]);
     acc[14] = fma(vec4f(subgroupBroadcast(a3, 2u)), bv, acc[14]);
     acc[15] = fma(vec4f(subgroupBroadcast(a3, 3u)), bv, acc[15]);
+  }
+  for (var r = 0u; r < 16u; r++) {
+    let m = row0 + r;
+    if (m >= p.M) { break; }
+    for (var j = 0u; j < 4u; j++) {
+      let n = col0 + 4u * lane + j;
+      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+    }
+  }
+}
+@compute @workgroup_size(4, TILES_M, 1)
+fn matmul_sg4_a4b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let lane = lid.x;
+  let row0 = (wg.y * TILES_M + lid.y) * 16u;
+  let col0 = wg.x * 16u;
+  if (SYMMETRIC && row0 >= col0 + 16u) { return; }
+  let batch = wg.z;
+  let K4 = p.K / 4u;
+  let baseB4 = batch * p.batchStrideB / 4u;
+  let N4 = p.N / 4u;
+  // Rows and columns past the edge read the last valid one (no early exit: every lane must take
+  // part in the broadcasts) and are not written.
+  let rowA0 = batch * p.batchStrideA / 4u + min(row0 + lane, p.M - 1u) * K4;
+  let rowA1 = batch * p.batchStrideA / 4u + min(row0 + 4u + lane, p.M - 1u) * K4;
+  let rowA2 = batch * p.batchStrideA / 4u + min(row0 + 8u + lane, p.M - 1u) * K4;
+  let rowA3 = batch * p.batchStrideA / 4u + min(row0 + 12u + lane, p.M - 1u) * K4;
+  let n4 = min(col0 / 4u + lane, N4 - 1u);
+  // acc[r][j]: row row0 + r, column col0 + 4·lane + j.
+  var acc: array<vec4f, 16>;
+  for (var k4 = 0u; k4 < K4; k4++) {
+    // Four steps along K: each lane holds A[row][k..k+3] of its rows, B rows k..k+3 of its columns.
+    let a0 = a4[rowA0 + k4];
+    let a1 = a4[rowA1 + k4];
+    let a2 = a4[rowA2 + k4];
+    let a3 = a4[rowA3 + k4];
+    let kb = baseB4 + 4u * k4 * N4 + n4;
+    let bk = array<vec4f, 4>(b4[kb], b4[kb + N4], b4[kb + 2u * N4], b4[kb + 3u * N4]);
+    acc[0] = fma4(subgroupBroadcast(a0, 0u), bk, acc[0]);
+    acc[1] = fma4(subgroupBroadcast(a0, 1u), bk, acc[1]);
+    acc[2] = fma4(subgroupBroadcast(a0, 2u), bk, acc[2]);
+    acc[3] = fma4(subgroupBroadcast(a0, 3u), bk, acc[3]);
+    acc[4] = fma4(subgroupBroadcast(a1, 0u), bk, acc[4]);
+    acc[5] = fma4(subgroupBroadcast(a1, 1u), bk, acc[5]);
+    acc[6] = fma4(subgroupBroadcast(a1, 2u), bk, acc[6]);
+    acc[7] = fma4(subgroupBroadcast(a1, 3u), bk, acc[7]);
+    acc[8] = fma4(subgroupBroadcast(a2, 0u), bk, acc[8]);
+    acc[9] = fma4(subgroupBroadcast(a2, 1u), bk, acc[9]);
+    acc[10] = fma4(subgroupBroadcast(a2, 2u), bk, acc[10]);
+    acc[11] = fma4(subgroupBroadcast(a2, 3u), bk, acc[11]);
+    acc[12] = fma4(subgroupBroadcast(a3, 0u), bk, acc[12]);
+    acc[13] = fma4(subgroupBroadcast(a3, 1u), bk, acc[13]);
+    acc[14] = fma4(subgroupBroadcast(a3, 2u), bk, acc[14]);
+    acc[15] = fma4(subgroupBroadcast(a3, 3u), bk, acc[15]);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;

@@ -101,6 +101,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   };
   let overrides: Record<string, number>;
   let workgroups: [number, number, number];
+  // The vec4 subgroup kernel also reads A as vec4s along K where it can (untransposed, K divisible by 4).
+  const vec4A = algorithm === 'subgroupVec4' && !options.transposeA && K % 4 === 0;
   if (algorithm === 'subgroup' || algorithm === 'subgroupVec4') {
     // One subgroup per block of 16 rows (16 columns, or 4 per lane with vec4 loads of B), up to
     // 4 of them stacked along M in a workgroup.
@@ -124,7 +126,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   a.engine.dispatch({
     op,
     kernel: algorithm === 'subgroup' || algorithm === 'subgroupVec4' ? subgroupKernel : kernel,
-    entry: algorithm === 'subgroupVec4' ? `matmul_sg${a.engine.subgroupSize}_b4` : algorithm === 'subgroup' ? `matmul_sg${a.engine.subgroupSize}` : algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
+    entry: algorithm === 'subgroupVec4' ? `matmul_sg${a.engine.subgroupSize}_${vec4A ? 'a4b4' : 'b4'}` : algorithm === 'subgroup' ? `matmul_sg${a.engine.subgroupSize}` : algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
     overrides,
     uniforms: {
       M, N, K,
@@ -135,7 +137,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       beta: options.beta ?? 1,
       slope: options.slope ?? 0.2,
     },
-    buffers: { a, [algorithm === 'subgroupVec4' ? 'b4' : 'b']: b, bias: bias ?? a.engine.placeholder(), c },
+    buffers: { [vec4A ? 'a4' : 'a']: a, [algorithm === 'subgroupVec4' ? 'b4' : 'b']: b, bias: bias ?? a.engine.placeholder(), c },
     workgroups,
   });
   return c;
