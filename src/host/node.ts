@@ -11,6 +11,7 @@ import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
 import { FACE_API_MODELS } from '../nn/face-api-models.js';
 import type { RGBAImage } from '../ops/image.js';
 import { FaceRecognizer, type FaceRecognizerOptions } from '../tasks/face/recognizer.js';
+import { throttleDawnPolling } from './dawn-polling.js';
 import { decodeImage } from './node-image.js';
 import { loadWeights, WeightsError, type LoadWeightsOptions, type WeightMap } from '../nn/weights.js';
 
@@ -41,6 +42,7 @@ export function nodeGPU(): NodeGPU {
     }
   }
   Object.assign(globalThis, globals);
+  throttleDawnPolling();
   instance = { gpu: create([]) as unknown as GPU, driver };
   return instance;
 }
