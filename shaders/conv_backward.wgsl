@@ -245,63 +245,6 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
-// input_grad_blocked with output channels read 4 at a time as vec4s (dy and w; output channels
-// per group and in all divisible by 4): 12 loads per 4 output channels instead of 48.
-@compute @workgroup_size(WG_BX, WG_BY, 1)
-fn input_grad_blocked_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
-  if (gid.x * 8u >= p.cinPerGroup) { return; }
-  let pb = pixelBlock(gid.y);
-  if (!any(pb.valid)) { return; }
-  let group = gid.z;
-  let ciLocal = gid.x * 8u;
-  let ocBase = group * p.coutPerGroup;
-  // Filter rows (in vec4s) of the 8 channels; lanes past the group's channels repeat its last
-  // one (their results are not stored).
-  let lastC = vec4u(p.cinPerGroup - 1u);
-  let laneA = min(vec4u(ciLocal) + vec4u(0u, 1u, 2u, 3u), lastC) * (p.outC / 4u);
-  let laneB = min(vec4u(ciLocal) + vec4u(4u, 5u, 6u, 7u), lastC) * (p.outC / 4u);
-  var acc: array<vec4f, 8>;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
-    if (od < 0) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = sourceOf(pb.ih, p.padH, kh, p.dilH, p.strideH, p.outH);
-      if (oh < 0) { continue; }
-      let dyRow = (pb.n * p.outD + u32(od)) * p.outH + u32(oh);
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let src = tapSources(pb, kw, dyRow * p.outW);
-        if (all(src[1] == vec4u(0u))) { continue; }
-        let at = (src[0] + ocBase) / 4u;
-        let mask = vec4f(src[1]);
-        var wAt = (((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + ocBase) / 4u;
-        for (var oc4 = 0u; oc4 < p.coutPerGroup / 4u; oc4++) {
-          // g[r]: pixel r's dy over 4 output channels; w rows of the 8 input channels likewise.
-          let g = array<vec4f, 4>(dy4[at.x + oc4] * mask.x, dy4[at.y + oc4] * mask.y, dy4[at.z + oc4] * mask.z, dy4[at.w + oc4] * mask.w);
-          let wa = mat4x4f(w4[wAt + laneA.x], w4[wAt + laneA.y], w4[wAt + laneA.z], w4[wAt + laneA.w]);
-          let wb = mat4x4f(w4[wAt + laneB.x], w4[wAt + laneB.y], w4[wAt + laneB.z], w4[wAt + laneB.w]);
-          // Σ over the 4 output channels q of g[r][q] · w[channel][q]: g[r] · w rows, as a
-          // matrix-vector product (columns of wa are the channels' rows).
-          for (var r = 0u; r < 4u; r++) {
-            acc[2u * r] += g[r] * wa;
-            acc[2u * r + 1u] += g[r] * wb;
-          }
-          wAt += 1u;
-        }
-      }
-    }
-  }
-  let c0 = group * p.cinPerGroup + ciLocal;
-  let rowBase = ((pb.n * p.inD + pb.id) * p.inH + pb.ih) * p.inW;
-  for (var r = 0u; r < 4u; r++) {
-    if (!pb.valid[r]) { continue; }
-    let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c0;
-    for (var j = 0u; j < 8u; j++) {
-      if (ciLocal + j >= p.cinPerGroup) { break; }
-      storeInputGrad(at + j, c0 + j, acc[2u * r + j / 4u][j % 4u]);
-    }
-  }
-}
-
 @compute @workgroup_size(WG_BX, WG_BY, 1)
 fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
   let c = gid.x * 4u;

@@ -18,7 +18,7 @@ export interface ConvGeometry {
   groups?: number;
 }
 
-export type InputGradAlgorithm = 'matmul' | 'blocked' | 'blockedScalar' | 'depthwise' | 'depthwiseScalar' | 'direct';
+export type InputGradAlgorithm = 'matmul' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'direct';
 export type FilterGradAlgorithm = 'matmul' | 'blocked' | 'depthwise';
 
 export interface ConvInputGradOptions extends ConvGeometry {
@@ -109,16 +109,13 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
   const pixelBlocks = s.batch * inD * inH * strideW * wBlocks;
   if (algorithm === 'direct') {
     engine.dispatch({ ...common, entry: 'input_grad_direct', uniforms: uniforms(s, { alpha: epi.alpha }), workgroups: flatWorkgroups(dx.size) });
-  } else if (algorithm === 'blocked' || algorithm === 'blockedScalar') {
+  } else if (algorithm === 'blocked') {
     const blocks = Math.ceil(s.cinPerGroup / 8);
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(blocks)));
     const WG_BY = 64 / WG_BX;
-    // Output channels per group (and so in all) divisible by 4: read 4 at a time as vec4s.
-    const vec4 = s.coutPerGroup % 4 === 0 && algorithm === 'blocked';
     engine.dispatch({
       ...common,
-      entry: vec4 ? 'input_grad_blocked_vec4' : 'input_grad_blocked',
-      buffers: vec4 ? { dy4: dy, w4: w, bias: common.buffers.bias, result: dx } : common.buffers,
+      entry: 'input_grad_blocked',
       overrides: { ...common.overrides, WG_BX, WG_BY },
       uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
       workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), s.groups],
