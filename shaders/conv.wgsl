@@ -316,28 +316,46 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
 // CPU-emulated adapters this is several times faster than conv_direct's one value per thread.
 // Threads: x across channel blocks, (y, z) across pixel blocks (z only past 65535 workgroups).
 
+// A depthwise thread's 4 output pixels along W of one (n, od, oh) line.
+struct PixelQuad { line: u32, ow0: u32, n: u32, valid: bool, laneOk: vec4<bool>, iw0: vec4i, d0: i32, h0: i32 }
+
+fn pixelQuad(gid: vec3<u32>, nwg: vec3<u32>) -> PixelQuad {
+  var b: PixelQuad;
+  let wBlocks = (p.outW + 3u) / 4u;
+  let quad = gid.y + gid.z * nwg.y * WG_BY;
+  b.line = quad / wBlocks;
+  b.valid = b.line < p.batch * p.outD * p.outH;
+  b.ow0 = (quad - b.line * wBlocks) * 4u;
+  let oh = b.line % p.outH;
+  let q = b.line / p.outH;
+  let od = q % p.outD;
+  b.n = q / p.outD;
+  let ow4 = vec4u(b.ow0) + vec4u(0u, 1u, 2u, 3u);
+  b.laneOk = ow4 < vec4u(p.outW);
+  b.iw0 = vec4i(ow4 * p.strideW) - p.padW;
+  b.d0 = i32(od * p.strideD) - p.padD;
+  b.h0 = i32(oh * p.strideH) - p.padH;
+  return b;
+}
+
+// Flat index of the first pixel of input row (kd, kh) for the quad's line; -1 in the padding.
+fn inputRowOf(b: PixelQuad, kd: u32, kh: u32) -> i32 {
+  let id = b.d0 + i32(kd * p.dilD);
+  let ih = b.h0 + i32(kh * p.dilH);
+  if (id < 0 || id >= i32(p.inD) || ih < 0 || ih >= i32(p.inH)) { return -1; }
+  return i32(((b.n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW);
+}
+
 @compute @workgroup_size(WG_BX, WG_BY, 1)
 fn conv_depthwise(@builtin(global_invocation_id) gid: vec3<u32>,
                   @builtin(num_workgroups) nwg: vec3<u32>) {
   let oc = gid.x * 4u;
   if (oc >= p.outC) { return; }
-  let wBlocks = (p.outW + 3u) / 4u;
-  let pixelBlock = gid.y + gid.z * nwg.y * WG_BY;
-  let pixelLine = pixelBlock / wBlocks;
-  if (pixelLine >= p.batch * p.outD * p.outH) { return; }
-  let ow0 = (pixelBlock - pixelLine * wBlocks) * 4u;
-  let oh = pixelLine % p.outH;
-  let q = pixelLine / p.outH;
-  let od = q % p.outD;
-  let n = q / p.outD;
+  let b = pixelQuad(gid, nwg);
+  if (!b.valid) { return; }
   // Lanes past the last channel repeat it (their results are not stored).
   let oc4 = min(vec4u(oc) + vec4u(0u, 1u, 2u, 3u), vec4u(p.outC - 1u));
   let ci4 = oc4 / p.coutPerGroup;
-  let ow4 = vec4u(ow0) + vec4u(0u, 1u, 2u, 3u);
-  let laneOk = ow4 < vec4u(p.outW);
-  let iw0 = vec4i(ow4 * p.strideW) - p.padW;
-  let d0 = i32(od * p.strideD) - p.padD;
-  let h0 = i32(oh * p.strideH) - p.padH;
   let inW = i32(p.inW);
 
   var acc0 = vec4f(0.0);
@@ -345,16 +363,13 @@ fn conv_depthwise(@builtin(global_invocation_id) gid: vec3<u32>,
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   for (var kd = 0u; kd < p.kD; kd++) {
-    let id = d0 + i32(kd * p.dilD);
-    if (id < 0 || id >= i32(p.inD)) { continue; }
     for (var kh = 0u; kh < p.kH; kh++) {
-      let ih = h0 + i32(kh * p.dilH);
-      if (ih < 0 || ih >= i32(p.inH)) { continue; }
-      let rowBase = i32(((n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW);
+      let rowBase = inputRowOf(b, kd, kh);
+      if (rowBase < 0) { continue; }
       var wTap = (kd * p.kH + kh) * p.kW * p.outC;
       for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = iw0 + i32(kw * p.dilW);
-        let ok = laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
+        let iw = b.iw0 + i32(kw * p.dilW);
+        let ok = b.laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
         if (any(ok)) {
           // Lanes in the padding read pixel 0 and are zeroed by the mask.
           let at = vec4u(select(vec4i(0), (rowBase + iw) * i32(p.inC), ok));
@@ -372,8 +387,8 @@ fn conv_depthwise(@builtin(global_invocation_id) gid: vec3<u32>,
   let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
   let channels = min(4u, p.outC - oc);
   for (var r = 0u; r < 4u; r++) {
-    if (ow0 + r >= p.outW) { break; }
-    let row = pixelLine * p.outW + ow0 + r;
+    if (b.ow0 + r >= p.outW) { break; }
+    let row = b.line * p.outW + b.ow0 + r;
     for (var j = 0u; j < channels; j++) { epilogue(row, oc + j, accs[r][j]); }
   }
 }
@@ -392,20 +407,8 @@ fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
   let c4 = gid.x;
   let C4 = p.outC / 4u;
   if (c4 >= C4) { return; }
-  let wBlocks = (p.outW + 3u) / 4u;
-  let pixelBlock = gid.y + gid.z * nwg.y * WG_BY;
-  let pixelLine = pixelBlock / wBlocks;
-  if (pixelLine >= p.batch * p.outD * p.outH) { return; }
-  let ow0 = (pixelBlock - pixelLine * wBlocks) * 4u;
-  let oh = pixelLine % p.outH;
-  let q = pixelLine / p.outH;
-  let od = q % p.outD;
-  let n = q / p.outD;
-  let ow4 = vec4u(ow0) + vec4u(0u, 1u, 2u, 3u);
-  let laneOk = ow4 < vec4u(p.outW);
-  let iw0 = vec4i(ow4 * p.strideW) - p.padW;
-  let d0 = i32(od * p.strideD) - p.padD;
-  let h0 = i32(oh * p.strideH) - p.padH;
+  let b = pixelQuad(gid, nwg);
+  if (!b.valid) { return; }
   let inW = i32(p.inW);
 
   var acc0 = vec4f(0.0);
@@ -413,16 +416,13 @@ fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
   for (var kd = 0u; kd < p.kD; kd++) {
-    let id = d0 + i32(kd * p.dilD);
-    if (id < 0 || id >= i32(p.inD)) { continue; }
     for (var kh = 0u; kh < p.kH; kh++) {
-      let ih = h0 + i32(kh * p.dilH);
-      if (ih < 0 || ih >= i32(p.inH)) { continue; }
-      let rowBase = i32(((n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW);
+      let rowBase = inputRowOf(b, kd, kh);
+      if (rowBase < 0) { continue; }
       var wTap = (kd * p.kH + kh) * p.kW * C4 + c4;
       for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = iw0 + i32(kw * p.dilW);
-        let ok = laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
+        let iw = b.iw0 + i32(kw * p.dilW);
+        let ok = b.laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
         if (any(ok)) {
           // Pixels in the padding read pixel 0 and are zeroed by the mask.
           let at = vec4u(select(vec4i(0), rowBase + iw, ok)) * C4 + c4;
@@ -438,11 +438,11 @@ fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
     }
   }
   let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
-  var b = vec4f(0.0);
-  if (HAS_BIAS) { b = vec4f(bias[4u * c4], bias[4u * c4 + 1u], bias[4u * c4 + 2u], bias[4u * c4 + 3u]); }
+  var bias4 = vec4f(0.0);
+  if (HAS_BIAS) { bias4 = vec4f(bias[4u * c4], bias[4u * c4 + 1u], bias[4u * c4 + 2u], bias[4u * c4 + 3u]); }
   for (var r = 0u; r < 4u; r++) {
-    if (ow0 + r >= p.outW) { break; }
-    let v = accs[r] + b;
-    y4[(pixelLine * p.outW + ow0 + r) * C4 + c4] = vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
+    if (b.ow0 + r >= p.outW) { break; }
+    let v = accs[r] + bias4;
+    y4[(b.line * p.outW + b.ow0 + r) * C4 + c4] = vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
   }
 }
