@@ -126,7 +126,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   a.engine.dispatch({
     op,
     kernel: algorithm === 'subgroup' || algorithm === 'subgroupVec4' ? subgroupKernel : kernel,
-    entry: algorithm === 'subgroupVec4' ? `matmul_sg${a.engine.subgroupSize}_${vec4A ? 'a4b4' : 'b4'}` : algorithm === 'subgroup' ? `matmul_sg${a.engine.subgroupSize}` : algorithm === 'tiled' ? 'matmul' : algorithm === 'blocked8' ? 'matmul_blocked8' : 'matmul_blocked',
+    entry: entryPoint(algorithm, a.engine.subgroupSize, vec4A),
     overrides,
     uniforms: {
       M, N, K,
@@ -157,6 +157,16 @@ function chooseAlgorithm(engine: { subgroupSize: number }, M: number, N: number,
     return vec4 && Math.ceil(N / width) * width * 4 < 5 * N ? 'subgroupVec4' : 'subgroup';
   }
   return N % 8 !== 0 ? 'tiled' : M >= 64 ? 'blocked8' : 'blocked';
+}
+
+function entryPoint(algorithm: MatmulAlgorithm, subgroupSize: number, vec4A: boolean): string {
+  switch (algorithm) {
+    case 'subgroupVec4': return `matmul_sg${subgroupSize}_${vec4A ? 'a4b4' : 'b4'}`;
+    case 'subgroup': return `matmul_sg${subgroupSize}`;
+    case 'tiled': return 'matmul';
+    case 'blocked8': return 'matmul_blocked8';
+    case 'blocked': return 'matmul_blocked';
+  }
 }
 
 /** Whether B can be read as vec4s: untransposed rows of a length divisible by 4. */
