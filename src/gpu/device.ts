@@ -19,6 +19,9 @@ export interface AcquireOptions {
   /** The `GPU` object; defaults to `navigator.gpu`. Node hosts pass Dawn's; null means none. */
   gpu?: GPU | null;
   powerPreference?: GPUPowerPreference;
+  /** Optional features to request besides 'subgroups' (e.g. 'timestamp-query' for profiling),
+   *  each only where the adapter has it. */
+  features?: GPUFeatureName[];
 }
 
 /** Requests an adapter and a device with the adapter's full limits for storage buffers. */
@@ -46,7 +49,7 @@ export async function acquireDevice(options: AcquireOptions = {}): Promise<Acqui
   const requiredLimits: Record<string, number> = {};
   for (const key of wanted) requiredLimits[key] = adapter.limits[key] as number;
   // Subgroups let the matmul kernels for CPU drivers share loads between SIMD lanes.
-  const requiredFeatures = (['subgroups'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const requiredFeatures = (['subgroups', ...(options.features ?? [])] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'wgsl-vision' });
   const info = adapter.info;
   return {
