@@ -99,7 +99,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
     const pixelBlocks = batch * g.outSize[0] * g.outSize[1] * Math.ceil(g.outSize[2] / 4);
     const wgY = Math.ceil(pixelBlocks / WG_BY);
     // Multiplier 1 and whole vec4s of channels: one vec4 load per pixel and tap.
-    const vec4 = coutPerGroup === 1 && outC % 4 === 0 && options.algorithm !== 'depthwiseScalar';
+    const vec4 = coutPerGroup === 1 && outC % 4 === 0 && algorithm === 'depthwise';
     x.engine.dispatch({
       ...common,
       entry: vec4 ? 'conv_depthwise_vec4' : 'conv_depthwise',
