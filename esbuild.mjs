@@ -62,6 +62,8 @@ const builds = [
       'train-orl-head': 'bench/train-orl-head.ts',
       'bench-train': 'bench/bench-train.ts',
       'bench-node': 'bench/bench-node.ts',
+      'big-photo': 'bench/big-photo.ts',
+      'eval-lfw': 'bench/eval-lfw.ts',
     },
     outdir: 'build/bench',
   },
