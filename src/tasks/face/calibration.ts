@@ -1,7 +1,7 @@
 /**
  * Threshold calibration on a user's own labelled pairs: ROC curve, AUC, equal-error rate, the
- * threshold for a target false-accept rate, accuracy-optimal threshold, LFW-style k-fold
- * accuracy, and a calibrated match confidence P(same | distance) fitted by logistic
+ * threshold for a target false-accept rate and TAR there, accuracy-optimal threshold, LFW-style
+ * k-fold accuracy, and a calibrated match confidence P(same | distance) fitted by logistic
  * regression (Platt scaling) — a probability, not a rescaled distance.
  */
 
@@ -81,16 +81,59 @@ export function accuracyAt(pairs: readonly LabelledPair[], threshold: number): n
 }
 
 /** LFW protocol: in each of k folds, choose the threshold on the other k−1, measure on this one. */
-export function kFoldAccuracy(pairs: readonly LabelledPair[], k = 10): { mean: number; std: number; folds: number[] } {
-  const folds: number[] = [];
-  for (let f = 0; f < k; f++) {
-    const test = pairs.filter((_, i) => i % k === f);
-    const train = pairs.filter((_, i) => i % k !== f);
-    folds.push(accuracyAt(test, bestThreshold(train).threshold));
+export function kFoldAccuracy(pairs: readonly LabelledPair[], k = 10): CrossValidation {
+  return crossValidate(Array.from({ length: k }, (_, f) => pairs.filter((_, i) => i % k === f)));
+}
+
+export interface CrossValidation {
+  /** Mean and (population) standard deviation of the folds' accuracies. */
+  mean: number;
+  std: number;
+  folds: number[];
+  /** The threshold each fold was tested at, chosen on the others. */
+  thresholds: number[];
+}
+
+/** Cross-validation over given folds (LFW View 2's ten): each fold tested at the threshold best on the rest. */
+export function crossValidate(folds: readonly (readonly LabelledPair[])[]): CrossValidation {
+  const thresholds = folds.map((_, f) => bestThreshold(folds.filter((_, g) => g !== f).flat()).threshold);
+  const accuracies = folds.map((fold, f) => accuracyAt(fold, thresholds[f]!));
+  const mean = accuracies.reduce((a, b) => a + b, 0) / folds.length;
+  const std = Math.sqrt(accuracies.reduce((a, b) => a + (b - mean) ** 2, 0) / folds.length);
+  return { mean, std, folds: accuracies, thresholds };
+}
+
+/** Area under the ROC curve by trapezoids: P(a same-person pair is closer than a different-person one), ties counting half. */
+export function rocAuc(roc: readonly RocPoint[]): number {
+  let auc = 0;
+  for (let i = 1; i < roc.length; i++) auc += ((roc[i]!.far - roc[i - 1]!.far) * (roc[i]!.tar + roc[i - 1]!.tar)) / 2;
+  return auc + 1 - roc[roc.length - 1]!.far; // the curve ends at (1, 1)
+}
+
+/** Equal-error rate: where the false-reject rate 1 − TAR meets FAR, interpolated between ROC points, and its threshold. */
+export function equalErrorRate(roc: readonly RocPoint[]): { eer: number; threshold: number } {
+  for (let i = 1; i < roc.length; i++) {
+    const a = roc[i - 1]!, b = roc[i]!;
+    const da = 1 - a.tar - a.far, db = 1 - b.tar - b.far;
+    if (db <= 0) {
+      const t = da === db ? 0 : da / (da - db);
+      // A step to an infinite threshold (pairs without a face) is not interpolated.
+      const threshold = t === 0 ? a.threshold : t === 1 ? b.threshold : a.threshold + t * (b.threshold - a.threshold);
+      return { eer: a.far + t * (b.far - a.far), threshold };
+    }
   }
-  const mean = folds.reduce((a, b) => a + b, 0) / k;
-  const std = Math.sqrt(folds.reduce((a, b) => a + (b - mean) ** 2, 0) / k);
-  return { mean, std, folds };
+  return { eer: 0.5, threshold: roc[roc.length - 1]!.threshold };
+}
+
+/**
+ * The true-accept rate at the largest threshold whose FAR does not exceed `targetFar`, with that
+ * threshold and the FAR reached. With N different-person pairs FAR moves in steps of 1/N: a
+ * target below 1/N is TAR at zero false accepts.
+ */
+export function tarAtFar(roc: readonly RocPoint[], targetFar: number): RocPoint {
+  let best = roc[0]!;
+  for (const p of roc) if (p.far <= targetFar + 1e-12 && p.tar >= best.tar) best = p;
+  return best;
 }
 
 /** Logistic regression of `same` on distance by Newton's method (with a tiny ridge for separable data). */
@@ -124,22 +167,8 @@ export function fitLogistic(pairs: readonly LabelledPair[]): { slope: number; in
 export function calibrate(pairs: readonly LabelledPair[]): Calibration {
   const { pos, neg } = split(pairs);
   const roc = rocCurve(pairs);
-  let auc = 0;
-  for (let i = 1; i < roc.length; i++) auc += ((roc[i]!.far - roc[i - 1]!.far) * (roc[i]!.tar + roc[i - 1]!.tar)) / 2;
-  auc += 1 - roc[roc.length - 1]!.far; // the curve ends at (1, 1)
-  // EER: first ROC point where FRR ≤ FAR, interpolated with the previous one.
-  let eer = 0.5;
-  let eerThreshold = roc[roc.length - 1]!.threshold;
-  for (let i = 1; i < roc.length; i++) {
-    const a = roc[i - 1]!, b = roc[i]!;
-    const da = 1 - a.tar - a.far, db = 1 - b.tar - b.far;
-    if (db <= 0) {
-      const t = da === db ? 0 : da / (da - db);
-      eer = a.far + t * (b.far - a.far);
-      eerThreshold = a.threshold + t * (b.threshold - a.threshold);
-      break;
-    }
-  }
+  const auc = rocAuc(roc);
+  const { eer, threshold: eerThreshold } = equalErrorRate(roc);
   const best = bestThreshold(pairs);
   const logistic = fitLogistic(pairs);
   return {
