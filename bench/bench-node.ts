@@ -26,7 +26,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
-  shareDawnWithTfjs();
+  await shareDawnWithTfjs();
 
   const engine = await createNodeEngine();
   const a = engine.adapterInfo;

@@ -43,7 +43,7 @@ const median = (xs: number[]): number => {
 const round = (x: number, d = 2): number => Number(x.toFixed(d));
 
 async function main(): Promise<void> {
-  shareDawnWithTfjs();
+  await shareDawnWithTfjs();
   const engine = await createNodeEngine();
   const info = engine.adapterInfo;
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');

@@ -123,7 +123,7 @@ const best = (faces: DescribedFace[]): DescribedFace | null => (faces.length ? f
 async function main(): Promise<void> {
   const started = now();
   // TF.js's WebGPU backend looks for navigator.gpu: give it Dawn's, the instance our engine uses.
-  const { gpu } = nodeGPU();
+  const { gpu } = await nodeGPU();
   const nav = (globalThis as { navigator?: object }).navigator;
   if (nav) Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
   else Object.defineProperty(globalThis, 'navigator', { value: { gpu, userAgent: `Node.js ${process.version}` }, configurable: true, writable: true });

@@ -36,7 +36,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const resultsDir = join(root, 'bench/results');
 
 async function main(): Promise<void> {
-  shareDawnWithTfjs();
+  await shareDawnWithTfjs();
   const engine = await createNodeEngine();
   console.log(`adapter: ${engine.adapterInfo.description || engine.adapterInfo.device} via ${engine.driver}`);
   const network = await loadStyleNetwork(engine, fileModelSource());
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
 
   if (args.includes('--profile')) {
     // An engine of our own whose device also has timestamp queries (the profiler refuses one without).
-    const profiled = await Engine.create({ gpu: nodeGPU().gpu, features: ['timestamp-query'] });
+    const profiled = await Engine.create({ gpu: (await nodeGPU()).gpu, features: ['timestamp-query'] });
     const device = profiled.device;
     const net = await loadStyleNetwork(profiled, fileModelSource());
     const prof = installTimestampProfiler(device, { detail: args.includes('--detail') });

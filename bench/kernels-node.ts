@@ -22,7 +22,7 @@ const budgetArg = args.find((a) => a.startsWith('--budget='));
 const budgetS = budgetArg ? Number(budgetArg.slice('--budget='.length)) : 900;
 
 async function main(): Promise<void> {
-  shareDawnWithTfjs();
+  await shareDawnWithTfjs();
 
   const engine = await createNodeEngine();
   const a = engine.adapterInfo;

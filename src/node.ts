@@ -10,6 +10,7 @@ export { FACE_API_MODELS } from './nn/face-api-models.js';
 export { loadWeightsFromFile } from './host/node.js';
 
 export { createNodeEngine as createEngine, nodeGPU, type NodeEngine } from './host/node.js';
+export type { DriverChoice, VulkanDriverOption } from './host/vulkan-driver.js';
 export { FaceRecognitionNet, FACE_DESCRIPTOR_SIZE, FACE_RECOGNITION_INPUT_SIZE } from './nn/face-recognition-net.js';
 export { GpuParams } from './nn/params.js';
 export { FaceRecognizer, alignedFaceBox, euclidean, type FaceRecognizerOptions, type ModelLoader } from './tasks/face/recognizer.js';

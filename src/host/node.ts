@@ -6,6 +6,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { create, globals } from 'webgpu';
 import { Engine, type EngineOptions } from '../gpu/engine.js';
+import { WebGPUUnavailableError } from '../gpu/errors.js';
 import { createRequire } from 'node:module';
 import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
 import { FACE_API_MODELS } from '../nn/face-api-models.js';
@@ -13,49 +14,122 @@ import type { RGBAImage } from '../ops/image.js';
 import { FaceRecognizer, type FaceRecognizerOptions } from '../tasks/face/recognizer.js';
 import { throttleDawnPolling } from './dawn-polling.js';
 import { decodeImage } from './node-image.js';
+import { chooseVulkanDriver, describeDriverChoice, icdCandidates, probeTarget, type DriverChoice, type ProbedAdapter, type VulkanDriverOption, type VulkanEnv } from './vulkan-driver.js';
 import { loadWeights, WeightsError, type LoadWeightsOptions, type WeightMap } from '../nn/weights.js';
 
-/** CPU Vulkan drivers tried in order when VK_ICD_FILENAMES is not set. */
-const CPU_DRIVERS: [string, string][] = [
-  ['Mesa lavapipe', '/usr/share/vulkan/icd.d/lvp_icd.json'],
-  ['SwiftShader (Chromium)', '/usr/lib/chromium/vk_swiftshader_icd.json'],
-];
+export interface NodeGPUOptions {
+  /**
+   * The Vulkan driver: 'auto' (default: the system's hardware adapter, else a CPU driver),
+   * 'hardware', 'lavapipe', 'swiftshader', 'system' or the path of an ICD .json file.
+   * WGSL_VISION_DRIVER sets it too; this option wins.
+   */
+  driver?: VulkanDriverOption;
+}
 
 export interface NodeGPU {
   gpu: GPU;
-  /** The Vulkan driver in use: an ICD chosen here, or what the environment configured. */
+  /** The driver and why it was chosen, in one line. */
   driver: string;
+  driverChoice: DriverChoice;
 }
 
-// Dawn's GPU object must stay reachable for the life of every device made from it, or the
-// process crashes when it is collected: keep it for the process.
-let instance: NodeGPU | null = null;
+interface DawnInstance {
+  gpu: GPU;
+  adapter: ProbedAdapter | null;
+}
 
-export function nodeGPU(): NodeGPU {
-  if (instance) return instance;
-  let driver = process.env.VK_ICD_FILENAMES ? `VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES}` : 'system Vulkan driver';
-  if (!process.env.VK_ICD_FILENAMES) {
-    const found = CPU_DRIVERS.find(([, path]) => existsSync(path));
-    if (found) {
-      process.env.VK_ICD_FILENAMES = found[1];
-      driver = `${found[0]} (${found[1]})`;
+// Dawn's GPU objects must stay reachable for the life of the process (probes' too), or the
+// process crashes when one is collected.
+const dawnInstances: GPU[] = [];
+const chosen = new Map<string, Promise<NodeGPU>>();
+let envInUse: Promise<unknown> = Promise.resolve();
+/** The user's loader variables while openDawn has changed them. */
+let userLoaderEnv: VulkanEnv | null = null;
+let hostReady = false;
+
+/** The environment as the user set it, even while openDawn points the loader elsewhere. */
+const userEnv = (): VulkanEnv => ({ ...process.env, ...userLoaderEnv });
+
+/**
+ * A Dawn instance on the Vulkan loader as the environment configures it (icd undefined) or on
+ * one ICD file, and the adapter it offers. The loader reads VK_ICD_FILENAMES when Dawn first
+ * looks for adapters: it is set for that, restored after, one instance at a time.
+ */
+function openDawn(icd: string | undefined): Promise<DawnInstance> {
+  const open = async (): Promise<DawnInstance> => {
+    const saved = { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES, VK_DRIVER_FILES: process.env.VK_DRIVER_FILES };
+    if (icd !== undefined) {
+      userLoaderEnv = saved;
+      process.env.VK_ICD_FILENAMES = icd;
+      delete process.env.VK_DRIVER_FILES; // the loader would prefer it
     }
+    try {
+      const gpu = create([]) as unknown as GPU;
+      dawnInstances.push(gpu);
+      const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+      const info = adapter?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+      return { gpu, adapter: info ? { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, isFallbackAdapter: info.isFallbackAdapter } : null };
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      userLoaderEnv = null;
+    }
+  };
+  const opened = envInUse.then(open);
+  envInUse = opened.catch(() => undefined);
+  return opened;
+}
+
+async function openChosen(option: VulkanDriverOption | undefined): Promise<NodeGPU> {
+  if (!hostReady) {
+    Object.assign(globalThis, globals);
+    throttleDawnPolling();
+    hostReady = true;
   }
-  Object.assign(globalThis, globals);
-  throttleDawnPolling();
-  instance = { gpu: create([]) as unknown as GPU, driver };
-  return instance;
+  const env = userEnv();
+  const installed = icdCandidates(option, env).filter((f) => existsSync(f));
+  const target = probeTarget({ option, env, installed });
+  const probed = target ? await openDawn(target.icd) : null;
+  const driverChoice = chooseVulkanDriver({ option, env, installed, probe: probed?.adapter ?? null });
+  // A choice is the probed instance whenever the probe found an adapter; else a fallback ICD.
+  const { gpu, adapter } = probed?.adapter ? probed : await openDawn(driverChoice.loader === 'icd' ? driverChoice.icd : undefined);
+  const driver = describeDriverChoice(driverChoice);
+  if (!adapter) throw new WebGPUUnavailableError(`no WebGPU adapter found: ${driver}, yet it offers none`);
+  return { gpu, driver, driverChoice };
+}
+
+/**
+ * Dawn on the Vulkan driver chosen by `driverChoice` (see vulkan-driver.ts): the system's
+ * hardware adapter first, else a CPU driver, unless the option or WGSL_VISION_DRIVER forces one.
+ * One choice per request and environment, kept for the process.
+ */
+export function nodeGPU(options: NodeGPUOptions = {}): Promise<NodeGPU> {
+  const env = userEnv();
+  const key = JSON.stringify([options.driver ?? env.WGSL_VISION_DRIVER, env.VK_ICD_FILENAMES, env.VK_DRIVER_FILES]);
+  let gpu = chosen.get(key);
+  if (!gpu) {
+    gpu = openChosen(options.driver);
+    gpu.catch(() => chosen.delete(key)); // a failure is retried: a driver may be installed meanwhile
+    chosen.set(key, gpu);
+  }
+  return gpu;
 }
 
 export interface NodeEngine extends Engine {
+  /** The driver and why it was chosen, in one line. */
   driver: string;
+  driverChoice: DriverChoice;
 }
 
-/** An engine on Dawn; `engine.driver` and `engine.adapterInfo` say which adapter was chosen. */
-export async function createNodeEngine(options: Omit<EngineOptions, 'gpu'> = {}): Promise<NodeEngine> {
-  const { gpu, driver } = nodeGPU();
-  const engine = (await Engine.create({ ...options, gpu })) as NodeEngine;
+/** An engine on Dawn; `engine.driverChoice`, `engine.driver` and `engine.adapterInfo` say which adapter was chosen and why. */
+export async function createNodeEngine(options: Omit<EngineOptions, 'gpu'> & NodeGPUOptions = {}): Promise<NodeEngine> {
+  const { driver: wanted, ...engineOptions } = options;
+  const { gpu, driver, driverChoice } = await nodeGPU({ driver: wanted });
+  const engine = (await Engine.create({ ...engineOptions, gpu })) as NodeEngine;
   engine.driver = driver;
+  engine.driverChoice = driverChoice;
   return engine;
 }
 
