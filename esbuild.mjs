@@ -1,27 +1,22 @@
 // Builds the library (browser + Node), the demo, the benchmarks and the test bundles.
-// WGSL files are imported as text. Usage: node esbuild.mjs [--watch]
+// WGSL files are imported as text. Usage: node esbuild.mjs [--package]
+// --package (npm pack's prepack) also writes what only the published package needs: the
+// declaration files (build/types) and the custom-elements manifest (build/custom-elements.json).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { forBrowser, forNode } from './scripts/build-options.mjs';
+import { copyBundledLicenses, copyModels } from './scripts/package-files.mjs';
 
-const common = {
-  bundle: true,
-  format: 'esm',
-  target: 'es2022',
-  sourcemap: true,
-  loader: { '.wgsl': 'text' },
-  logLevel: 'warning',
+// The package's components module imports the engine by the package's own name (one engine in a
+// page that imports both) and lit as a dependency (one lit in a page that has its own).
+const componentsAsPackage = {
+  name: 'components-as-package',
+  setup(build) {
+    build.onResolve({ filter: /\/src\/index\.js$/ }, () => ({ path: 'wgsl-vision', external: true }));
+  },
 };
-// wgsl_reflect's "main" build has no exports: prefer ES modules for Node too.
-const forNode = {
-  ...common,
-  platform: 'node',
-  mainFields: ['module', 'main'],
-  external: ['webgpu', '@tensorflow/*'],
-  // Bundled CommonJS dependencies call require() for Node built-ins; give ES modules one.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-};
-const forBrowser = { ...common, platform: 'browser' };
 
 function find(dir, suffix) {
   const out = [];
@@ -45,6 +40,8 @@ const builds = [
   { ...forBrowser, entryPoints: { main: 'demo/main.ts' }, outdir: 'build/demo' },
   // Components as one self-contained module for plain <script type="module"> pages.
   { ...forBrowser, entryPoints: { 'wgsl-vision-components': 'components/index.ts' }, outdir: 'build/components' },
+  // The same components for bundlers (wgsl-vision/components): engine and lit left to the app's bundler.
+  { ...forBrowser, entryPoints: { components: 'components/index.ts' }, outdir: 'build/package', external: ['lit', 'lit/*'], plugins: [componentsAsPackage] },
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
   { ...forBrowser, entryPoints: browserTests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
   { ...forNode, entryPoints: [...nodeTests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
@@ -84,4 +81,11 @@ mkdirSync('build/demo', { recursive: true });
 // The demo's pages, style sheet and pictures (demo/assets: small example photos) as they are.
 for (const name of readdirSync('demo')) if (/\.(html|css)$/.test(name)) cpSync(join('demo', name), join('build/demo', name));
 cpSync('demo/assets', 'build/demo/assets', { recursive: true });
+copyModels('build/models');
+if (process.argv.includes('--package')) {
+  copyBundledLicenses('build/licenses');
+  rmSync('build/types', { recursive: true, force: true });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', 'build', '--quiet'], { stdio: 'inherit' });
+}
 console.log(`built ${existing.length} bundles (${tests.length} test files)`);

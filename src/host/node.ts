@@ -4,7 +4,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { create, globals } from 'webgpu';
 import { Engine, type EngineOptions } from '../gpu/engine.js';
 import { WebGPUUnavailableError } from '../gpu/errors.js';
 import { createRequire } from 'node:module';
@@ -45,7 +44,6 @@ const chosen = new Map<string, Promise<NodeGPU>>();
 let envInUse: Promise<unknown> = Promise.resolve();
 /** The user's loader variables while openDawn has changed them. */
 let userLoaderEnv: VulkanEnv | null = null;
-let hostReady = false;
 
 /** The environment as the user set it, even while openDawn points the loader elsewhere. */
 const userEnv = (): VulkanEnv => ({ ...process.env, ...userLoaderEnv });
@@ -55,7 +53,7 @@ const userEnv = (): VulkanEnv => ({ ...process.env, ...userLoaderEnv });
  * one ICD file, and the adapter it offers. The loader reads VK_ICD_FILENAMES when Dawn first
  * looks for adapters: it is set for that, restored after, one instance at a time.
  */
-function openDawn(icd: string | undefined): Promise<DawnInstance> {
+function openDawn(dawn: Dawn, icd: string | undefined): Promise<DawnInstance> {
   const open = async (): Promise<DawnInstance> => {
     const saved = { VK_ICD_FILENAMES: process.env.VK_ICD_FILENAMES, VK_DRIVER_FILES: process.env.VK_DRIVER_FILES };
     if (icd !== undefined) {
@@ -64,7 +62,7 @@ function openDawn(icd: string | undefined): Promise<DawnInstance> {
       delete process.env.VK_DRIVER_FILES; // the loader would prefer it
     }
     try {
-      const gpu = create([]) as unknown as GPU;
+      const gpu = dawn.create([]) as unknown as GPU;
       dawnInstances.push(gpu);
       const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
       const info = adapter?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
@@ -82,19 +80,34 @@ function openDawn(icd: string | undefined): Promise<DawnInstance> {
   return opened;
 }
 
-async function openChosen(option: VulkanDriverOption | undefined): Promise<NodeGPU> {
-  if (!hostReady) {
-    Object.assign(globalThis, globals);
+type Dawn = typeof import('webgpu');
+let dawnModule: Promise<Dawn> | null = null;
+
+/** npm `webgpu` (Dawn), an optional peer dependency: browsers never load it, Node needs it. */
+function loadDawn(): Promise<Dawn> {
+  dawnModule ??= import('webgpu').then((dawn) => {
+    Object.assign(globalThis, dawn.globals);
     throttleDawnPolling();
-    hostReady = true;
-  }
+    return dawn;
+  }, (e: NodeJS.ErrnoException) => {
+    dawnModule = null; // installed meanwhile: try again
+    if (e?.code === 'ERR_MODULE_NOT_FOUND' && /'webgpu'/.test(e.message)) {
+      throw new WebGPUUnavailableError("WebGPU in Node needs the package 'webgpu' (Dawn), an optional peer dependency of wgsl-vision: npm install webgpu");
+    }
+    throw e;
+  });
+  return dawnModule;
+}
+
+async function openChosen(option: VulkanDriverOption | undefined): Promise<NodeGPU> {
+  const dawn = await loadDawn();
   const env = userEnv();
   const installed = icdCandidates(option, env).filter((f) => existsSync(f));
   const target = probeTarget({ option, env, installed });
-  const probed = target ? await openDawn(target.icd) : null;
+  const probed = target ? await openDawn(dawn, target.icd) : null;
   const driverChoice = chooseVulkanDriver({ option, env, installed, probe: probed?.adapter ?? null });
   // A choice is the probed instance whenever the probe found an adapter; else a fallback ICD.
-  const { gpu, adapter } = probed?.adapter ? probed : await openDawn(driverChoice.loader === 'icd' ? driverChoice.icd : undefined);
+  const { gpu, adapter } = probed?.adapter ? probed : await openDawn(dawn, driverChoice.loader === 'icd' ? driverChoice.icd : undefined);
   const driver = describeDriverChoice(driverChoice);
   if (!adapter) throw new WebGPUUnavailableError(`no WebGPU adapter found: ${driver}, yet it offers none`);
   return { gpu, driver, driverChoice };

@@ -37,13 +37,8 @@ function cli(args: string[], env: Record<string, string> = {}, launcher = 'bin/w
  * child process: esbuild's API cannot run inside this (bundled) test file.
  */
 function buildCli(): void {
-  const options = {
-    bundle: true, format: 'esm', target: 'es2022', sourcemap: true, loader: { '.wgsl': 'text' }, logLevel: 'warning',
-    platform: 'node', mainFields: ['module', 'main'], external: ['webgpu'],
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    entryPoints: { 'wgsl-vision': 'src/cli/main.ts' }, outdir: 'build/cli',
-  };
-  const script = `import('esbuild').then((e) => e.build(${JSON.stringify(options)}))`;
+  const script = "const { forNode } = await import('./scripts/build-options.mjs'); const esbuild = await import('esbuild');" +
+    "await esbuild.build({ ...forNode, external: ['webgpu'], entryPoints: { 'wgsl-vision': 'src/cli/main.ts' }, outdir: 'build/cli' });";
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
   assert(r.status === 0, `building the CLI failed: ${r.stderr}`);
 }
