@@ -25,15 +25,16 @@ export function rocPlot(title: string, series: readonly RocSeries[]): Canvas {
   const x = (far: number) => LEFT + ((Math.max(MIN_LOG_FAR, Math.log10(Math.max(far, 1e-12))) - MIN_LOG_FAR) / -MIN_LOG_FAR) * pw;
   const lowest = Math.min(...series.map((s) => tarAtFar(s.roc, 10 ** MIN_LOG_FAR).tar));
   const yMin = Math.min(0.9, Math.floor(lowest * 10) / 10);
-  const y = (tar: number) => TOP + ((1 - tar) / (1 - yMin)) * ph;
+  // TAR below the axis (the curve's start at 0) is drawn on it.
+  const y = (tar: number) => TOP + ((1 - Math.max(tar, yMin)) / (1 - yMin)) * ph;
   const step = 1 - yMin <= 0.2 ? 0.02 : 1 - yMin <= 0.5 ? 0.05 : 0.1;
 
   const xTicks: [number, string][] = [[1e-3, '1E-3'], [1e-2, '0.01'], [1e-1, '0.1'], [1, '1']];
-  for (let d = MIN_LOG_FAR; d < 0; d++) for (let m = 2; m < 10; m++) c.line(x(m * 10 ** d), y(0), x(m * 10 ** d), y(0) + 4, INK); // minor ticks
+  for (let d = MIN_LOG_FAR; d < 0; d++) for (let m = 2; m < 10; m++) c.line(x(m * 10 ** d), y(yMin), x(m * 10 ** d), y(yMin) + 4, INK); // minor ticks
   for (const [far, label] of xTicks) {
-    c.line(x(far), y(1), x(far), y(0), GRID);
-    c.line(x(far), y(0), x(far), y(0) + 8, INK);
-    c.text(x(far) - textWidth(label) / 2, y(0) + 14, label, INK);
+    c.line(x(far), y(1), x(far), y(yMin), GRID);
+    c.line(x(far), y(yMin), x(far), y(yMin) + 8, INK);
+    c.text(x(far) - textWidth(label) / 2, y(yMin) + 14, label, INK);
   }
   const ticks = Math.round((1 - yMin) / step);
   for (let k = 0; k <= 2 * ticks; k++) {
