@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { forBrowser, forNode } from './scripts/build-options.mjs';
-import { copyBundledLicenses, copyModels } from './scripts/package-files.mjs';
+import { copyBundledLicenses, copyModels, publishElementsManifest } from './scripts/package-files.mjs';
 
 // The package's components module imports the engine by the package's own name (one engine in a
 // page that imports both) and lit as a dependency (one lit in a page that has its own).
@@ -87,5 +87,6 @@ if (process.argv.includes('--package')) {
   rmSync('build/types', { recursive: true, force: true });
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
   execFileSync(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--litelement', '--globs', 'components/**/*.ts', '--outdir', 'build', '--quiet'], { stdio: 'inherit' });
+  publishElementsManifest('build/custom-elements.json');
 }
 console.log(`built ${existing.length} bundles (${tests.length} test files)`);

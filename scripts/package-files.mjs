@@ -38,3 +38,24 @@ export function copyBundledLicenses(outdir) {
     cpSync(join(root, file), join(outdir, `${name}.txt`));
   }
 }
+
+/**
+ * The analyzer describes every source file under components/; users import one module,
+ * wgsl-vision/components (build/package/components.js). Keep the elements, described there.
+ */
+export function publishElementsManifest(file, modulePath = 'build/package/components.js') {
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  const elements = manifest.modules.flatMap((m) => (m.declarations ?? []).filter((d) => d.customElement));
+  if (elements.length === 0) throw new Error(`${file} describes no custom element`);
+  const at = (name) => ({ name, module: modulePath });
+  manifest.modules = [{
+    kind: 'javascript-module',
+    path: modulePath,
+    declarations: elements,
+    exports: elements.flatMap((d) => [
+      { kind: 'js', name: d.name, declaration: at(d.name) },
+      { kind: 'custom-element-definition', name: d.tagName, declaration: at(d.name) },
+    ]),
+  }];
+  writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+}
