@@ -1,6 +1,6 @@
 /** wgsl-vision public API (browser build). */
 export { Engine, type DispatchSpec, type EngineOptions } from './gpu/engine.js';
-export { DeviceLostError, GPUOpError, ShapeError, WebGPUUnavailableError } from './gpu/errors.js';
+export { BufferTooLargeError, DeviceLostError, GPUOpError, ImageTooLargeError, ShapeError, WebGPUUnavailableError } from './gpu/errors.js';
 export { Tensor } from './gpu/tensor.js';
 export type { PoolStats } from './gpu/buffer-pool.js';
 export * as ops from './ops/index.js';

@@ -1,6 +1,6 @@
-import { BufferPool, type PoolStats } from './buffer-pool.js';
+import { BufferPool, sizeClass, type PoolStats } from './buffer-pool.js';
 import { acquireDevice, type AcquireOptions, type AdapterDescription } from './device.js';
-import { DeviceLostError, GPUOpError } from './errors.js';
+import { BufferTooLargeError, DeviceLostError, GPUOpError } from './errors.js';
 import { foldWorkgroups, type KernelSource } from './kernel.js';
 import { packUniforms, type EntryInfo, type UniformValues } from './reflect.js';
 import { sizeOf, Tensor } from './tensor.js';
@@ -23,6 +23,11 @@ export interface EngineOptions extends AcquireOptions {
   /** Use this device instead of acquiring one. */
   device?: GPUDevice;
   adapterInfo?: AdapterDescription;
+  /**
+   * Bind at most this many bytes per buffer, below the device's limit: tests use it to send
+   * inputs through the paths for those that do not fit without allocating hundreds of MB.
+   */
+  maxBindingSize?: number;
 }
 
 /**
@@ -44,6 +49,12 @@ export class Engine {
   readonly adapterInfo: AdapterDescription;
   /** Resolves with the error once the device is lost; every later call throws it. */
   readonly lost: Promise<DeviceLostError>;
+  /**
+   * The largest buffer a kernel may bind, in bytes (the device's maxStorageBufferBindingSize and
+   * maxBufferSize, or EngineOptions.maxBindingSize if lower). Larger ones are refused with
+   * BufferTooLargeError before any work is recorded.
+   */
+  readonly maxBindingSize: number;
 
   private readonly pool: BufferPool;
   private readonly uniforms: UniformArena;
@@ -61,16 +72,18 @@ export class Engine {
   private readonly pendingReads = new Set<(e: Error) => void>();
 
   static async create(options: EngineOptions = {}): Promise<Engine> {
+    const limits = { maxBindingSize: options.maxBindingSize };
     if (options.device) {
-      return new Engine(options.device, options.adapterInfo ?? { vendor: '', architecture: '', device: '', description: 'external device' });
+      return new Engine(options.device, options.adapterInfo ?? { vendor: '', architecture: '', device: '', description: 'external device' }, limits);
     }
     const { device, adapterInfo } = await acquireDevice(options);
-    return new Engine(device, adapterInfo);
+    return new Engine(device, adapterInfo, limits);
   }
 
-  constructor(device: GPUDevice, adapterInfo: AdapterDescription) {
+  constructor(device: GPUDevice, adapterInfo: AdapterDescription, limits: Pick<EngineOptions, 'maxBindingSize'> = {}) {
     this.device = device;
     this.adapterInfo = adapterInfo;
+    this.maxBindingSize = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, limits.maxBindingSize ?? Infinity);
     this.pool = new BufferPool(device);
     this.uniforms = new UniformArena(device);
     this.lost = device.lost.then((info) => {
@@ -107,11 +120,25 @@ export class Engine {
     return t;
   }
 
+  /** Whether a pooled buffer of this many bytes can be bound (pooled sizes round up by up to 25%). */
+  fits(bytes: number): boolean {
+    return sizeClass(bytes) <= this.maxBindingSize;
+  }
+
+  /** A pooled buffer, or BufferTooLargeError (nothing acquired) where it cannot be bound. */
+  private acquire(bytes: number, label: string): GPUBuffer {
+    if (!this.fits(bytes)) {
+      if (bytes > this.maxBindingSize) throw new BufferTooLargeError(label, bytes, this.maxBindingSize);
+      throw new BufferTooLargeError(`${label} (${bytes} bytes, rounded up to the pool's size class)`, sizeClass(bytes), this.maxBindingSize);
+    }
+    return this.pool.acquire(bytes, label);
+  }
+
   /** An uninitialised tensor (its contents are whatever the pooled buffer held). */
   empty(shape: readonly number[], label = 'tensor'): Tensor {
     this.checkAlive();
     if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new Error(`${label}: bad shape [${shape}]`);
-    const buffer = this.pool.acquire(sizeOf(shape) * 4, label);
+    const buffer = this.acquire(sizeOf(shape) * 4, label);
     return this.adopt(new Tensor(this, shape, { buffer, refs: 1 }));
   }
 
@@ -140,7 +167,7 @@ export class Engine {
   /** A raw pooled buffer for kernels whose input is not f32 (e.g. packed RGBA bytes). */
   rawBuffer(bytes: number, label: string): GPUBuffer {
     this.checkAlive();
-    return this.pool.acquire(bytes, label);
+    return this.acquire(bytes, label);
   }
 
   private placeholder_: GPUBuffer | null = null;
@@ -315,6 +342,8 @@ export class Engine {
       if (!value) throw new GPUOpError(spec.op, `missing buffer '${b.name}' for ${where}`);
       given.delete(b.name);
       const buffer = value instanceof Tensor ? value.buffer : value;
+      // Pooled buffers were checked when acquired; this catches buffers made elsewhere.
+      if (buffer.size > this.maxBindingSize) throw new BufferTooLargeError(`${spec.op}: buffer '${b.name}'`, buffer.size, this.maxBindingSize);
       entries.push({ binding: b.binding, resource: { buffer } });
       bound.push([b.name, buffer, b.kind === 'storage']);
     }

@@ -16,8 +16,32 @@ export class GPUOpError extends Error {
   }
 }
 
+const sized = (bytes: number) => (bytes < 2 ** 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`);
+
+/**
+ * A buffer larger than the device lets a kernel bind (maxStorageBufferBindingSize, or a lower
+ * limit the engine was given), refused before any GPU work is recorded.
+ */
+export class BufferTooLargeError extends Error {
+  override name = 'BufferTooLargeError';
+  constructor(readonly what: string, readonly bytes: number, readonly limit: number) {
+    super(
+      `${what}: a buffer of ${bytes} bytes (${sized(bytes)}) is larger than the ${limit} bytes (${sized(limit)}) this device binds at once ` +
+        '(maxStorageBufferBindingSize); use a smaller input or split the work into pieces that fit',
+    );
+  }
+}
+
 export class ShapeError extends Error {
   override name = 'ShapeError';
+}
+
+/** An image with more pixels than can be decoded, or than the device takes in one piece: an input problem. */
+export class ImageTooLargeError extends ShapeError {
+  override name = 'ImageTooLargeError';
+  constructor(readonly width: number, readonly height: number, message: string) {
+    super(message);
+  }
 }
 
 export function assert(condition: unknown, make: () => Error): asserts condition {

@@ -1,6 +1,6 @@
 import imageWGSL from '../../shaders/image.wgsl';
 import type { Engine } from '../gpu/engine.js';
-import { ShapeError } from '../gpu/errors.js';
+import { ImageTooLargeError, ShapeError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import { flatWorkgroups } from './flat.js';
@@ -51,7 +51,20 @@ export function checkImage(image: RGBAImage): void {
   }
 }
 
-/** Uploads RGBA pixels and converts them to a normalised f32 RGB tensor [1, H, W, 3]. */
+/** The most pixels an image may have to be decoded: 100 megapixels, 400 MB as RGBA. */
+export const MAX_IMAGE_PIXELS = 100_000_000;
+
+/** Refuses an image above MAX_IMAGE_PIXELS, before anything of its size is allocated. */
+export function checkImageSize(width: number, height: number, name = 'the image'): void {
+  if (width * height <= MAX_IMAGE_PIXELS) return;
+  const mp = (Math.ceil((width * height) / 1e5) / 10).toFixed(1); // rounded up: over the limit reads as over it
+  throw new ImageTooLargeError(width, height, `bad image: ${name} is too large (${width}x${height}, ${mp} megapixels; at most ${MAX_IMAGE_PIXELS / 1e6} are decoded): downscale it first`);
+}
+
+/**
+ * Uploads RGBA pixels and converts them to a normalised f32 RGB tensor [1, H, W, 3]. An image
+ * the device cannot bind in one buffer is refused (ImageTooLargeError): crop or downscale it.
+ */
 export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageToTensorOptions = {}): Tensor {
   checkImage(image);
   const crop = options.crop ?? { x: 0, y: 0, width: image.width, height: image.height };
@@ -66,9 +79,15 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
   if (valid && ![valid.x, valid.y, valid.width, valid.height].every(Number.isInteger)) {
     throw new ShapeError(`imageToTensor: zeroOutside must be whole pixels, got ${JSON.stringify(valid)}`);
   }
+  if (!engine.fits(image.data.length)) {
+    throw new ImageTooLargeError(image.width, image.height,
+      `imageToTensor: the ${image.width}x${image.height} image takes ${image.data.length} bytes as RGBA, more than the ${engine.maxBindingSize} bytes ` +
+        'this device binds at once (maxStorageBufferBindingSize): crop or downscale it first (the face pipeline does this itself)');
+  }
+  // The output first: if it is too large, nothing has been acquired yet.
+  const y = engine.empty([1, outH, outW, 3], 'imageToTensor');
   const pixels = engine.rawBuffer(image.data.length, 'rgba');
   engine.uploadBytes(pixels, image.data);
-  const y = engine.empty([1, outH, outW, 3], 'imageToTensor');
   const mean = options.mean ?? [0, 0, 0];
   const std = options.std ?? [1, 1, 1];
   engine.dispatch({
