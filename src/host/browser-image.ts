@@ -1,6 +1,6 @@
 /** Browser image inputs → RGBA pixels, via a 2-D canvas. */
 import { ShapeError } from '../gpu/errors.js';
-import type { RGBAImage } from '../ops/image.js';
+import { checkImageSize, type RGBAImage } from '../ops/image.js';
 
 export type BrowserImageInput =
   | RGBAImage
@@ -14,6 +14,7 @@ export type BrowserImageInput =
 
 function draw(source: CanvasImageSource, width: number, height: number): RGBAImage {
   if (!(width > 0 && height > 0)) throw new ShapeError(`bad image: it has no pixels (${width}x${height}); is it loaded?`);
+  checkImageSize(width, height);
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) throw new ShapeError('bad image: no 2-D canvas context to read pixels with');
@@ -27,7 +28,8 @@ export async function toRGBA(input: BrowserImageInput): Promise<RGBAImage> {
   if (input instanceof Blob) {
     let bitmap: ImageBitmap;
     try {
-      bitmap = await createImageBitmap(input);
+      // Upright, as the EXIF orientation of a phone photo says (the default in current browsers).
+      bitmap = await createImageBitmap(input, { imageOrientation: 'from-image' });
     } catch {
       throw new ShapeError(`bad image: the ${input.type || 'file'} could not be decoded as an image`);
     }
