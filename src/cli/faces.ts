@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createFaceRecognizer, withEdgeBorder, type DescribedFace, type FaceRecognizer, type NodeImageInput, type RGBAImage } from '../node.js';
+import { boxFromPiece, downscaled, pointFromPiece, whole, type Piece } from '../tasks/face/image-pieces.js';
 import { choiceOption, numberOption, type CommandContext, type OptionSpec } from './command.js';
 import { CliError } from './errors.js';
 import { createCliEngine } from './gpu.js';
@@ -43,7 +44,7 @@ export interface FoundFaces {
   path: string;
   width: number;
   height: number;
-  /** Border (pixels each side) the faces were found with; boxes are in the original image's pixels. */
+  /** Border (original-image pixels each side) the faces were found with; boxes are in the original image's pixels. */
   border: { x: number; y: number };
   faces: DescribedFace[];
 }
@@ -60,26 +61,36 @@ export async function readImageFiles(paths: readonly string[]): Promise<ImageFil
   return out;
 }
 
+/**
+ * A bordered image has at most this many pixels: a larger photo is downscaled before its border
+ * is added (a 48-megapixel one would otherwise become 192); its faces stay far larger than the
+ * networks' inputs.
+ */
+const BORDERED_MAX_PIXELS = 2048 * 2048;
+
 /** Every face in an image, with the border fallback of --border auto. */
 export async function findFaces(recognizer: Recognizer, { path, image }: ImageFile, settings: FaceSettings): Promise<FoundFaces> {
   const fractions = settings.border === 'auto' ? [0, 0.5] : [settings.border];
   let found: FoundFaces | null = null;
   for (const fraction of fractions) {
-    const bx = Math.round(image.width * fraction);
-    const by = Math.round(image.height * fraction);
-    const input: RGBAImage = fraction > 0 ? withEdgeBorder(image, bx, by) : image;
-    const faces = (await recognizer.describe(input)).map((f) => unshift(f, bx, by));
-    found = { path, width: image.width, height: image.height, border: { x: bx, y: by }, faces };
+    const shrink = Math.sqrt(BORDERED_MAX_PIXELS / (image.width * image.height)) / (1 + 2 * fraction);
+    const source = fraction > 0 && shrink < 1 ? downscaled(image, Math.round(Math.max(image.width, image.height) * shrink)) : whole(image);
+    const bx = Math.round(source.image.width * fraction);
+    const by = Math.round(source.image.height * fraction);
+    const input: RGBAImage = fraction > 0 ? withEdgeBorder(source.image, bx, by) : image;
+    const faces = (await recognizer.describe(input)).map((f) => unshift(f, source, bx, by));
+    found = { path, width: image.width, height: image.height, border: { x: Math.round(bx * source.scaleX), y: Math.round(by * source.scaleY) }, faces };
     if (faces.length > 0) break;
   }
   return found!;
 }
 
-/** Detection results moved back from the bordered image to the original one. */
-function unshift(face: DescribedFace, bx: number, by: number): DescribedFace {
+/** Detection results moved back from the bordered (and maybe downscaled) image to the original one. */
+function unshift(face: DescribedFace, source: Piece, bx: number, by: number): DescribedFace {
   if (bx === 0 && by === 0) return face;
-  const box = <T extends { x: number; y: number }>(b: T): T => ({ ...b, x: b.x - bx, y: b.y - by });
-  return { ...face, box: box(face.box), alignedBox: box(face.alignedBox), landmarks: face.landmarks.map(box) };
+  const box = <T extends { x: number; y: number; width: number; height: number }>(b: T): T => ({ ...b, ...boxFromPiece(source, { ...b, x: b.x - bx, y: b.y - by }) });
+  const point = (p: { x: number; y: number }) => pointFromPiece(source, { x: p.x - bx, y: p.y - by });
+  return { ...face, box: box(face.box), alignedBox: box(face.alignedBox), landmarks: face.landmarks.map(point) };
 }
 
 export function noFace(path: string): CliError {

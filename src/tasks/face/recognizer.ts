@@ -1,6 +1,6 @@
 import type { Engine } from '../../gpu/engine.js';
-import { imageToTensor, type RGBAImage } from '../../ops/image.js';
-import type { Box, DetectOptions, FaceDetection, Point } from '../../nn/boxes.js';
+import { checkImage, imageToTensor, type RGBAImage } from '../../ops/image.js';
+import { withDefaults, type Box, type DetectOptions, type Point } from '../../nn/boxes.js';
 import { FACE_API_MODELS, type FaceApiModel } from '../../nn/face-api-models.js';
 import { FaceLandmark68Net, landmarkCrop } from '../../nn/face-landmark-68.js';
 import { FACE_RECOGNITION_INPUT_SIZE, FaceRecognitionNet } from '../../nn/face-recognition-net.js';
@@ -9,7 +9,11 @@ import { TinyFaceDetector } from '../../nn/tiny-face-detector.js';
 import type { WeightMap } from '../../nn/weights.js';
 import { fitLogistic, type LabelledPair } from './calibration.js';
 import { FaceGallery, type GalleryStore, type Identification } from './gallery.js';
+import { boxFromPiece, boxToPiece, cropAround, downscaled, pointFromPiece, takesWhole, whole, type Piece } from './image-pieces.js';
 import type { DescribedFace, FacePair, FaceRecognizerLike, ModelProgress, VerifyResult } from './types.js';
+
+/** face-landmark-68's input side, which landmark crops of large photos are brought down to. */
+const LANDMARK_INPUT_SIZE = 112;
 
 /** Loads one of face-api's models (from files in Node, by URL in browsers). */
 export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
@@ -110,20 +114,37 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     return run;
   }
 
+  /**
+   * Photos that the device cannot take whole, or far larger than the networks' inputs, go in
+   * pieces (image-pieces.ts): detection on a copy downscaled to the detector's input size,
+   * landmarks and descriptor on crops of the full-resolution pixels. Results are in the photo's
+   * pixels either way; a photo that goes whole gives exactly face-api's numbers.
+   */
   private async describePixels(image: RGBAImage): Promise<DescribedFace[]> {
-    const detections = await this.detector.detect(image, this.options.detectOptions);
+    checkImage(image);
+    const inPieces = !takesWhole(this.engine, image);
+    const view = inPieces ? downscaled(image, this.detectionSize()) : whole(image);
+    const detections = await this.detector.detect(view.image, this.options.detectOptions);
+    const around = (box: Box, side: number): Piece => (inPieces ? cropAround(image, box, side) : whole(image));
     const faces: DescribedFace[] = [];
-    for (const det of detections) faces.push(await this.describeDetection(image, det));
+    for (const det of detections) faces.push(await this.describeDetection(image, boxFromPiece(view, det), det.score, around));
     return faces;
   }
 
-  private async describeDetection(image: RGBAImage, det: FaceDetection): Promise<DescribedFace> {
-    const box = { x: det.x, y: det.y, width: det.width, height: det.height };
-    const landmarks = await this.landmarkNet.detect(image, box);
+  /** The detector's fixed input side. */
+  private detectionSize(): number {
+    const defaults = this.detector instanceof SsdMobilenetV1 ? SsdMobilenetV1.defaults : TinyFaceDetector.defaults;
+    return withDefaults(defaults, this.options.detectOptions ?? {}).inputSize;
+  }
+
+  private async describeDetection(image: RGBAImage, box: Box, score: number, around: (box: Box, side: number) => Piece): Promise<DescribedFace> {
+    const marks = around(box, LANDMARK_INPUT_SIZE);
+    const landmarks = (await this.landmarkNet.detect(marks.image, boxToPiece(marks, box))).map((p) => pointFromPiece(marks, p));
     const alignedBox = alignedFaceBox(landmarks, landmarkCrop(box, image.width, image.height).face);
-    const { face, square } = landmarkCrop(alignedBox, image.width, image.height);
+    const chipSource = around(landmarkCrop(alignedBox, image.width, image.height).face, FACE_RECOGNITION_INPUT_SIZE);
+    const { face, square } = landmarkCrop(boxToPiece(chipSource, alignedBox), chipSource.image.width, chipSource.image.height);
     const [descriptor] = await this.engine.scope(async () => {
-      const chip = imageToTensor(this.engine, image, {
+      const chip = imageToTensor(this.engine, chipSource.image, {
         crop: square,
         size: [FACE_RECOGNITION_INPUT_SIZE, FACE_RECOGNITION_INPUT_SIZE],
         sampling: 'asymmetric',
@@ -131,7 +152,7 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
       });
       return this.recognitionNet.describe(chip);
     });
-    return { box, score: det.score, landmarks, alignedBox, descriptor: descriptor! };
+    return { box, score, landmarks, alignedBox, descriptor: descriptor! };
   }
 
   /**
