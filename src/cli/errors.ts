@@ -2,7 +2,7 @@
  * Errors of the command line and the exit codes they map to. Every failure ends as one line
  * on stderr ("wgsl-vision: …") and a non-zero exit code; stack traces only with --debug.
  */
-import { DeviceLostError, GalleryError, GPUOpError, ShapeError, WebGPUUnavailableError, WeightsError } from '../node.js';
+import { BufferTooLargeError, DeviceLostError, GalleryError, GPUOpError, ImageTooLargeError, ShapeError, WebGPUUnavailableError, WeightsError } from '../node.js';
 
 /** Exit codes: 0 success, 1 a negative answer (no match, not recognized), ≥ 2 a failure. */
 export const EXIT = {
@@ -10,8 +10,11 @@ export const EXIT = {
   negative: 1,
   usage: 2,
   input: 3,
+  /** No WebGPU adapter (no Vulkan driver): the machine, not the input, needs attention. */
   gpu: 4,
   internal: 5,
+  /** A GPU fault: a lost device, a rejected kernel, a buffer larger than the device allows. */
+  gpuError: 6,
 } as const;
 
 /** A failure the user can act on; the message is shown as is. */
@@ -44,7 +47,8 @@ export function reportOf(e: unknown): ErrorReport {
   }
   if (e instanceof CliError) return { kind: e.kind, message: e.message, exitCode: e.exitCode };
   if (e instanceof WebGPUUnavailableError) return { kind: 'no-webgpu', message: noAdapterMessage(e.message), exitCode: EXIT.gpu };
-  if (e instanceof DeviceLostError || e instanceof GPUOpError) return { kind: 'gpu', message: `GPU error: ${e.message}`, exitCode: EXIT.gpu };
+  if (e instanceof DeviceLostError || e instanceof GPUOpError || e instanceof BufferTooLargeError) return { kind: 'gpu', message: `GPU error: ${e.message}`, exitCode: EXIT.gpuError };
+  if (e instanceof ImageTooLargeError) return { kind: 'image-too-large', message: e.message, exitCode: EXIT.input };
   if (e instanceof ShapeError && /bad image/.test(e.message)) return { kind: 'not-an-image', message: e.message, exitCode: EXIT.input };
   if (e instanceof GalleryError) return { kind: 'gallery', message: e.message, exitCode: EXIT.input };
   if (e instanceof WeightsError) return { kind: 'model', message: `model files: ${e.message}`, exitCode: EXIT.input };

@@ -1,9 +1,9 @@
 /** Image files for the command line: read and decode, with errors that name the file. */
 import { readFile, stat } from 'node:fs/promises';
-import { decodeImage, type RGBAImage } from '../node.js';
+import { decodeImage, ImageTooLargeError, type RGBAImage } from '../node.js';
 import { CliError } from './errors.js';
 
-/** Reads a JPEG, PNG or PGM file; missing files, folders and other formats are CliErrors naming the path. */
+/** Reads a JPEG, PNG or PGM file; missing files, folders, other formats and images over 100 megapixels are CliErrors naming the path. */
 export async function readImageFile(path: string): Promise<RGBAImage> {
   let info;
   try {
@@ -16,6 +16,7 @@ export async function readImageFile(path: string): Promise<RGBAImage> {
   try {
     return decodeImage(bytes, path);
   } catch (e) {
+    if (e instanceof ImageTooLargeError) throw new CliError(e.message, undefined, 'image-too-large');
     throw new CliError((e as Error).message.replace(/^bad image: /, 'not an image: '), undefined, 'not-an-image');
   }
 }
