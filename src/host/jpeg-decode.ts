@@ -345,51 +345,40 @@ const C1 = 4017, S1 = 799, C3 = 3406, S3 = 2276, C6 = 1567, S6 = 3784, SQRT2 = 5
 /** Dequantises and inverse-transforms one block into 8x8 bytes (jpeg-js's port of poppler's IDCT). */
 function idct(zz: Int16Array, z0: number, qt: Int32Array, p: Int32Array, out: Uint8Array, o: number, stride: number): void {
   for (let i = 0; i < 64; i++) p[i] = zz[z0 + i]! * qt[i]!;
-  for (let row = 0; row < 64; row += 8) {
-    if (!p[row + 1] && !p[row + 2] && !p[row + 3] && !p[row + 4] && !p[row + 5] && !p[row + 6] && !p[row + 7]) {
-      p.fill((SQRT2 * p[row]! + 512) >> 10, row, row + 8);
-      continue;
-    }
-    let v0 = (SQRT2 * p[row]! + 128) >> 8, v1 = (SQRT2 * p[row + 4]! + 128) >> 8;
-    let v2 = p[row + 2]!, v3 = p[row + 6]!;
-    let v4 = (SQRT1D2 * (p[row + 1]! - p[row + 7]!) + 128) >> 8, v7 = (SQRT1D2 * (p[row + 1]! + p[row + 7]!) + 128) >> 8;
-    let v5 = p[row + 3]! << 4, v6 = p[row + 5]! << 4;
-    let t = (v0 - v1 + 1) >> 1; v0 = (v0 + v1 + 1) >> 1; v1 = t;
-    t = (v2 * S6 + v3 * C6 + 128) >> 8; v2 = (v2 * C6 - v3 * S6 + 128) >> 8; v3 = t;
-    t = (v4 - v6 + 1) >> 1; v4 = (v4 + v6 + 1) >> 1; v6 = t;
-    t = (v7 + v5 + 1) >> 1; v5 = (v7 - v5 + 1) >> 1; v7 = t;
-    t = (v0 - v3 + 1) >> 1; v0 = (v0 + v3 + 1) >> 1; v3 = t;
-    t = (v1 - v2 + 1) >> 1; v1 = (v1 + v2 + 1) >> 1; v2 = t;
-    t = (v4 * S3 + v7 * C3 + 2048) >> 12; v4 = (v4 * C3 - v7 * S3 + 2048) >> 12; v7 = t;
-    t = (v5 * S1 + v6 * C1 + 2048) >> 12; v5 = (v5 * C1 - v6 * S1 + 2048) >> 12; v6 = t;
-    p[row] = v0 + v7; p[row + 7] = v0 - v7; p[row + 1] = v1 + v6; p[row + 6] = v1 - v6;
-    p[row + 2] = v2 + v5; p[row + 5] = v2 - v5; p[row + 3] = v3 + v4; p[row + 4] = v3 - v4;
-  }
-  for (let col = 0; col < 8; col++) {
-    if (!p[8 + col] && !p[16 + col] && !p[24 + col] && !p[32 + col] && !p[40 + col] && !p[48 + col] && !p[56 + col]) {
-      const t = (SQRT2 * p[col]! + 8192) >> 14;
-      for (let r = 0; r < 64; r += 8) p[r + col] = t;
-      continue;
-    }
-    let v0 = (SQRT2 * p[col]! + 2048) >> 12, v1 = (SQRT2 * p[32 + col]! + 2048) >> 12;
-    let v2 = p[16 + col]!, v3 = p[48 + col]!;
-    let v4 = (SQRT1D2 * (p[8 + col]! - p[56 + col]!) + 2048) >> 12, v7 = (SQRT1D2 * (p[8 + col]! + p[56 + col]!) + 2048) >> 12;
-    let v5 = p[24 + col]!, v6 = p[40 + col]!;
-    let t = (v0 - v1 + 1) >> 1; v0 = (v0 + v1 + 1) >> 1; v1 = t;
-    t = (v2 * S6 + v3 * C6 + 2048) >> 12; v2 = (v2 * C6 - v3 * S6 + 2048) >> 12; v3 = t;
-    t = (v4 - v6 + 1) >> 1; v4 = (v4 + v6 + 1) >> 1; v6 = t;
-    t = (v7 + v5 + 1) >> 1; v5 = (v7 - v5 + 1) >> 1; v7 = t;
-    t = (v0 - v3 + 1) >> 1; v0 = (v0 + v3 + 1) >> 1; v3 = t;
-    t = (v1 - v2 + 1) >> 1; v1 = (v1 + v2 + 1) >> 1; v2 = t;
-    t = (v4 * S3 + v7 * C3 + 2048) >> 12; v4 = (v4 * C3 - v7 * S3 + 2048) >> 12; v7 = t;
-    t = (v5 * S1 + v6 * C1 + 2048) >> 12; v5 = (v5 * C1 - v6 * S1 + 2048) >> 12; v6 = t;
-    p[col] = v0 + v7; p[56 + col] = v0 - v7; p[8 + col] = v1 + v6; p[48 + col] = v1 - v6;
-    p[16 + col] = v2 + v5; p[40 + col] = v2 - v5; p[24 + col] = v3 + v4; p[32 + col] = v3 - v4;
-  }
+  for (let row = 0; row < 64; row += 8) idctPass(p, row, 1, 8, 16);
+  for (let col = 0; col < 8; col++) idctPass(p, col, 8, 12, 1);
   for (let i = 0; i < 64; i++) {
     const s = 128 + ((p[i]! + 8) >> 4);
     out[o + (i >> 3) * stride + (i & 7)] = s < 0 ? 0 : s > 255 ? 255 : s;
   }
+}
+
+/**
+ * One 1-D pass over p[base + k·step], k = 0…7, in place: the rows with products rounded to
+ * 8 fractional bits and odd inputs scaled by 16, then the columns with 12 bits and no scaling.
+ */
+function idctPass(p: Int32Array, base: number, step: number, shift: number, oddScale: number): void {
+  const i1 = base + step, i2 = i1 + step, i3 = i2 + step, i4 = i3 + step, i5 = i4 + step, i6 = i5 + step, i7 = i6 + step;
+  const round = 1 << (shift - 1);
+  if (!p[i1] && !p[i2] && !p[i3] && !p[i4] && !p[i5] && !p[i6] && !p[i7]) { // DC only
+    const t = (SQRT2 * p[base]! + 4 * round) >> (shift + 2);
+    p[base] = p[i1] = p[i2] = p[i3] = p[i4] = p[i5] = p[i6] = p[i7] = t;
+    return;
+  }
+  let v0 = (SQRT2 * p[base]! + round) >> shift, v1 = (SQRT2 * p[i4]! + round) >> shift;
+  let v2 = p[i2]!, v3 = p[i6]!;
+  let v4 = (SQRT1D2 * (p[i1]! - p[i7]!) + round) >> shift, v7 = (SQRT1D2 * (p[i1]! + p[i7]!) + round) >> shift;
+  let v5 = p[i3]! * oddScale, v6 = p[i5]! * oddScale;
+  let t = (v0 - v1 + 1) >> 1; v0 = (v0 + v1 + 1) >> 1; v1 = t;
+  t = (v2 * S6 + v3 * C6 + round) >> shift; v2 = (v2 * C6 - v3 * S6 + round) >> shift; v3 = t;
+  t = (v4 - v6 + 1) >> 1; v4 = (v4 + v6 + 1) >> 1; v6 = t;
+  t = (v7 + v5 + 1) >> 1; v5 = (v7 - v5 + 1) >> 1; v7 = t;
+  t = (v0 - v3 + 1) >> 1; v0 = (v0 + v3 + 1) >> 1; v3 = t;
+  t = (v1 - v2 + 1) >> 1; v1 = (v1 + v2 + 1) >> 1; v2 = t;
+  t = (v4 * S3 + v7 * C3 + 2048) >> 12; v4 = (v4 * C3 - v7 * S3 + 2048) >> 12; v7 = t;
+  t = (v5 * S1 + v6 * C1 + 2048) >> 12; v5 = (v5 * C1 - v6 * S1 + 2048) >> 12; v6 = t;
+  p[base] = v0 + v7; p[i7] = v0 - v7; p[i1] = v1 + v6; p[i6] = v1 - v6;
+  p[i2] = v2 + v5; p[i5] = v2 - v5; p[i3] = v3 + v4; p[i4] = v3 - v4;
 }
 
 /** Samples → RGBA, one MCU row at a time: each component's rows of it, then colour conversion. */
