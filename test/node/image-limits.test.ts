@@ -13,7 +13,7 @@ async function assertRefused(bytes: Uint8Array, name: string): Promise<void> {
   const t = performance.now();
   const e = await assertRejects(() => decodeImage(bytes, name), TOO_LARGE, name);
   assert(e instanceof ImageTooLargeError && e.width === 20000 && e.height === 20000, 'the error carries the size');
-  assert(performance.now() - t < 200, `${name} refused in ${(performance.now() - t).toFixed(0)} ms`);
+  assert(performance.now() - t < 2000, `${name} refused in ${(performance.now() - t).toFixed(0)} ms`);
 }
 
 describe('image size limit (Node decoding)', () => {
