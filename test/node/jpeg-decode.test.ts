@@ -1,8 +1,9 @@
 // The Node host's own JPEG decoder against jpeg-js, which it replaced for baseline and
 // progressive files: the same pixels, byte for byte, on the test photos, sampling layouts
-// 4:2:0, 4:2:2, 4:4:0 and 4:4:4, and sizes that do not fill whole 8x8 blocks.
+// 4:2:0, 4:2:2, 4:4:0 and 4:4:4, sizes that do not fill whole 8x8 blocks, progressive scans and
+// restart markers.
 import jpeg from 'jpeg-js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJpeg } from '../../src/host/jpeg-decode.js';
 import { decodeImage } from '../../src/host/node-image.js';
 import { Rng } from '../util/random.js';
@@ -31,6 +32,13 @@ describe('JPEG decoding (Node)', () => {
       const data = Uint8Array.from({ length: w * h * 4 }, () => Math.floor(rng.next() * 256));
       assertSame(new Uint8Array(jpeg.encode({ data, width: w, height: h }, 90).data), `${w}x${h} noise`);
     }
+  });
+
+  it('and on progressive files, greyscale, and restart markers (libjpeg-turbo encodings, test/fixtures/jpeg)', () => {
+    const dir = 'test/fixtures/jpeg';
+    const files = readdirSync(dir).filter((f) => f.endsWith('.jpg'));
+    assertEqual(files.length, 5, 'fixtures');
+    for (const f of files) assertSame(new Uint8Array(readFileSync(`${dir}/${f}`)), f);
   });
 
   it('names a truncated file, and leaves what it does not take to jpeg-js', async () => {
