@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 /** wgsl-vision public API (browser build). */
 export { Engine, type DispatchSpec, type EngineOptions } from './gpu/engine.js';
 export { BufferTooLargeError, DeviceLostError, GPUOpError, ImageTooLargeError, ShapeError, WebGPUUnavailableError } from './gpu/errors.js';
