@@ -5,7 +5,6 @@
  * descriptor is one more entry in DESCRIPTORS.
  */
 import { readFile } from 'node:fs/promises';
-import { findFaces } from '../src/cli/faces.js';
 import { createEngine, createFaceRecognizer, decodeImage, euclidean, type DescribedFace, type Engine, type NodeEngine } from '../src/node.js';
 
 export interface DescriptorSession {
@@ -17,7 +16,7 @@ export interface DescriptorSession {
 }
 
 export interface DescriptorOptions {
-  /** 'auto': a photo without a face is tried again with an edge border of half its size (as the CLI's --border auto); 'none': never. */
+  /** 'auto': a photo without a face is tried again with an edge border of half its size (the recognizer's default); 'none': never. */
   border: 'auto' | 'none';
   /** An engine to share (tests); a new one otherwise. */
   engine?: Engine;
@@ -38,15 +37,14 @@ export const DESCRIPTORS: Record<string, Descriptor> = {
     distanceName: 'euclidean',
     async open({ border, engine }) {
       const gpu = engine ?? (await createEngine());
-      const recognizer = await createFaceRecognizer({ engine: gpu, detector: 'ssd' });
+      const recognizer = await createFaceRecognizer({ engine: gpu, detector: 'ssd', border: border === 'none' ? 0 : 'auto' });
       const info = gpu.adapterInfo;
       const driver = (gpu as Partial<NodeEngine>).driver;
       return {
         adapter: `${[info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' / ') || 'unknown adapter'}${driver ? ` via ${driver}` : ''}`,
         async describe(path) {
           const image = decodeImage(new Uint8Array(await readFile(path)), path);
-          const found = await findFaces(recognizer, { path, image }, { detector: 'ssd', border: border === 'none' ? 0 : 'auto' });
-          return nearestCentre(found.faces, image.width, image.height)?.descriptor ?? null;
+          return nearestCentre(await recognizer.describe(image), image.width, image.height)?.descriptor ?? null;
         },
         dispose() {
           recognizer.dispose();

@@ -1,8 +1,7 @@
 /** The face pipeline as the commands use it: model loading with progress, and face finding. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createFaceRecognizer, withEdgeBorder, type DescribedFace, type FaceRecognizer, type NodeImageInput, type RGBAImage } from '../node.js';
-import { boxFromPiece, downscaled, pointFromPiece, whole, type Piece } from '../tasks/face/image-pieces.js';
+import { createFaceRecognizer, type DescribedFace, type FaceRecognizer, type NodeImageInput, type RGBAImage } from '../node.js';
 import { choiceOption, numberOption, type CommandContext, type OptionSpec } from './command.js';
 import { CliError } from './errors.js';
 import { createCliEngine } from './gpu.js';
@@ -34,6 +33,7 @@ export async function loadRecognizer(ctx: CommandContext, settings: FaceSettings
   return createFaceRecognizer({
     engine,
     detector: settings.detector,
+    border: settings.border,
     threshold: extra.threshold,
     galleryFile: extra.galleryFile,
     onProgress: (p) => ctx.out.status(`  ${p.model.replace(/(_model)?-weights_manifest\.json$/, '')} (${p.loaded}/${p.total})`),
@@ -61,36 +61,11 @@ export async function readImageFiles(paths: readonly string[]): Promise<ImageFil
   return out;
 }
 
-/**
- * A bordered image has at most this many pixels: a larger photo is downscaled before its border
- * is added (a 48-megapixel one would otherwise become 192); its faces stay far larger than the
- * networks' inputs.
- */
-const BORDERED_MAX_PIXELS = 2048 * 2048;
-
-/** Every face in an image, with the border fallback of --border auto. */
-export async function findFaces(recognizer: Recognizer, { path, image }: ImageFile, settings: FaceSettings): Promise<FoundFaces> {
-  const fractions = settings.border === 'auto' ? [0, 0.5] : [settings.border];
-  let found: FoundFaces | null = null;
-  for (const fraction of fractions) {
-    const shrink = Math.sqrt(BORDERED_MAX_PIXELS / (image.width * image.height)) / (1 + 2 * fraction);
-    const source = fraction > 0 && shrink < 1 ? downscaled(image, Math.round(Math.max(image.width, image.height) * shrink)) : whole(image);
-    const bx = Math.round(source.image.width * fraction);
-    const by = Math.round(source.image.height * fraction);
-    const input: RGBAImage = fraction > 0 ? withEdgeBorder(source.image, bx, by) : image;
-    const faces = (await recognizer.describe(input)).map((f) => unshift(f, source, bx, by));
-    found = { path, width: image.width, height: image.height, border: { x: Math.round(bx * source.scaleX), y: Math.round(by * source.scaleY) }, faces };
-    if (faces.length > 0) break;
-  }
-  return found!;
-}
-
-/** Detection results moved back from the bordered (and maybe downscaled) image to the original one. */
-function unshift(face: DescribedFace, source: Piece, bx: number, by: number): DescribedFace {
-  if (bx === 0 && by === 0) return face;
-  const box = <T extends { x: number; y: number; width: number; height: number }>(b: T): T => ({ ...b, ...boxFromPiece(source, { ...b, x: b.x - bx, y: b.y - by }) });
-  const point = (p: { x: number; y: number }) => pointFromPiece(source, { x: p.x - bx, y: p.y - by });
-  return { ...face, box: box(face.box), alignedBox: box(face.alignedBox), landmarks: face.landmarks.map(point) };
+/** Every face in an image; the recognizer retries with a border as --border says. */
+export async function findFaces(recognizer: Recognizer, { path, image }: ImageFile): Promise<FoundFaces> {
+  const faces = await recognizer.describe(image);
+  const fraction = faces[0]?.border ?? 0;
+  return { path, width: image.width, height: image.height, border: { x: Math.round(image.width * fraction), y: Math.round(image.height * fraction) }, faces };
 }
 
 export function noFace(path: string): CliError {

@@ -43,6 +43,26 @@ describe('face recognizer API on real images', () => {
     assertEqual(faces.gallery.list().map((p) => p.id), ['s1', 's2'], 'failed enrolments change nothing');
   });
 
+  it('finds faces that fill the frame without being told (border retry), in the photo\'s own pixels', async () => {
+    const plain = decodeImage(readFileSync('../shared/data/orl-faces/s1/1.pgm'));
+    const asIs = await createFaceRecognizer({ engine: faces.engine, border: 0 });
+    try {
+      assertEqual((await asIs.describe(plain)).length, 0, 'SSD misses an ORL face as it is');
+    } finally {
+      asIs.dispose();
+    }
+    const [found, ...more] = await faces.describe(plain);
+    assert(found && more.length === 0 && found.border === 0.5, `one face, found with the 0.5 border: ${JSON.stringify(found?.border)}`);
+    // The same face found in the caller's own bordered copy, moved back by that border.
+    const [reference] = await faces.describe(orl('s1/1'));
+    const moved = { x: reference!.box.x - 46, y: reference!.box.y - 56 };
+    assert(Math.abs(found.box.x - moved.x) < 1e-3 && Math.abs(found.box.y - moved.y) < 1e-3, `box ${JSON.stringify(found.box)} vs ${JSON.stringify(moved)}`);
+    assert(found.landmarks.every((p, i) => Math.abs(p.x - (reference!.landmarks[i]!.x - 46)) < 1e-3), 'landmarks in the photo\'s pixels');
+    assert(reference!.border === undefined, 'a face found as it is carries no border');
+    const [a, b] = [found.descriptor, reference!.descriptor];
+    assert(a.every((v, i) => Math.abs(v - b[i]!) < 1e-5), 'the same descriptor');
+  });
+
   it('a calibration turns distances into P(same person)', async () => {
     faces.setCalibration([0.3, 0.35, 0.4, 0.45, 0.5].map((distance) => ({ distance, same: true })).concat([0.55, 0.65, 0.7, 0.75, 0.8].map((distance) => ({ distance, same: false }))));
     const r = await faces.verifyIdentity(orl('s1/5'), 's1');

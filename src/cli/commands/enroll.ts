@@ -30,7 +30,7 @@ export const enroll: Command = {
     // Every image is checked before anything is stored: a bad one leaves the gallery as it was.
     for (const file of files) {
       const path = file.path;
-      const found = await findFaces(recognizer, file, settings);
+      const found = await findFaces(recognizer, file);
       if (found.faces.length === 0) throw noFace(path);
       if (found.faces.length > 1) throw new CliError(`${path} shows ${found.faces.length} faces; enroll from photos of one face`, undefined, 'many-faces');
       descriptors.push(found.faces[0]!.descriptor);

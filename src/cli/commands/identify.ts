@@ -31,7 +31,7 @@ export const identify: Command = {
     const [file] = await readImageFiles([image]);
     if (!(await checkGalleryFile(gallery))) throw new CliError(`gallery ${gallery} does not exist (create it with: wgsl-vision enroll --gallery ${gallery} NAME IMAGE...)`, undefined, 'gallery');
     const recognizer = await loadRecognizer(ctx, settings, { threshold, galleryFile: gallery });
-    const found = await findFaces(recognizer, file!, settings);
+    const found = await findFaces(recognizer, file!);
     if (found.faces.length === 0) throw noFace(image);
     const results: (Identification & { face: DescribedFace })[] = [];
     for (const face of found.faces) results.push({ face, ...(await recognizer.gallery.identify(face.descriptor, { threshold, topK })) });

@@ -27,7 +27,7 @@ export const verify: Command = {
     const recognizer = await loadRecognizer(ctx, settings, { threshold });
     const found = [];
     for (const file of files) {
-      const f = await findFaces(recognizer, file, settings);
+      const f = await findFaces(recognizer, file);
       if (f.faces.length === 0) throw noFace(file.path);
       found.push(f);
     }

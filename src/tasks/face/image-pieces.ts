@@ -5,11 +5,18 @@
  * pixels around each face. A piece maps back to the photo as photo = origin + piece · scale.
  */
 import type { Engine } from '../../gpu/engine.js';
-import type { Box, Point } from '../../nn/boxes.js';
+import { withEdgeBorder, type Box, type Point } from '../../nn/boxes.js';
 import type { RGBAImage } from '../../ops/image.js';
+import type { DescribedFace } from './types.js';
 
 /** Above this many pixels a photo goes in pieces even where the device could take it whole. */
 const WHOLE_MAX_PIXELS = 4096 * 4096;
+/**
+ * A bordered photo has at most this many pixels: a larger one is downscaled before its border
+ * is added (a 48-megapixel photo would otherwise become 192); its faces stay far larger than
+ * the networks' inputs.
+ */
+const BORDERED_MAX_PIXELS = 2048 * 2048;
 
 export interface Piece {
   image: RGBAImage;
@@ -35,6 +42,25 @@ export const boxFromPiece = (p: Piece, b: Box): Box =>
   ({ x: p.x + b.x * p.scaleX, y: p.y + b.y * p.scaleY, width: b.width * p.scaleX, height: b.height * p.scaleY });
 
 export const pointFromPiece = (p: Piece, q: Point): Point => ({ x: p.x + q.x * p.scaleX, y: p.y + q.y * p.scaleY });
+
+/**
+ * The photo with an edge border (its edge pixels repeated) of `fraction` of its size on each
+ * side, downscaled first where the result would exceed BORDERED_MAX_PIXELS. The border lies at
+ * negative photo coordinates: mapping back through the piece removes it.
+ */
+export function bordered(image: RGBAImage, fraction: number): Piece {
+  const shrink = Math.sqrt(BORDERED_MAX_PIXELS / (image.width * image.height)) / (1 + 2 * fraction);
+  const source = shrink < 1 ? downscaled(image, Math.round(Math.max(image.width, image.height) * shrink)) : whole(image);
+  const bx = Math.round(source.image.width * fraction);
+  const by = Math.round(source.image.height * fraction);
+  return { ...source, image: withEdgeBorder(source.image, bx, by), x: -bx * source.scaleX, y: -by * source.scaleY };
+}
+
+/** A face found in the piece, with its boxes and landmarks in the photo's pixels. */
+export function faceFromPiece(p: Piece, face: DescribedFace): DescribedFace {
+  const box = <T extends Box>(b: T): T => ({ ...b, ...boxFromPiece(p, b) });
+  return { ...face, box: box(face.box), alignedBox: box(face.alignedBox), landmarks: face.landmarks.map((q) => pointFromPiece(p, q)) };
+}
 
 /** The photo with its longer side brought down to `side` pixels, for a detector that runs at that size. */
 export function downscaled(image: RGBAImage, side: number): Piece {

@@ -9,11 +9,13 @@ import { TinyFaceDetector } from '../../nn/tiny-face-detector.js';
 import type { WeightMap } from '../../nn/weights.js';
 import { fitLogistic, type LabelledPair } from './calibration.js';
 import { FaceGallery, type GalleryStore, type Identification } from './gallery.js';
-import { boxFromPiece, boxToPiece, cropAround, downscaled, pointFromPiece, takesWhole, whole, type Piece } from './image-pieces.js';
+import { bordered, boxFromPiece, boxToPiece, cropAround, downscaled, faceFromPiece, pointFromPiece, takesWhole, whole, type Piece } from './image-pieces.js';
 import type { DescribedFace, FacePair, FaceRecognizerLike, ModelProgress, VerifyResult } from './types.js';
 
 /** face-landmark-68's input side, which landmark crops of large photos are brought down to. */
 const LANDMARK_INPUT_SIZE = 112;
+/** The border `border: 'auto'` retries with (see FaceRecognizerOptions.border). */
+const AUTO_BORDER = 0.5;
 
 /** Loads one of face-api's models (from files in Node, by URL in browsers). */
 export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
@@ -22,6 +24,14 @@ export interface FaceRecognizerOptions {
   /** 'ssd' (SSD-MobileNetV1, the default: finds more faces) or 'tiny' (tiny face detector, faster). */
   detector?: 'ssd' | 'tiny';
   detectOptions?: DetectOptions;
+  /**
+   * An edge border (repeated edge pixels) added around each photo before detection, as a
+   * fraction of its size on each side: faces that fill the frame (passport photos, tight
+   * crops, ORL) are missed by detectors trained on ordinary photos until given that context.
+   * 'auto' (default): the photo as it is, and with a border of 0.5 when no face is found there;
+   * a number: always that border (0: never one). Boxes and landmarks stay in the photo's pixels.
+   */
+  border?: 'auto' | number;
   /** Euclidean distance at or below which two faces are the same person (0.6 for this model). */
   threshold?: number;
   /** Where the gallery persists (IndexedDB, a JSON file); in memory if absent. */
@@ -114,14 +124,30 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     return run;
   }
 
+  /** The photo as it is, then bordered as `options.border` says, until faces are found. */
+  private async describePixels(image: RGBAImage): Promise<DescribedFace[]> {
+    checkImage(image);
+    const border = this.options.border ?? 'auto';
+    const borders = border === 'auto' ? [0, AUTO_BORDER] : [border];
+    let faces: DescribedFace[] = [];
+    for (const fraction of borders) {
+      if (fraction === 0) faces = await this.describeView(image);
+      else {
+        const view = bordered(image, fraction);
+        faces = (await this.describeView(view.image)).map((f) => ({ ...faceFromPiece(view, f), border: fraction }));
+      }
+      if (faces.length > 0) break;
+    }
+    return faces;
+  }
+
   /**
    * Photos that the device cannot take whole, or far larger than the networks' inputs, go in
    * pieces (image-pieces.ts): detection on a copy downscaled to the detector's input size,
    * landmarks and descriptor on crops of the full-resolution pixels. Results are in the photo's
    * pixels either way; a photo that goes whole gives exactly face-api's numbers.
    */
-  private async describePixels(image: RGBAImage): Promise<DescribedFace[]> {
-    checkImage(image);
+  private async describeView(image: RGBAImage): Promise<DescribedFace[]> {
     const inPieces = !takesWhole(this.engine, image);
     const view = inPieces ? downscaled(image, this.detectionSize()) : whole(image);
     const detections = await this.detector.detect(view.image, this.options.detectOptions);

@@ -17,6 +17,8 @@ export interface DescribedFace {
   alignedBox: Box;
   /** 128-D face descriptor f(x). */
   descriptor: Float32Array;
+  /** The edge border (a fraction of the photo's size on each side) the face was found with; absent: the photo as it is. */
+  border?: number;
 }
 
 export interface FacePair {
