@@ -11,6 +11,12 @@ export interface GalleryJSON {
   people: { id: string; descriptors: number[][] }[];
 }
 
+/** What face-api's `FaceMatcher.toJSON()` writes (its `LabeledFaceDescriptors`, one per person). */
+export interface FaceMatcherJSON {
+  distanceThreshold: number;
+  labeledDescriptors: { label: string; descriptors: number[][] }[];
+}
+
 /** Where a gallery persists: IndexedDB in browsers, a JSON file in Node (see src/host). */
 export interface GalleryStore {
   load(): Promise<GalleryJSON | null>;
@@ -34,6 +40,17 @@ export interface Identification {
 
 export class GalleryError extends Error {
   override name = 'GalleryError';
+}
+
+/** Serialised descriptors, checked (`dims` finite numbers each) and as Float32Arrays; `bad` words the error. */
+function descriptorsFrom(list: unknown, dims: number, who: string, bad: (why: string) => Error): Float32Array[] {
+  if (!Array.isArray(list) || !list.length) throw bad(`${who} has no descriptors`);
+  return list.map((d: unknown, j) => {
+    if (!Array.isArray(d) || d.length !== dims) throw bad(`${who} has a malformed descriptor: descriptor ${j} has ${Array.isArray(d) ? d.length : 'no'} values, expected ${dims}`);
+    const k = d.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) throw bad(`${who} has a malformed descriptor: descriptor ${j} value ${k} is ${String(d[k])}, not a finite number`);
+    return Float32Array.from(d as number[]);
+  });
 }
 
 /**
@@ -157,13 +174,35 @@ export class FaceGallery {
     if (!Array.isArray(g.people)) throw bad("missing 'people'");
     const next = new Map<string, Float32Array[]>();
     for (const p of g.people) {
-      if (typeof p?.id !== 'string' || !Array.isArray(p.descriptors) || !p.descriptors.length) throw bad(`person ${JSON.stringify(p?.id)} has no descriptors`);
-      if (!p.descriptors.every((d) => Array.isArray(d) && d.length === this.dims && d.every(Number.isFinite))) throw bad(`person '${p.id}' has a malformed descriptor`);
-      next.set(p.id, [...(next.get(p.id) ?? []), ...p.descriptors.map((d) => Float32Array.from(d))]);
+      if (typeof p?.id !== 'string') throw bad(`person ${JSON.stringify(p?.id)} has no descriptors`);
+      next.set(p.id, [...(next.get(p.id) ?? []), ...descriptorsFrom(p.descriptors, this.dims, `person '${p.id}'`, bad)]);
     }
     this.people.clear();
     for (const [id, d] of next) this.people.set(id, d);
     this.invalidate();
+  }
+
+  /**
+   * Enrols the people of a face-api FaceMatcher (its `toJSON()` output), added to those
+   * enrolled already; all of it is checked first, so bad input changes nothing. The matcher's
+   * distanceThreshold comes back as `threshold`, for the recognizer's (face-api's default is
+   * this model's 0.6 too).
+   */
+  async importFaceMatcher(json: unknown): Promise<{ people: number; descriptors: number; threshold: number }> {
+    const m = json as FaceMatcherJSON;
+    const bad = (why: string) => new GalleryError(`not a face-api FaceMatcher JSON: ${why}`);
+    if (!m || typeof m !== 'object') throw bad('not an object');
+    if (!(typeof m.distanceThreshold === 'number' && m.distanceThreshold > 0)) throw bad(`distanceThreshold ${String(m.distanceThreshold)} is not a positive number`);
+    if (!Array.isArray(m.labeledDescriptors)) throw bad("missing 'labeledDescriptors'");
+    const next = new Map<string, Float32Array[]>();
+    m.labeledDescriptors.forEach((ld, i) => {
+      if (typeof ld?.label !== 'string' || !ld.label.trim()) throw bad(`labeledDescriptors[${i}] has no label`);
+      next.set(ld.label, [...(next.get(ld.label) ?? []), ...descriptorsFrom(ld.descriptors, this.dims, `label '${ld.label}' (labeledDescriptors[${i}])`, bad)]);
+    });
+    for (const [id, d] of next) this.people.set(id, [...(this.people.get(id) ?? []), ...d]);
+    this.invalidate();
+    await this.persist();
+    return { people: next.size, descriptors: [...next.values()].reduce((n, d) => n + d.length, 0), threshold: m.distanceThreshold };
   }
 
   /** Releases the gallery's GPU memory (it is rebuilt on the next search). */

@@ -8,9 +8,10 @@ import { SsdMobilenetV1 } from '../../nn/ssd-mobilenet-v1.js';
 import { TinyFaceDetector } from '../../nn/tiny-face-detector.js';
 import type { WeightMap } from '../../nn/weights.js';
 import { fitLogistic, type LabelledPair } from './calibration.js';
+import { extractFaces, type FaceRegion } from './extract.js';
 import { FaceGallery, type GalleryStore, type Identification } from './gallery.js';
 import { bordered, boxFromPiece, boxToPiece, cropAround, downscaled, faceFromPiece, pointFromPiece, takesWhole, whole, type Piece } from './image-pieces.js';
-import type { DescribedFace, FacePair, FaceRecognizerLike, ModelProgress, VerifyResult } from './types.js';
+import type { DescribedFace, DetectedFace, FacePair, FaceQueryOptions, FaceRecognizerLike, ModelProgress, VerifyResult } from './types.js';
 
 /** face-landmark-68's input side, which landmark crops of large photos are brought down to. */
 const LANDMARK_INPUT_SIZE = 112;
@@ -20,7 +21,7 @@ const AUTO_BORDER = 0.5;
 /** Loads one of face-api's models (from files in Node, by URL in browsers). */
 export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
 
-export interface FaceRecognizerOptions {
+export interface FaceRecognizerOptions extends FaceQueryOptions {
   /** 'ssd' (SSD-MobileNetV1, the default: finds more faces) or 'tiny' (tiny face detector, faster). */
   detector?: 'ssd' | 'tiny';
   detectOptions?: DetectOptions;
@@ -37,6 +38,12 @@ export interface FaceRecognizerOptions {
   /** Where the gallery persists (IndexedDB, a JSON file); in memory if absent. */
   store?: GalleryStore;
   onProgress?: (p: ModelProgress) => void;
+}
+
+/** A maxFaces option, checked: a positive integer, or absent for every face. */
+function checkMaxFaces(maxFaces: number | undefined): number | undefined {
+  if (maxFaces !== undefined && !(Number.isInteger(maxFaces) && maxFaces > 0)) throw new RangeError(`maxFaces must be a positive integer, got ${maxFaces}`);
+  return maxFaces;
 }
 
 export function euclidean(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -93,6 +100,7 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
 
   /** `read` turns the host's image inputs into RGBA pixels (see src/host). */
   static async create<Image>(engine: Engine, load: ModelLoader, read: (image: Image) => Promise<RGBAImage>, options: FaceRecognizerOptions = {}): Promise<FaceRecognizer<Image>> {
+    checkMaxFaces(options.maxFaces);
     const detectorModel: FaceApiModel = options.detector === 'tiny' ? 'tinyFaceDetector' : 'ssdMobilenetV1';
     const models: FaceApiModel[] = [detectorModel, 'faceLandmark68', 'faceRecognition'];
     let loaded = 0;
@@ -112,10 +120,30 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     return [i.vendor, i.architecture, i.description].filter(Boolean).join(' ') || 'WebGPU adapter';
   }
 
-  /** Every face in the image: box, 68 landmarks, aligned box and 128-D descriptor. */
-  async describe(input: Image): Promise<DescribedFace[]> {
+  /**
+   * Every face in the image, highest score first: box, 68 landmarks, aligned box and 128-D
+   * descriptor. With `maxFaces`, only the kept faces get landmarks and descriptors.
+   */
+  async describe(input: Image, options: FaceQueryOptions = {}): Promise<DescribedFace[]> {
+    const maxFaces = checkMaxFaces(options.maxFaces ?? this.options.maxFaces);
     const pixels = await this.read(input);
-    return this.exclusive(() => this.describePixels(pixels));
+    return this.exclusive(() => this.describePixels(pixels, maxFaces));
+  }
+
+  /** Every face's box and score, highest score first: describe() without landmarks and descriptors. */
+  async detect(input: Image, options: FaceQueryOptions = {}): Promise<DetectedFace[]> {
+    const maxFaces = checkMaxFaces(options.maxFaces ?? this.options.maxFaces);
+    const pixels = await this.read(input);
+    return this.exclusive(() => this.inViews(pixels, (view) => this.detectView(view, maxFaces), (piece, f) => ({ ...f, box: boxFromPiece(piece, f.box) })));
+  }
+
+  /**
+   * Aligned face crops in the photo's own pixels (see extractFaces): of the given faces (from
+   * describe() or detect() on this image), or of every face describe() finds.
+   */
+  async extractFaces(input: Image, faces?: readonly FaceRegion[]): Promise<RGBAImage[]> {
+    const pixels = await this.read(input);
+    return extractFaces(pixels, faces ?? (await this.exclusive(() => this.describePixels(pixels, this.options.maxFaces))));
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
@@ -124,17 +152,24 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     return run;
   }
 
-  /** The photo as it is, then bordered as `options.border` says, until faces are found. */
-  private async describePixels(image: RGBAImage): Promise<DescribedFace[]> {
+  private describePixels(image: RGBAImage, maxFaces: number | undefined): Promise<DescribedFace[]> {
+    return this.inViews(image, (view) => this.describeView(view, maxFaces), faceFromPiece);
+  }
+
+  /**
+   * `find` on the photo as it is, then bordered as `options.border` says, until faces are
+   * found; `back` maps a face found in a bordered view to the photo's pixels.
+   */
+  private async inViews<F extends DetectedFace>(image: RGBAImage, find: (view: RGBAImage) => Promise<F[]>, back: (piece: Piece, face: F) => F): Promise<F[]> {
     checkImage(image);
     const border = this.options.border ?? 'auto';
     const borders = border === 'auto' ? [0, AUTO_BORDER] : [border];
-    let faces: DescribedFace[] = [];
+    let faces: F[] = [];
     for (const fraction of borders) {
-      if (fraction === 0) faces = await this.describeView(image);
+      if (fraction === 0) faces = await find(image);
       else {
         const view = bordered(image, fraction);
-        faces = (await this.describeView(view.image)).map((f) => ({ ...faceFromPiece(view, f), border: fraction }));
+        faces = (await find(view.image)).map((f) => ({ ...back(view, f), border: fraction }));
       }
       if (faces.length > 0) break;
     }
@@ -142,18 +177,23 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
   }
 
   /**
-   * Photos that the device cannot take whole, or far larger than the networks' inputs, go in
-   * pieces (image-pieces.ts): detection on a copy downscaled to the detector's input size,
-   * landmarks and descriptor on crops of the full-resolution pixels. Results are in the photo's
-   * pixels either way; a photo that goes whole gives exactly face-api's numbers.
+   * The `maxFaces` highest-scoring faces in one view, boxes in its pixels. Photos that the
+   * device cannot take whole, or far larger than the networks' inputs, are detected on a copy
+   * downscaled to the detector's input size (image-pieces.ts); a photo that goes whole gives
+   * exactly face-api's numbers.
    */
-  private async describeView(image: RGBAImage): Promise<DescribedFace[]> {
-    const inPieces = !takesWhole(this.engine, image);
-    const view = inPieces ? downscaled(image, this.detectionSize()) : whole(image);
+  private async detectView(image: RGBAImage, maxFaces: number | undefined): Promise<DetectedFace[]> {
+    const view = takesWhole(this.engine, image) ? whole(image) : downscaled(image, this.detectionSize());
     const detections = await this.detector.detect(view.image, this.options.detectOptions);
+    return detections.map((d) => ({ box: boxFromPiece(view, d), score: d.score })).sort((a, b) => b.score - a.score).slice(0, maxFaces);
+  }
+
+  /** detectView's faces with landmarks and descriptor, from crops of the full-resolution pixels for photos in pieces. */
+  private async describeView(image: RGBAImage, maxFaces: number | undefined): Promise<DescribedFace[]> {
+    const inPieces = !takesWhole(this.engine, image);
     const around = (box: Box, side: number): Piece => (inPieces ? cropAround(image, box, side) : whole(image));
     const faces: DescribedFace[] = [];
-    for (const det of detections) faces.push(await this.describeDetection(image, boxFromPiece(view, det), det.score, around));
+    for (const { box, score } of await this.detectView(image, maxFaces)) faces.push(await this.describeDetection(image, box, score, around));
     return faces;
   }
 

@@ -7,18 +7,28 @@ export interface Box {
   height: number;
 }
 
-export interface DescribedFace {
+/** A face as detect() returns it: where it is, how sure the detector is. */
+export interface DetectedFace {
   /** Detector box in image pixels, with its score. */
   box: Box;
   score: number;
+  /** The edge border (a fraction of the photo's size on each side) the face was found with; absent: the photo as it is. */
+  border?: number;
+}
+
+/** Per-call options of detect() and describe(). */
+export interface FaceQueryOptions {
+  /** Keep only this many faces, the highest-scoring (a positive integer; all if absent). */
+  maxFaces?: number;
+}
+
+export interface DescribedFace extends DetectedFace {
   /** 68 (x, y) landmark points in image pixels. */
   landmarks: { x: number; y: number }[];
   /** The box the descriptor was computed from (landmark-aligned). */
   alignedBox: Box;
   /** 128-D face descriptor f(x). */
   descriptor: Float32Array;
-  /** The edge border (a fraction of the photo's size on each side) the face was found with; absent: the photo as it is. */
-  border?: number;
 }
 
 export interface FacePair {
