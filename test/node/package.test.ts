@@ -111,8 +111,14 @@ describe('the npm package (packed, installed offline, used as an app would)', fu
     const elements = JSON.parse(readFileSync(join(dir, 'node_modules/wgsl-vision', manifest.customElements), 'utf8'));
     const tags = elements.modules.flatMap((m: { declarations?: { tagName?: string }[] }) => (m.declarations ?? []).map((d) => d.tagName).filter(Boolean));
     assertEqual(tags.sort(), ['face-verify', 'style-transfer'], 'custom elements in the manifest');
-    const version = run(process.execPath, [join(dir, 'node_modules/.bin/wgsl-vision'), '--version'], { cwd: dir }).trim();
-    assertEqual(version, pkg.version, 'wgsl-vision --version');
+  });
+
+  it('installs the command line: --version from package.json, info, and a clear word on bench', () => {
+    const cli = join(dir, 'node_modules/.bin/wgsl-vision');
+    assertEqual(run(process.execPath, [cli, '--version'], { cwd: dir }).trim(), pkg.version, 'wgsl-vision --version');
+    assert(/^driver\s+\S/m.test(run(process.execPath, [cli, 'info'], { cwd: dir })), 'wgsl-vision info names the driver');
+    const bench = spawnSync(process.execPath, [cli, 'bench'], { cwd: dir, encoding: 'utf8' });
+    assert(bench.status === 2 && /not in the installed package.*clone of the wgsl-vision repository/.test(bench.stderr), `bench: ${bench.status} ${bench.stderr}`);
   });
 
   it('verifies two ORL photos from a Node ESM script', () => {

@@ -25,7 +25,13 @@ export const bench: Command = {
   passThrough: true,
   async run(ctx) {
     const suite = benchSuitePath();
-    if (!existsSync(suite)) throw new CliError(`the benchmark suite is not built (${suite} is missing): run npm run build`, EXIT.usage, 'not-built');
+    if (!existsSync(suite)) {
+      // The suite holds us against TensorFlow.js, a development dependency: the published package leaves both out.
+      const repository = existsSync(fileURLToPath(new URL('../../bench/suite.ts', import.meta.url)));
+      throw new CliError(repository
+        ? `the benchmark suite is not built (${suite} is missing): run npm run build`
+        : 'the benchmark suite is not in the installed package (it runs TensorFlow.js as the reference): run it from a clone of the wgsl-vision repository with npm run bench', EXIT.usage, 'not-built');
+    }
     // `bench -- --help` reaches the suite's own help.
     const args = ctx.positionals[0] === '--' ? ctx.positionals.slice(1) : ctx.positionals;
     return new Promise<number>((resolve, reject) => {
