@@ -11,6 +11,26 @@ import { assert, assertEqual, assertRejects } from '../util/assert.js';
 import { testEngine } from '../util/engine.js';
 
 const orl = (p: string) => withEdgeBorder(decodeImage(readFileSync(`../shared/data/orl-faces/${p}.pgm`)), 46, 56);
+/** The crop is the photo's pixels under the box's whole pixels (inside the photo). */
+function assertCropOf(photo: RGBAImage, crop: RGBAImage, { x, y, width, height }: { x: number; y: number; width: number; height: number }, what: string): void {
+  assertEqual([crop.width, crop.height], [Math.min(width, photo.width - x), Math.min(height, photo.height - y)], `${what} size`);
+  for (let row = 0; row < crop.height; row++) {
+    const start = ((y + row) * photo.width + x) * 4;
+    const expected = photo.data.subarray(start, start + crop.width * 4);
+    const got = crop.data.subarray(row * crop.width * 4, (row + 1) * crop.width * 4);
+    assert(got.every((v, k) => v === expected[k]), `${what} row ${row} is the photo's pixels`);
+  }
+}
+
+/** The photo `k` times larger, each pixel repeated. */
+function enlarged(photo: RGBAImage, k: number): RGBAImage {
+  const [width, height] = [photo.width * k, photo.height * k];
+  const src = new Uint32Array(photo.data.buffer, photo.data.byteOffset, photo.width * photo.height);
+  const dst = new Uint32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) dst[y * width + x] = src[Math.floor(y / k) * photo.width + Math.floor(x / k)]!;
+  return { data: new Uint8Array(dst.buffer), width, height };
+}
+
 const boxOf = (f: { box: object; score: number; border?: number }) => ({ box: f.box, score: f.score, border: f.border });
 
 describe("what face-api users reach for: detect, maxFaces, FaceMatcher JSON, extractFaces", () => {
@@ -91,22 +111,24 @@ describe("what face-api users reach for: detect, maxFaces, FaceMatcher JSON, ext
   it('extractFaces crops each aligned box from the photo\'s own pixels, and refuses faces of another image', async () => {
     const crops = await faces.extractFaces(group, described);
     assertEqual(crops.length, 3);
-    crops.forEach((crop, i) => {
-      const { x, y, width, height } = described[i]!.alignedBox;
-      assertEqual([crop.width, crop.height], [Math.min(width, group.width - x), Math.min(height, group.height - y)], `crop ${i} size`);
-      for (let row = 0; row < crop.height; row++) {
-        const start = ((y + row) * group.width + x) * 4;
-        const expected = group.data.subarray(start, start + crop.width * 4);
-        const got = crop.data.subarray(row * crop.width * 4, (row + 1) * crop.width * 4);
-        assert(got.every((v, k) => v === expected[k]), `crop ${i} row ${row} is the photo's pixels`);
-      }
-    });
+    crops.forEach((crop, i) => assertCropOf(group, crop, described[i]!.alignedBox, `crop ${i}`));
     const own = await faces.extractFaces(group);
     assert(own.length === 3 && own.every((c, i) => c.data.every((v, k) => v === crops[i]!.data[k])), 'without faces: those describe() finds');
     assertEqual(extractFaces(group, [described[0]!.box])[0]!.width, Math.floor(described[0]!.box.width), 'a plain box');
     const small = { data: new Uint8ClampedArray(40 * 30 * 4), width: 40, height: 30 };
     const far = described.find((f) => f.alignedBox.x > 40 || f.alignedBox.y > 30)!;
     await assertRejects(() => extractFaces(small, [{ x: 30, y: 20, width: 20, height: 20 }, far]), /ShapeError: extractFaces: face 1: box .* lies outside the 40x30 image \(faces of another image\?\)/);
+  });
+
+  it('on a photo that goes in pieces (23.6 MP), the crop is of the full-resolution pixels', async () => {
+    const large = enlarged(group, 3);
+    const [face, ...more] = await faces.describe(large, { maxFaces: 1 });
+    assert(face && more.length === 0, 'one face');
+    const [crop] = await faces.extractFaces(large, [face]);
+    const region = { ...face.alignedBox, x: Math.floor(face.alignedBox.x), y: Math.floor(face.alignedBox.y), width: Math.floor(face.alignedBox.width), height: Math.floor(face.alignedBox.height) };
+    assertCropOf(large, crop!, region, 'large crop');
+    const ratio = crop!.width / described[0]!.alignedBox.width;
+    assert(Math.abs(ratio - 3) < 0.1, `three times the small photo's crop: ${crop!.width} px vs ${described[0]!.alignedBox.width}`);
   });
 
   it('a 1x1 image: no face, not an error', async () => {
