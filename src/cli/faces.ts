@@ -12,7 +12,7 @@ export type Recognizer = FaceRecognizer<NodeImageInput>;
 /** Options the face commands share. */
 export const FACE_OPTIONS: Record<string, OptionSpec> = {
   detector: { type: 'string', value: 'ssd|tiny', help: 'face detector: ssd (SSD-MobileNetV1, default, finds more faces) or tiny (faster)' },
-  border: { type: 'string', value: 'auto|F', help: 'edge border added around each image, as a fraction of its size, before detection; auto (default): none, and 0.5 when no face is found (tightly cropped faces such as ORL need context)' },
+  border: { type: 'string', value: 'auto|F', help: 'edge border added around each image, as a fraction of its size, before detection; auto (default): none, then 0.5, then 1 while no face is found (tightly cropped faces such as ORL need context)' },
 };
 
 export interface FaceSettings {

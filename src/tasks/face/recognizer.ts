@@ -15,8 +15,11 @@ import type { DescribedFace, DetectedFace, FacePair, FaceQueryOptions, FaceRecog
 
 /** face-landmark-68's input side, which landmark crops of large photos are brought down to. */
 const LANDMARK_INPUT_SIZE = 112;
-/** The border `border: 'auto'` retries with (see FaceRecognizerOptions.border). */
-const AUTO_BORDER = 0.5;
+/**
+ * The borders `border: 'auto'` retries with, in order, while no face is found: half the photo's
+ * size finds all but 13 of LFW View 1's 4,992 faces, a whole one 11 of those 13 (measured).
+ */
+const AUTO_BORDERS = [0.5, 1];
 
 /** Loads one of face-api's models (from files in Node, by URL in browsers). */
 export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
@@ -29,8 +32,8 @@ export interface FaceRecognizerOptions extends FaceQueryOptions {
    * An edge border (repeated edge pixels) added around each photo before detection, as a
    * fraction of its size on each side: faces that fill the frame (passport photos, tight
    * crops, ORL) are missed by detectors trained on ordinary photos until given that context.
-   * 'auto' (default): the photo as it is, and with a border of 0.5 when no face is found there;
-   * a number: always that border (0: never one). Boxes and landmarks stay in the photo's pixels.
+   * 'auto' (default): the photo as it is, then with a border of 0.5, then of 1, until a face is
+   * found; a number: always that border (0: never one). Boxes and landmarks stay in the photo's pixels.
    */
   border?: 'auto' | number;
   /** Euclidean distance at or below which two faces are the same person (0.6 for this model). */
@@ -163,7 +166,7 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
   private async inViews<F extends DetectedFace>(image: RGBAImage, find: (view: RGBAImage) => Promise<F[]>, back: (piece: Piece, face: F) => F): Promise<F[]> {
     checkImage(image);
     const border = this.options.border ?? 'auto';
-    const borders = border === 'auto' ? [0, AUTO_BORDER] : [border];
+    const borders = border === 'auto' ? [0, ...AUTO_BORDERS] : [border];
     let faces: F[] = [];
     for (const fraction of borders) {
       if (fraction === 0) faces = await find(image);
