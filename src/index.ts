@@ -16,6 +16,7 @@ export { FaceRecognizer, alignedFaceBox, euclidean, type FaceRecognizerOptions, 
 export { FaceGallery, GalleryError, type FaceMatcherJSON, type GalleryJSON, type GalleryStore, type Identification, type Match } from './tasks/face/gallery.js';
 export { extractFaces, type FaceRegion } from './tasks/face/extract.js';
 export { drawDetections, drawLandmarks, type DrawDetectionsOptions, type DrawLandmarksOptions, type RGB } from './tasks/face/draw.js';
+export { eyeAspectRatio, headYaw, evaluateLiveness, livenessCheck, type LivenessChallenge, type LivenessFrame, type LivenessOptions, type LivenessRecognizer, type LivenessResult } from './tasks/face/liveness.js';
 export { drawDetectionsOnCanvas, drawLandmarksOnCanvas } from './host/browser-draw.js';
 export { calibrate, rocCurve, rocAuc, equalErrorRate, tarAtFar, crossValidate, bestThreshold, accuracyAt, kFoldAccuracy, fitLogistic, type Calibration, type CrossValidation, type LabelledPair, type RocPoint } from './tasks/face/calibration.js';
 export type { Box, DescribedFace, DetectedFace, FacePair, FaceQueryOptions, FaceRecognizerLike, ModelProgress, VerifyResult } from './tasks/face/types.js';
