@@ -40,7 +40,7 @@ struct Params {
 
 override WG: u32 = 64u;
 // unary, scale_shift and add_padded activations: 0 identity, 1 relu, 2 relu6, 3 leaky relu (slope alpha),
-// 4 sigmoid, 5 tanh, 6 hard-swish, 7 alpha * x + beta.
+// 4 sigmoid, 5 tanh, 6 hard-swish, 7 alpha * x + beta; unary only: 8 |x|, 9 x², 10 1/√x.
 // binary: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 prelu (a if a >= 0, else a * b).
 override OP: u32 = 0u;
 // binary, add_padded: the number of (merged) axes, 1 to 8.
@@ -66,6 +66,9 @@ fn activate4(v: vec4<f32>) -> vec4<f32> {
     case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
     case 6u: { return v * clamp(v + 3.0, vec4(0.0), vec4(6.0)) / 6.0; }
     case 7u: { return p.alpha * v + p.beta; }
+    case 8u: { return abs(v); }
+    case 9u: { return v * v; }
+    case 10u: { return inverseSqrt(v); }
     default: { return v; }
   }
 }

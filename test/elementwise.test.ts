@@ -27,6 +27,19 @@ describe('elementwise', () => {
     }
   });
 
+  it('unary math maps |x|, x², 1/√x on random data', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(16);
+    const refs = { abs: Math.abs, square: (v: number) => v * v, rsqrt: (v: number) => 1 / Math.sqrt(v) };
+    for (const [fn, ref] of Object.entries(refs) as [keyof typeof refs, (v: number) => number][]) {
+      for (const n of [1, 7, 2501]) {
+        const x = fn === 'rsqrt' ? rng.array(n, 1e-3, 50) : rng.array(n, -50, 50);
+        const got = await engine.scope(() => unary(engine.tensor([n], x), fn).read());
+        assertClose(got, Array.from(x, ref), TOL, `${fn} size ${n}`);
+      }
+    }
+  });
+
   it('unary: four values per thread with a ragged tail (sizes 1 to 9)', async () => {
     const engine = await testEngine();
     const rng = new Rng(15);

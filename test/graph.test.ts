@@ -58,6 +58,36 @@ async function mobileModel(rng: Rng) {
   return { ...(await b.build()), consts: b.consts, input: 'images', inputShape: [1, 11, 11, 3], outputs: [ex, res, out], params: ['Wc', 'Wd', 'bs2', 'Conv/hard_swish/mul_1/y', 'ec2/center', 'Wd2'] };
 }
 
+/**
+ * The ops of converted face-embedding models (MXNet/Keras via TF): input scaling, Pad before
+ * VALID convolutions (plain and depthwise), PReLU as Maximum/Minimum/Mul/Add and as
+ * Relu/Abs/Sub/Mul/Add, ReLU6 as Minimum/Maximum, Squeeze, L2 normalisation as
+ * Square/Sum/Maximum/Rsqrt/Mul, Softmax and a fused MatMul.
+ */
+async function embeddingModel(rng: Rng) {
+  const b = new TfjsModelBuilder(rng);
+  b.placeholder('data', [-1, 9, 9, 3]);
+  const scaled = b.op('mul', 'Mul', [b.op('sub', 'Sub', ['data', b.constant('mean', [1], [127.5])]), b.constant('scale', [1], [1 / 128])]);
+  const pad = b.op('Pad', 'Pad', [scaled, b.intConstant('Pad/paddings', [0, 0, 1, 2, 2, 1, 0, 0])]);
+  const c1 = b.op('conv1', 'Conv2D', [pad, b.constant('w1', [3, 3, 3, 6])], conv(2, 'VALID'));
+  const zero = b.constant('zero', [], [0]);
+  const prelu = b.op('prelu/add', 'AddV2', [b.op('prelu/max', 'Maximum', [zero, c1]), b.op('prelu/mul', 'Mul', [b.constant('gamma', [6], [0.1, 0.4]), b.op('prelu/min', 'Minimum', [zero, c1])])]);
+  const pad2 = b.op('Pad_1', 'Pad', [prelu, b.intConstant('Pad_1/paddings', [0, 0, 1, 1, 1, 1, 0, 0])]);
+  const dw = b.op('dw', 'DepthwiseConv2dNative', [pad2, b.constant('wd', [3, 3, 6, 1])], conv(1, 'VALID'));
+  const half = b.constant('half', [6], [0.05, 0.3]);
+  const pr2 = b.op('prelu2/add', 'Add', [b.op('prelu2/Relu', 'Relu', [dw]), b.op('prelu2/mul_1', 'Mul', [b.op('prelu2/sub', 'Sub', [dw, b.op('prelu2/Abs', 'Abs', [dw])]), half])]);
+  const r6 = b.op('clip/Maximum', 'Maximum', [b.op('clip/Minimum', 'Minimum', [pr2, b.constant('six', [], [0.5])]), b.constant('lo', [], [-0.25])]);
+  const pooled = b.op('gap', 'Conv2D', [r6, b.constant('wg', [5, 5, 6, 8])], conv(1, 'VALID'));
+  const squeezed = b.op('Squeeze', 'Squeeze', [pooled], { squeeze_dims: ints([1, 2]) });
+  const sq = b.op('l2/Square', 'Square', [squeezed]);
+  const sum = b.op('l2/Sum', 'Sum', [sq, b.intConstant('l2/Sum/axes', [1])], { keep_dims: { b: true } });
+  const inv = b.op('l2/Rsqrt', 'Rsqrt', [b.op('l2/Maximum', 'Maximum', [sum, b.constant('l2/eps', [], [1e-10])])]);
+  const emb = b.op('embeddings', 'Mul', [squeezed, inv]);
+  const logits = b.op('head/BiasAdd', '_FusedMatMul', [emb, b.constant('wh', [8, 5]), b.constant('bh', [5])], { fused_ops: fused(['BiasAdd']), transpose_a: { b: false }, transpose_b: { b: false } });
+  const probs = b.op('head/Softmax', 'Softmax', [logits]);
+  return { ...(await b.build()), consts: b.consts, input: 'data', inputShape: [2, 9, 9, 3], outputs: [emb, probs], params: [] as string[] };
+}
+
 type TestModel = Awaited<ReturnType<typeof mobileModel>>;
 
 const refTensor = (shape: number[], data: ArrayLike<number>): RefTensor => ({ shape, data: Float64Array.from(data) });
@@ -184,6 +214,34 @@ describe('graph models (tfjs graph-model loader, forward and reverse-mode backwa
         }
       }), /'Wc' was not in the forward pass's wrt list/);
       x.dispose();
+    } finally {
+      graph.dispose();
+    }
+  });
+
+  it('face-embedding ops (Pad folded into VALID convs, PReLU forms, Squeeze, Square/Sum/Rsqrt, Softmax): forward vs float64 reference', async () => {
+    const rng = new Rng(45);
+    const m = await embeddingModel(rng);
+    const graph = graphFromTfjsModel(engine, m.model, m.weights, { outputs: m.outputs });
+    try {
+      assert(!graph.nodes.some((n) => n.name.startsWith('Pad')), 'Pad nodes are folded into the convolutions');
+      const x = rng.array(sizeOf(m.inputShape), 0, 255);
+      const ref = refRunTfjsGraph(m.model, m.consts, { data: refTensor(m.inputShape, x) }, m.outputs);
+      const got = await engine.scope(async () => {
+        const { outputs } = graph.forward({ data: engine.tensor(m.inputShape, x) }, m.outputs);
+        return Promise.all(m.outputs.map(async (o) => ({ shape: outputs[o]!.shape, data: await outputs[o]!.read() })));
+      });
+      m.outputs.forEach((o, i) => {
+        assertEqual(got[i]!.shape, ref[o]!.shape, `${o} shape`);
+        assertClose(got[i]!.data, ref[o]!.data, { atol: 1e-5, rtol: 1e-4 }, o);
+      });
+      // A Pad that feeds anything but a VALID convolution is refused, naming it.
+      const bad = new TfjsModelBuilder(rng);
+      bad.placeholder('x', [1, 4, 4, 2]);
+      const p = bad.op('Pad', 'Pad', ['x', bad.intConstant('Pad/paddings', [0, 0, 1, 1, 1, 1, 0, 0])]);
+      const r = bad.op('Relu', 'Relu', [p]);
+      const built = await bad.build();
+      await assertRejects(() => graphFromTfjsModel(engine, built.model, built.weights, { outputs: [r] }), /Pad 'Pad' feeds Relu 'Relu'/);
     } finally {
       graph.dispose();
     }

@@ -22,8 +22,12 @@ export function vec4Safe(...ts: Tensor[]): boolean {
   return ts.every((t) => t.buffer.size % 16 === 0 && t.buffer.size >= Math.ceil(t.size / 4) * 16);
 }
 
-/** y = f(x) for an activation; 'none' with alpha/beta set gives the affine map alpha * x + beta. */
-export function unary(x: Tensor, activation: Activation | 'affine', options: { alpha?: number; beta?: number } = {}): Tensor {
+/** Elementwise maps beyond the activations (the unary entry's OP codes after them). */
+const MATH_CODES = { affine: 7, abs: 8, square: 9, rsqrt: 10 } as const;
+export type UnaryMath = keyof typeof MATH_CODES;
+
+/** y = f(x) for an activation or a math map: 'affine' is alpha * x + beta, 'rsqrt' is 1/√x. */
+export function unary(x: Tensor, activation: Activation | UnaryMath, options: { alpha?: number; beta?: number } = {}): Tensor {
   const y = x.engine.empty(x.shape, activation);
   const vec4 = vec4Safe(x, y);
   const threads = vec4 ? Math.ceil(x.size / 4) : x.size;
@@ -31,7 +35,7 @@ export function unary(x: Tensor, activation: Activation | 'affine', options: { a
     op: activation,
     kernel,
     entry: vec4 ? 'unary_vec4' : 'unary',
-    overrides: { OP: activation === 'affine' ? 7 : activationCode(activation) },
+    overrides: { OP: activation in MATH_CODES ? MATH_CODES[activation as UnaryMath] : activationCode(activation as Activation) },
     uniforms: { ...baseUniforms(threads), alpha: options.alpha ?? (activation === 'leakyRelu' ? 0.01 : 1), beta: options.beta ?? 0 },
     buffers: vec4 ? { a4: x, y4: y } : { a: x, y },
     workgroups: flatWorkgroups(threads),

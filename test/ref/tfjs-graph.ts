@@ -188,6 +188,50 @@ export function refRunTfjsGraph(model: { modelTopology: { node: Node[] } }, cons
         break;
       }
       case 'Mean': y = mean(arg(0), Array.from(arg(1).data), n.attr?.keep_dims?.b ?? false); break;
+      case 'Sum': {
+        const x = arg(0);
+        const m = mean(x, Array.from(arg(1).data), n.attr?.keep_dims?.b ?? false);
+        const count = x.data.length / m.data.length;
+        y = { shape: m.shape, data: m.data.map((v) => v * count) };
+        break;
+      }
+      case 'Maximum': y = broadcast(arg(0), arg(1), Math.max); break;
+      case 'Minimum': y = broadcast(arg(0), arg(1), Math.min); break;
+      case 'Abs': { const x = arg(0); y = { shape: x.shape, data: x.data.map(Math.abs) }; break; }
+      case 'Square': { const x = arg(0); y = { shape: x.shape, data: x.data.map((v) => v * v) }; break; }
+      case 'Rsqrt': { const x = arg(0); y = { shape: x.shape, data: x.data.map((v) => 1 / Math.sqrt(v)) }; break; }
+      case 'Squeeze': {
+        const x = arg(0);
+        const dims = (n.attr?.squeeze_dims?.list?.i ?? []).map(Number);
+        y = { shape: x.shape.filter((d, i) => (dims.length ? !dims.includes(i) : d !== 1)), data: x.data };
+        break;
+      }
+      case 'Softmax': {
+        const x = arg(0);
+        const C = x.shape[x.shape.length - 1]!;
+        const out = new Float64Array(x.data.length);
+        for (let r = 0; r < x.data.length; r += C) {
+          const row = x.data.subarray(r, r + C);
+          const top = Math.max(...row);
+          const e = Array.from(row, (v) => Math.exp(v - top));
+          const total = e.reduce((a, b) => a + b, 0);
+          e.forEach((v, i) => { out[r + i] = v / total; });
+        }
+        y = { shape: x.shape, data: out };
+        break;
+      }
+      case 'Pad': {
+        const x = arg(0);
+        const p = Array.from(arg(1).data);
+        const [N, H, W, C] = x.shape as [number, number, number, number];
+        const [oh, ow] = [H + p[2]! + p[3]!, W + p[4]! + p[5]!];
+        const out = new Float64Array(N * oh * ow * C);
+        for (let b = 0; b < N; b++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) for (let c = 0; c < C; c++) {
+          out[((b * oh + i + p[2]!) * ow + j + p[4]!) * C + c] = x.data[((b * H + i) * W + j) * C + c]!;
+        }
+        y = { shape: [N, oh, ow, C], data: out };
+        break;
+      }
       case 'MaxPool': y = pool(n, arg(0), true); break;
       case 'AvgPool': y = pool(n, arg(0), false); break;
       case 'Reshape': {
@@ -197,13 +241,17 @@ export function refRunTfjsGraph(model: { modelTopology: { node: Node[] } }, cons
         y = { shape: s.map((d) => (d === -1 ? x.data.length / known : d)), data: x.data };
         break;
       }
-      case 'MatMul': {
+      case 'MatMul':
+      case '_FusedMatMul': {
         const [a, b] = [arg(0), arg(1)];
         const [M, K] = a.shape as [number, number];
         const N = b.shape[1]!;
         const out = new Float64Array(M * N);
         for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) { let s = 0; for (let k = 0; k < K; k++) s += a.data[i * K + k]! * b.data[k * N + j]!; out[i * N + j] = s; }
         y = { shape: [M, N], data: out };
+        const ops = (n.attr?.fused_ops?.list?.s ?? []).map(txt);
+        if (ops[0] === 'BiasAdd') y = broadcast(y, arg(2), (p, q) => p + q);
+        if (ops[1]) { const f = ops[1]; y = { shape: y.shape, data: y.data.map((v) => act(f, v)) }; }
         break;
       }
       default: throw new Error(`ref: op ${n.op} not in the reference`);

@@ -12,7 +12,8 @@ import { backwardNode, forwardNode } from './node-rules.js';
 
 export type GraphOp =
   | 'input' | 'const' | 'conv' | 'add' | 'sub' | 'mul' | 'activation' | 'mean' | 'maxPool' | 'avgPool'
-  | 'dense' | 'flatten' | 'reshape' | 'l2Normalize' | 'batchNorm' | 'identity' | 'globalAvgPool';
+  | 'dense' | 'flatten' | 'reshape' | 'l2Normalize' | 'batchNorm' | 'identity' | 'globalAvgPool'
+  | 'max' | 'min' | 'math' | 'sum' | 'squeeze' | 'softmax';
 
 export interface GraphNode {
   name: string;

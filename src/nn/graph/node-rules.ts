@@ -9,17 +9,21 @@ import type { Activation } from '../../ops/activation.js';
 import { activationGrad, avgPoolGrad, batchNormGrad, batchNormTrain, globalAvgPoolGrad, l2NormalizeGrad, maxPoolGrad } from '../../ops/backward.js';
 import { convFilterGrad, convInputGrad } from '../../ops/conv-backward.js';
 import { conv } from '../../ops/conv.js';
-import { add, binary, mul, scaleShift, sub, unary } from '../../ops/elementwise.js';
+import { add, binary, mul, scaleShift, sub, unary, type UnaryMath } from '../../ops/elementwise.js';
 import { matmul } from '../../ops/matmul.js';
-import { l2Normalize } from '../../ops/normalize.js';
+import { l2Normalize, softmax } from '../../ops/normalize.js';
 import { avgPool, globalAvgPool, maxPool, type PoolOptions } from '../../ops/pool.js';
-import { mean, sumToShape } from '../../ops/reduce.js';
+import { mean, sum, sumToShape } from '../../ops/reduce.js';
 import type { Padding } from '../../ops/window.js';
 
 /** Attributes of each op (GraphNode.attrs). */
 export interface ConvAttrs { strides?: number | number[]; dilations?: number | number[]; padding?: Padding; groups?: number; activation?: Activation; alpha?: number }
 export interface ActivationAttrs { activation: Activation; alpha?: number }
 export interface MeanAttrs { axes: number[]; keepDims?: boolean }
+/** Inference-only elementwise maps (|x|, x², 1/√x): no backward rule. */
+export interface MathAttrs { fn: Exclude<UnaryMath, 'affine'> }
+export interface SqueezeAttrs { axes: number[] }
+export interface SoftmaxAttrs { axis?: number }
 export interface DenseAttrs { activation?: Activation; alpha?: number }
 export interface ReshapeAttrs { shape: number[] }
 export interface L2Attrs { axis?: number; epsilon?: number }
@@ -129,6 +133,23 @@ export function forwardNode(ctx: ForwardContext, node: Node, xs: Tensor[]): Forw
       return { y: sub(xs[0]!, xs[1]!) };
     case 'mul':
       return { y: mul(xs[0]!, xs[1]!), saved: { a: keep(ctx.record && ctx.needs[1]!, xs[0])!, b: keep(ctx.record && ctx.needs[0]!, xs[1])! } };
+    case 'max':
+    case 'min':
+      return { y: binary(node.op, xs[0]!, xs[1]!) };
+    case 'math':
+      return { y: unary(xs[0]!, (a as unknown as MathAttrs).fn) };
+    case 'sum': {
+      const m = a as unknown as MeanAttrs;
+      return { y: sum(xs[0]!, m.axes, m.keepDims ?? false) };
+    }
+    case 'squeeze': {
+      const x = xs[0]!;
+      const axes = new Set((a as unknown as SqueezeAttrs).axes.map((d) => (d < 0 ? d + x.rank : d)));
+      for (const d of axes) shapeCheck(x.shape[d] === 1, node.name, `squeeze: axis ${d} of [${x.shape}] is not 1`);
+      return { y: x.reshape(x.shape.filter((d, i) => (axes.size ? !axes.has(i) : d !== 1))) };
+    }
+    case 'softmax':
+      return { y: softmax(xs[0]!, (a as SoftmaxAttrs).axis ?? -1) };
     case 'activation': {
       const { activation, alpha } = a as unknown as ActivationAttrs;
       const y = unary(xs[0]!, activation, { alpha });

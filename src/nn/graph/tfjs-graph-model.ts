@@ -10,6 +10,7 @@ import type { Activation } from '../../ops/activation.js';
 import type { Padding } from '../../ops/window.js';
 import { loadWeights, type LoadWeightsOptions, type ShardReader, type WeightMap } from '../weights.js';
 import { Graph, type GraphNode } from './graph.js';
+import type { MathAttrs } from './node-rules.js';
 
 export class UnsupportedModelError extends Error {
   override name = 'UnsupportedModelError';
@@ -38,7 +39,10 @@ const ACTIVATION_OPS: Record<string, Activation> = { Relu: 'relu', Relu6: 'relu6
 export const SUPPORTED_TFJS_OPS = [
   'Placeholder', 'Const', 'Identity', 'Conv2D', '_FusedConv2D', 'DepthwiseConv2dNative', 'FusedDepthwiseConv2dNative',
   'BiasAdd', 'Add', 'AddV2', 'Sub', 'Mul', ...Object.keys(ACTIVATION_OPS), 'Mean', 'MaxPool', 'AvgPool', 'MatMul', '_FusedMatMul', 'Reshape',
+  'Maximum', 'Minimum', 'Abs', 'Square', 'Rsqrt', 'Sum', 'Squeeze', 'Softmax', 'Pad',
 ] as const;
+
+const MATH_OPS: Record<string, MathAttrs['fn']> = { Abs: 'abs', Square: 'square', Rsqrt: 'rsqrt' };
 
 function decodeString(s: string | undefined): string {
   if (s === undefined) return '';
@@ -165,6 +169,25 @@ class Builder {
     return this.weights.get(name);
   }
 
+  /**
+   * A Pad node's spatial zero padding as [top, left, bottom, right]. Pads are supported where
+   * every consumer is a VALID convolution (which then takes the padding itself), as in
+   * MXNet-converted models; any other Pad is refused.
+   */
+  padOf(pad: TfNode): [number, number, number, number] {
+    const ins = dataInputs(pad);
+    const p = Array.from(this.constValue(ins[1]!, `Pad '${pad.name}' paddings`).data);
+    if (p.length !== 8 || p[0] || p[1] || p[6] || p[7]) throw new UnsupportedModelError(`Pad '${pad.name}': only height and width padding of an NHWC tensor is supported, got [${p}]`);
+    for (const m of this.tfNodes.values()) {
+      if (!dataInputs(m).includes(pad.name)) continue;
+      const conv = /^(Conv2D|_FusedConv2D|DepthwiseConv2dNative|FusedDepthwiseConv2dNative)$/.test(m.op);
+      if (!conv || dataInputs(m)[0] !== pad.name || str(m.attr?.padding) !== 'VALID') {
+        throw new UnsupportedModelError(`Pad '${pad.name}' feeds ${m.op} '${m.name}': a Pad is supported only before VALID convolutions`);
+      }
+    }
+    return [p[2]!, p[4]!, p[3]!, p[5]!];
+  }
+
   private addParam(name: string, shape: readonly number[], data: Float32Array): void {
     if (!this.params.has(name)) this.params.set(name, this.engine.keep(this.engine.tensor(shape, data, name)));
   }
@@ -229,6 +252,25 @@ class Builder {
         const shape = Array.from(this.constValue(ins[1]!, `Reshape '${n.name}' shape`).data);
         return this.add({ name: n.name, op: 'reshape', inputs: [ins[0]!], attrs: { shape } });
       }
+      case 'Maximum':
+      case 'Minimum':
+        return this.add({ name: n.name, op: n.op === 'Maximum' ? 'max' : 'min', inputs: ins.slice(0, 2), attrs: {} });
+      case 'Abs':
+      case 'Square':
+      case 'Rsqrt':
+        return this.add({ name: n.name, op: 'math', inputs: [ins[0]!], attrs: { fn: MATH_OPS[n.op]! } });
+      case 'Sum': {
+        const axes = Array.from(this.constValue(ins[1]!, `Sum '${n.name}' axes`).data);
+        return this.add({ name: n.name, op: 'sum', inputs: [ins[0]!], attrs: { axes, keepDims: a.keep_dims?.b ?? false } });
+      }
+      case 'Squeeze':
+        return this.add({ name: n.name, op: 'squeeze', inputs: [ins[0]!], attrs: { axes: ints(a.squeeze_dims) } });
+      case 'Softmax':
+        return this.add({ name: n.name, op: 'softmax', inputs: [ins[0]!], attrs: { axis: -1 } });
+      case 'Pad':
+        // Folded into the convolutions it feeds (padPassThrough); it is no node of its own.
+        this.padOf(n);
+        return;
       default:
         throw new UnsupportedModelError(`unsupported op ${n.op} (node '${n.name}')`);
     }
@@ -245,7 +287,7 @@ class Builder {
     checkNHWC(n);
     const depthwise = n.op.includes('Depthwise');
     const fused = n.op.startsWith('_Fused') || n.op.startsWith('Fused') ? strs(n.attr?.fused_ops) : [];
-    const [x, wName] = [ins[0]!, ins[1]!];
+    let [x, wName] = [ins[0]!, ins[1]!];
     const filter = this.constValue(wName, `${n.op} '${n.name}' filter`);
     if (filter.shape.length !== 4) throw new UnsupportedModelError(`node '${n.name}': filter '${wName}' must be 4-D, got [${filter.shape}]`);
     const [kh, kw, c, m] = filter.shape as [number, number, number, number];
@@ -255,6 +297,13 @@ class Builder {
       padding: paddingAttr(n),
       groups: depthwise ? c : 1,
     };
+    const padNode = this.tfNodes.get(x);
+    if (padNode?.op === 'Pad') {
+      // Pad then a VALID convolution is the convolution with that explicit zero padding.
+      if (attrs.padding !== 'valid') throw new UnsupportedModelError(`node '${n.name}' (${n.op}): a Pad ('${x}') before a convolution with ${str(n.attr?.padding)} padding is not supported (only VALID)`);
+      attrs.padding = this.padOf(padNode);
+      x = dataInputs(padNode)[0]!;
+    }
     // Depthwise [kH, kW, C, M] is conv with C groups and filter [kH, kW, 1, C·M]: the same memory.
     const filterShape = depthwise ? [kh, kw, 1, c * m] : filter.shape;
     const outC = filterShape[3]!;
