@@ -19,6 +19,8 @@ struct Params {
   zeroOutside: u32,
   scaleX: f32, scaleY: f32,
   validX0: i32, validY0: i32, validX1: i32, validY1: i32,
+  // warp_affine: the number of chips.
+  chips: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -88,4 +90,40 @@ fn asymmetric(index: u32, ox: u32, oy: u32) {
   let top = tl + (tr - tl) * fx;
   let bottom = bl + (br - bl) * fx;
   store(index, top + (bottom - top) * fy);
+}
+
+// warp_affine: N chips of outW x outH from one image, written as NHWC [N, outH, outW, 3] with
+// the same normalisation as above. Chip n's output pixel centre (ox + 0.5, oy + 0.5) maps to
+// the image point (a·u + b·v + c, d·u + e·v + f) with (a, b, c, d, e, f) = transforms[6n…],
+// both in continuous pixel coordinates (the image's top-left corner is (0, 0)); the image is
+// sampled there bilinearly, pixels outside it reading as black (as OpenCV's warpAffine and
+// dlib's extract_image_chip). Shares the binding slots of rgba_to_tensor (p, pixels, y).
+@group(0) @binding(3) var<storage, read> transforms: array<f32>;
+
+fn texelOrBlack(ix: i32, iy: i32) -> vec3<f32> {
+  if (ix < 0 || iy < 0 || ix >= i32(p.srcW) || iy >= i32(p.srcH)) { return vec3<f32>(0.0); }
+  return unpack4x8unorm(pixels[u32(iy) * p.srcW + u32(ix)]).rgb * 255.0;
+}
+
+@compute @workgroup_size(WG)
+fn warp_affine(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let index = gid.x + gid.y * nwg.x * WG;
+  let perChip = p.outW * p.outH;
+  if (index >= perChip * p.chips) { return; }
+  let chip = index / perChip;
+  let ox = (index % perChip) % p.outW;
+  let oy = (index % perChip) / p.outW;
+  let t = chip * 6u;
+  let u = f32(ox) + 0.5;
+  let v = f32(oy) + 0.5;
+  // Texel centres sit at half-integers: shift to texel-index space before the bilinear weights.
+  let sx = transforms[t] * u + transforms[t + 1u] * v + transforms[t + 2u] - 0.5;
+  let sy = transforms[t + 3u] * u + transforms[t + 4u] * v + transforms[t + 5u] - 0.5;
+  let x0 = i32(floor(sx));
+  let y0 = i32(floor(sy));
+  let fx = sx - f32(x0);
+  let fy = sy - f32(y0);
+  let top = mix(texelOrBlack(x0, y0), texelOrBlack(x0 + 1, y0), fx);
+  let bottom = mix(texelOrBlack(x0, y0 + 1), texelOrBlack(x0 + 1, y0 + 1), fx);
+  store(index, mix(top, bottom, fy));
 }

@@ -108,10 +108,69 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
       validY0: valid?.y ?? 0,
       validX1: valid ? valid.x + valid.width : 0,
       validY1: valid ? valid.y + valid.height : 0,
+      chips: 1,
     },
     buffers: { pixels, y },
     workgroups: flatWorkgroups(outW * outH),
   });
   engine.releaseStorage(pixels);
+  return y;
+}
+
+/**
+ * A 2-D affine map from chip to image coordinates, both continuous pixel coordinates (an
+ * image's top-left corner is (0, 0), its first pixel's centre (0.5, 0.5)):
+ * image x = a·u + b·v + c, image y = d·u + e·v + f for chip point (u, v).
+ */
+export interface Affine { a: number; b: number; c: number; d: number; e: number; f: number }
+
+export interface WarpOptions {
+  /** Values are first multiplied by this (1 keeps 0…255). */
+  valueScale?: number;
+  mean?: readonly [number, number, number];
+  std?: readonly [number, number, number];
+}
+
+/**
+ * One chip of size x size per transform, cut from `image` by sampling it bilinearly at each
+ * chip pixel centre's image point (pixels outside the image read as black): aligned face chips
+ * as OpenCV's warpAffine or dlib's extract_image_chip make them. Returns [N, size, size, 3],
+ * normalised as imageToTensor does.
+ */
+export function warpAffine(engine: Engine, image: RGBAImage, transforms: readonly Affine[], size: number, options: WarpOptions = {}): Tensor {
+  checkImage(image);
+  if (!Number.isInteger(size) || size < 1) throw new ShapeError(`warpAffine: chip size must be a positive integer, got ${size}`);
+  if (transforms.length === 0) throw new ShapeError('warpAffine: no transforms (one chip per transform)');
+  for (const t of transforms) {
+    if (![t.a, t.b, t.c, t.d, t.e, t.f].every(Number.isFinite)) throw new ShapeError(`warpAffine: transform ${JSON.stringify(t)} has a non-finite coefficient`);
+  }
+  if (!engine.fits(image.data.length)) {
+    throw new ImageTooLargeError(image.width, image.height,
+      `warpAffine: the ${image.width}x${image.height} image takes ${image.data.length} bytes as RGBA, more than the ${engine.maxBindingSize} bytes this device binds at once: crop it around the faces first`);
+  }
+  const y = engine.empty([transforms.length, size, size, 3], 'warpAffine');
+  const coefficients = engine.tensor([transforms.length, 6], transforms.flatMap((t) => [t.a, t.b, t.c, t.d, t.e, t.f]), 'warp transforms');
+  const pixels = engine.rawBuffer(image.data.length, 'rgba');
+  engine.uploadBytes(pixels, image.data);
+  const mean = options.mean ?? [0, 0, 0];
+  const std = options.std ?? [1, 1, 1];
+  engine.dispatch({
+    op: 'warpAffine',
+    kernel,
+    entry: 'warp_affine',
+    uniforms: {
+      srcW: image.width, srcH: image.height, outW: size, outH: size,
+      cropX: 0, cropY: 0, cropW: 0, cropH: 0,
+      valueScale: options.valueScale ?? 1,
+      mean: [...mean, 0],
+      invStd: [1 / std[0], 1 / std[1], 1 / std[2], 0],
+      sampling: 0, zeroOutside: 0, scaleX: 0, scaleY: 0, validX0: 0, validY0: 0, validX1: 0, validY1: 0,
+      chips: transforms.length,
+    },
+    buffers: { pixels, y, transforms: coefficients },
+    workgroups: flatWorkgroups(transforms.length * size * size),
+  });
+  engine.releaseStorage(pixels);
+  coefficients.dispose();
   return y;
 }
