@@ -61,6 +61,8 @@ const builds = [
       'bench-node': 'bench/bench-node.ts',
       'big-photo': 'bench/big-photo.ts',
       'eval-lfw': 'bench/eval-lfw.ts',
+      'lfw-faces': 'bench/lfw-faces.ts',
+      'lfw-variants': 'bench/lfw-variants.ts',
     },
     outdir: 'build/bench',
   },
