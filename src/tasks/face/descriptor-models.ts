@@ -23,6 +23,8 @@ export interface GraphDescriptorSpec {
   about: string;
   /** The model's file in human-models' models/ folder (model.json; its shards beside it). */
   file: string;
+  /** SHA-256 of each shard (human-models 3.0.4), so a wrong or truncated file is caught on load. */
+  sha256: Record<string, string>;
   /** The graph node whose value is the embedding. */
   output: string;
   dims: number;
@@ -38,6 +40,7 @@ export const GRAPH_DESCRIPTORS: Record<GraphDescriptorSpec['name'], GraphDescrip
     name: 'mobilefacenet',
     about: 'MobileFaceNet (ArcFace-style, 128-D after L2), 112x112 chip aligned on 5 points',
     file: 'mobilefacenet.json',
+    sha256: { 'mobilefacenet.bin': 'c60e392478df0a2fd756f9a230c9935a04d136e9d3bf12e99a850d4802806089' },
     output: 'embeddings',
     dims: 128,
     chip: { template: 'arcface', size: 112 },
@@ -48,6 +51,7 @@ export const GRAPH_DESCRIPTORS: Record<GraphDescriptorSpec['name'], GraphDescrip
     name: 'mobileface',
     about: 'MobileFace (MXNet, 256-D, L2-normalised here), 112x112 chip aligned on 5 points',
     file: 'mobileface.json',
+    sha256: { 'mobileface.bin': '403b53d95120c93c8417951b05d816197aa1794372b47e7629801156c701be5c' },
     output: 'batchnorm0/add_1',
     dims: 256,
     chip: { template: 'arcface', size: 112 },
@@ -58,6 +62,7 @@ export const GRAPH_DESCRIPTORS: Record<GraphDescriptorSpec['name'], GraphDescrip
     name: 'faceres',
     about: 'HSE FaceRes (MobileNet, age/gender network; 1024-D pooled features, L2-normalised here), 224x224 chip',
     file: 'faceres.json',
+    sha256: { 'faceres.bin': '2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b' },
     output: 'global_pooling/Mean',
     dims: 1024,
     chip: { template: 'arcface', size: 224, padding: 0.25 },
@@ -78,7 +83,7 @@ export class GraphDescriptorNet {
 
   static async load(engine: Engine, spec: GraphDescriptorSpec, source: GraphModelSource): Promise<GraphDescriptorNet> {
     const json = await source.json();
-    const weights = await loadGraphModelWeights(json, source.read, { source: spec.file });
+    const weights = await loadGraphModelWeights(json, source.read, { source: spec.file, sha256: spec.sha256 });
     return new GraphDescriptorNet(engine, spec, graphFromTfjsModel(engine, json, weights, { outputs: [spec.output] }));
   }
 

@@ -19,12 +19,12 @@ export interface PassiveScores {
   liveness: number;
 }
 
-interface ScoreModel { file: string; size: number; output: string; score: (row: Float32Array) => number }
+interface ScoreModel { file: string; sha256: Record<string, string>; size: number; output: string; score: (row: Float32Array) => number }
 
 /** The two models, their input sides and how their outputs read as scores. */
 export const PASSIVE_MODELS = {
-  antispoof: { file: 'antispoof.json', size: 128, output: 'Identity', score: (row: Float32Array) => row[0]! },
-  liveness: { file: 'liveness.json', size: 32, output: 'Identity', score: (row: Float32Array) => row[0]! },
+  antispoof: { file: 'antispoof.json', sha256: { 'antispoof.bin': '4490fecb2becdb6869edc7e60f5e59962be013a8def8719b1373afb0f905c094' }, size: 128, output: 'Identity', score: (row: Float32Array) => row[0]! },
+  liveness: { file: 'liveness.json', sha256: { 'liveness.bin': 'fc6a6b6b3b9721bdb8bff67a457a15b7cbfd81715cfb27f3e65b757e81dd663e' }, size: 32, output: 'Identity', score: (row: Float32Array) => row[0]! },
 } satisfies Record<keyof PassiveScores, ScoreModel>;
 
 /** The chip → image map that draws `box` (made square about its centre) at `size` pixels. */
@@ -44,7 +44,7 @@ export class PassiveLivenessNets {
       for (const [name, m] of Object.entries(PASSIVE_MODELS) as [keyof PassiveScores, ScoreModel][]) {
         const s = source(m.file);
         const json = await s.json();
-        graphs[name] = graphFromTfjsModel(engine, json, await loadGraphModelWeights(json, s.read, { source: m.file }), { outputs: [m.output] });
+        graphs[name] = graphFromTfjsModel(engine, json, await loadGraphModelWeights(json, s.read, { source: m.file, sha256: m.sha256 }), { outputs: [m.output] });
       }
     } catch (e) {
       Object.values(graphs).forEach((g) => g.dispose());
