@@ -1,0 +1,44 @@
+import concatWGSL from '../../shaders/concat.wgsl';
+import { shapeCheck } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernel.js';
+import type { Tensor } from '../gpu/tensor.js';
+import { flatWorkgroups } from './flat.js';
+
+const kernel = defineKernel('concat', concatWGSL);
+
+/**
+ * The tensors joined along `axis` (0 by default; negative counts from the end), as
+ * tf.concat / ONNX Concat: every other dimension must match. One copy dispatch per input.
+ */
+export function concat(xs: readonly Tensor[], axisArg = 0): Tensor {
+  shapeCheck(xs.length > 0, 'concat', 'no tensors to join');
+  const first = xs[0]!;
+  const axis = axisArg < 0 ? first.rank + axisArg : axisArg;
+  shapeCheck(Number.isInteger(axis) && axis >= 0 && axis < first.rank, 'concat', `axis ${axisArg} is out of range for rank ${first.rank}`);
+  for (const x of xs) {
+    shapeCheck(x.engine === first.engine, 'concat', 'tensors belong to different engines');
+    shapeCheck(
+      x.rank === first.rank && x.shape.every((d, i) => i === axis || d === first.shape[i]),
+      'concat',
+      `shape [${x.shape}] does not match [${first.shape}] outside axis ${axis}`,
+    );
+  }
+  const total = xs.reduce((s, x) => s + x.shape[axis]!, 0);
+  const shape = first.shape.map((d, i) => (i === axis ? total : d));
+  const outer = first.shape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = first.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const y = first.engine.empty(shape, 'concat');
+  let offset = 0;
+  for (const x of xs) {
+    first.engine.dispatch({
+      op: 'concat',
+      kernel,
+      entry: 'concat_into',
+      uniforms: { outer, axis: x.shape[axis]!, inner, total, offset },
+      buffers: { x, y },
+      workgroups: flatWorkgroups(x.size),
+    });
+    offset += x.shape[axis]!;
+  }
+  return y;
+}
