@@ -1,4 +1,8 @@
-/** How benchmark results look on the page: bar charts (ms; GFLOP/s against the FMA peak) and a table. Plain DOM, no chart library. */
+/**
+ * How benchmark results look on the page: bar charts (ms; GFLOP/s against the FMA peak) and a table. Plain DOM, no chart library.
+ * The markup carries no style attributes (a strict Content-Security-Policy refuses them): bar
+ * widths travel as data-width and `applyBarWidths` sets them through the CSSOM.
+ */
 import type { BenchResult } from '../bench/tasks/types.js';
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -11,12 +15,17 @@ function ratioCell(r: number | null): string {
   return `<td class="num ${cls}">${r.toFixed(2)}x</td>`;
 }
 
-export const LEGEND = `<div class="legend"><span><i style="background:var(--ours)"></i>wgsl-vision</span><span><i style="background:var(--tfjs)"></i>TF.js WebGPU</span><span><i style="background:var(--webgl)"></i>TF.js WebGL</span></div>`;
+export const LEGEND = `<div class="legend"><span><i class="ours"></i>wgsl-vision</span><span><i class="tfjs"></i>TF.js WebGPU</span><span><i class="webgl"></i>TF.js WebGL</span></div>`;
+
+/** Sets the width of every bar under `root` from its data-width (percent). */
+export function applyBarWidths(root: ParentNode): void {
+  for (const bar of root.querySelectorAll<HTMLElement>('.bar[data-width]')) bar.style.setProperty('width', `${bar.dataset.width}%`);
+}
 
 function bar(kind: string, value: number | null, scale: number, label: string): string {
   if (value === null) return '';
   const width = Math.max(0.5, Math.min(100, (value / scale) * 100));
-  return `<div class="bar ${kind}" style="width:${width.toFixed(1)}%" title="${esc(label)}"><span class="bar-value">${esc(label)}</span></div>`;
+  return `<div class="bar ${kind}" data-width="${width.toFixed(1)}" title="${esc(label)}"><span class="bar-value">${esc(label)}</span></div>`;
 }
 
 function rowLabel(r: BenchResult): string {

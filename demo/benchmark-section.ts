@@ -8,7 +8,7 @@
  */
 import type * as BenchModule from '../bench/bench-browser.js';
 import type { BenchOnly, BenchReport, BenchResult, BenchSize } from '../bench/tasks/types.js';
-import { flopsChartRow, LEGEND, tableHead, tableRow, timeChartRow } from './bench-view.js';
+import { applyBarWidths, flopsChartRow, LEGEND, tableHead, tableRow, timeChartRow } from './bench-view.js';
 
 declare global {
   interface Window {
@@ -113,6 +113,7 @@ export function mountBenchmark(root: HTMLElement): void {
       const cases = results.filter((r) => r.group !== 'peak');
       $('bench-time-chart').innerHTML = cases.map(timeChartRow).join('');
       $('bench-flops-chart').innerHTML = cases.map((r) => flopsChartRow(r, peak.gflops)).join('') || '<p class="placeholder">Counted-flop cases come first…</p>';
+      applyBarWidths($('bench-results'));
       const withWebgl = true;
       $('bench-table').innerHTML = tableHead(withWebgl) + '<tbody>' + cases.map((r) => tableRow(r, withWebgl)).join('') + '</tbody>';
       const ratios = cases.map((r) => r.ratio).filter((r): r is number => r !== null);

@@ -14,6 +14,27 @@ const STYLE_EXAMPLES = [
   { name: 'The Scream (Munch)', url: './assets/scream.jpg', role: 'style' },
 ] as const;
 
+/**
+ * Example photos for <face-verify>: face-api's sample photos (MIT), made smaller (demo/assets/faces/README.md).
+ * Group 1 and group 2 share a person (the portrait's); group 3 shares nobody with either.
+ */
+const FACE_EXAMPLES = [
+  { name: 'Group photo 1', url: './assets/faces/group-1.jpg', role: 'a' },
+  { name: 'Group photo 2', url: './assets/faces/group-2.jpg', role: 'b' },
+  { name: 'Group photo 3', url: './assets/faces/group-3.jpg', role: 'b' },
+  { name: 'Portrait', url: './assets/faces/person.jpg', role: 'enroll', person: 'Guest' },
+  { name: 'Group photo 2', url: './assets/faces/group-2.jpg', role: 'identify' },
+  { name: 'Group photo 3', url: './assets/faces/group-3.jpg', role: 'identify' },
+] as const;
+
+const faceVerify = document.querySelector('face-verify') as (HTMLElement & { examples?: unknown; mode?: string }) | null;
+if (faceVerify) {
+  faceVerify.examples = FACE_EXAMPLES.map((e) => ({ ...e }));
+  for (const radio of document.querySelectorAll<HTMLInputElement>('input[name=face-mode]')) {
+    radio.addEventListener('change', () => { if (radio.checked) faceVerify.mode = radio.value; });
+  }
+}
+
 const styleTransfer = document.querySelector('style-transfer') as (HTMLElement & { examples?: unknown }) | null;
 if (styleTransfer) styleTransfer.examples = STYLE_EXAMPLES.map((e) => ({ ...e }));
 

@@ -4,6 +4,7 @@
  * untrained and the trained encoder on the 2 held-out classes and on all 10. Data comes from
  * `./data/fashion-mnist/` (the demo server maps it to /usr/share/datasets/fashion-mnist).
  * The element's `data-state` says where it is: idle, loading, training, evaluating, done, stopped, error.
+ * Its look is in styles.css (no inline <style>: a strict Content-Security-Policy refuses it).
  */
 import type { Engine } from '../src/gpu/engine.js';
 import { createBrowserEngine } from '../src/host/browser.js';
@@ -24,13 +25,6 @@ export interface TrainingSectionOptions {
 }
 
 const HELD_OUT = [8, 9];
-const STYLE = `
-.tr-plot { width: 100%; height: 220px; display: block; background: #8881; border-radius: .5rem; }
-.tr-figures td, .tr-figures th { text-align: right; }
-.tr-figures td:first-child, .tr-figures th:first-child { text-align: left; }
-.tr-status.error { color: #c62828; font-weight: 600; }
-.tr-warning { color: #b26a00; }
-`;
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
@@ -80,7 +74,6 @@ export function mountTrainingSection(el: HTMLElement, o: TrainingSectionOptions 
   const layers = smallEncoder({ filters: [8, 16, 32], embeddingDim: 32 });
   el.dataset.state = 'idle';
   el.innerHTML = `
-    <style>${STYLE}</style>
     <p>A small encoder (${describeEncoder(layers)}) learns an embedding of Fashion-MNIST with the triplet loss
       (P×K batches of ${batch.persons}×${batch.perPerson}, semi-hard mining, Adam), on 8 classes; the 2 others
       (${HELD_OUT.map((c) => FASHION_MNIST_CLASSES[c]).join(', ')}) are never seen and are used for one-shot tests.

@@ -2,7 +2,8 @@
 // bundle, the benchmark bundle (loaded when a visitor runs the benchmark), face-api's pretrained
 // models from their npm package, the style-transfer feature network that the build copies into
 // build/models, and Fashion-MNIST for the training section when the Debian package is installed.
-// Everything comes from the same origin: nothing is fetched from elsewhere.
+// Everything comes from the same origin: nothing is fetched from elsewhere, and the pages work
+// under the strict Content-Security-Policy below (the tests and screenshots serve them with it).
 // Import it only once node_modules is installed (it resolves face-api's folder on import).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,3 +20,10 @@ export const demoMounts = {
   '/models/style/': 'build/models',
   ...(existsSync(FASHION_MNIST) ? { '/data/fashion-mnist/': FASHION_MNIST } : {}),
 };
+
+/**
+ * The Content-Security-Policy a site embedding the components needs at most: scripts, styles,
+ * models and images from its own origin; blob: and data: images (the components' previews) and
+ * blob: workers. No 'unsafe-inline', no 'unsafe-eval'.
+ */
+export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self' blob:";

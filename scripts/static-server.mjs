@@ -13,7 +13,8 @@ const TYPES = {
 /**
  * Serves `mounts` ({ urlPrefix: directory }, longest prefix first) and resolves with
  * { server, url } once listening on the given port (0 or busy: the next free one).
- * `headers` are added to every file response (e.g. cross-origin isolation).
+ * `headers` are added to every file response (e.g. cross-origin isolation, a Content-Security-Policy):
+ * an object, or a function of the request (its URL path and Host header) returning one.
  */
 export function serveStatic(mounts, port = 0, headers = {}) {
   const entries = Object.entries(mounts).sort((a, b) => b[0].length - a[0].length);
@@ -26,7 +27,8 @@ export function serveStatic(mounts, port = 0, headers = {}) {
     if (!file.startsWith(root)) return notFound(res);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) return notFound(res);
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
+    const extra = typeof headers === 'function' ? headers({ path, host: req.headers.host ?? '' }) : headers;
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...extra });
     createReadStream(file).pipe(res);
   });
   return new Promise((resolvePromise, reject) => {

@@ -1,4 +1,17 @@
 import type { DescribedFace, ModelProgress } from '../../src/tasks/face/types.js';
+import type { CameraLivenessResult, LivenessProgress } from './liveness-run.js';
+
+/** What went wrong, in a `wv-error` event (and the error's `data-kind` on the page). */
+export type FaceErrorKind =
+  | 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face'
+  /** In an `<iframe>` without `allow="camera"`: the embedding page must grant the camera. */
+  | 'camera-blocked'
+  /** The visitor or a browser setting denied the camera. */
+  | 'camera-denied'
+  | 'no-camera'
+  /** The camera exists but could not be started (in use elsewhere, or no secure context). */
+  | 'camera-unavailable'
+  | 'other';
 
 /** Events of <face-verify>; all bubble and cross shadow roots (composed). */
 export interface FaceVerifyEventMap {
@@ -8,12 +21,19 @@ export interface FaceVerifyEventMap {
   'wv-ready': CustomEvent<{ adapter: string }>;
   /** Faces were found in a photo (`side` is 'a' or 'b'). */
   'wv-faces': CustomEvent<{ side: 'a' | 'b'; faces: DescribedFace[] }>;
-  /** A verification finished. `identity` is set in identity mode. */
-  'wv-result': CustomEvent<{ match: boolean; distance: number; threshold: number; confidence?: number; identity?: string }>;
+  /**
+   * A verification finished. `identity` is set in identity mode; with the `liveness` attribute,
+   * `liveness` says for each photo whether it passed the liveness check on the camera.
+   */
+  'wv-result': CustomEvent<{ match: boolean; distance: number; threshold: number; confidence?: number; identity?: string; liveness?: { a?: boolean; b?: boolean } }>;
   /** A person was enrolled (identity mode). */
   'wv-enrolled': CustomEvent<{ id: string; descriptors: number }>;
+  /** One camera frame of a liveness check was analysed: the prompt, what passed so far, the time left. */
+  'wv-liveness-progress': CustomEvent<LivenessProgress & { side: 'a' | 'b' }>;
+  /** A liveness check ended: pass/fail, the reason and the evidence (EAR and yaw curves). */
+  'wv-liveness': CustomEvent<CameraLivenessResult & { side: 'a' | 'b' }>;
   /** Something went wrong; `kind` says what. */
-  'wv-error': CustomEvent<{ kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'other'; message: string }>;
+  'wv-error': CustomEvent<{ kind: FaceErrorKind; message: string }>;
 }
 
 declare global {

@@ -1,17 +1,59 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { createFaceRecognizer, euclidean, type BrowserImageInput, type DescribedFace, type FaceRecognizerLike } from '../../src/index.js';
-import { emit } from './events.js';
+import { property, query, state } from 'lit/decorators.js';
+import { createFaceRecognizer, euclidean, type BrowserImageInput, type DescribedFace, type FaceQueryOptions, type FaceRecognizerLike, type LivenessChallenge, type LivenessOptions } from '../../src/index.js';
+import { defineElement } from '../define.js';
+import { styleProps } from '../style-props.js';
+import { CameraError, openCamera } from './camera.js';
+import { emit, type FaceErrorKind } from './events.js';
 import { styles } from './face-verify.styles.js';
+import { runLiveness, type CameraLivenessResult, type LivenessProgress } from './liveness-run.js';
+import { livenessEvidence, livenessPrompt } from './liveness-view.js';
 
 type Side = 'a' | 'b';
+
+/** An example photo offered as a thumbnail: one click uses it. */
+export interface FaceExample {
+  name: string;
+  url: string;
+  /**
+   * 'a': under photo A; 'b': under photo B; 'identify': in identity mode, under the photo to check
+   * ('a' examples there when there are none); 'enroll': in the enrol form, enrolling `person` from
+   * the photo (which must show one face) with one click.
+   */
+  role: 'a' | 'b' | 'identify' | 'enroll';
+  /** The name an 'enroll' example enrols (default: `name`). */
+  person?: string;
+}
 
 interface Photo {
   bitmap: ImageBitmap;
   faces: DescribedFace[];
   /** The face the user chose (index into faces), or -1 while undecided. */
   selected: number;
+  /** Whether the visitor chose the face (else it was pre-selected and may be chosen again). */
+  userChose: boolean;
+  /** The liveness check this photo came from (camera with `liveness`). */
+  live?: CameraLivenessResult;
 }
+
+const CHALLENGES: readonly LivenessChallenge[] = ['blink', 'turn'];
+
+/** `liveness` = both challenges; `liveness="blink"` or `"turn"` or `"blink turn"` picks. */
+const challengeList = {
+  fromAttribute(value: string | null): LivenessChallenge[] | null {
+    if (value === null) return null;
+    const words = value.split(/[\s,]+/).filter(Boolean);
+    const known = CHALLENGES.filter((c) => words.includes(c));
+    if (known.length < new Set(words).size) console.warn(`face-verify: liveness="${value}": only ${CHALLENGES.join(' and ')} are known`);
+    return known.length ? known : [...CHALLENGES];
+  },
+  toAttribute: (value: LivenessChallenge[] | null) => (value ? value.join(' ') : null),
+};
+
+type Describe = (image: BrowserImageInput, options?: FaceQueryOptions) => Promise<DescribedFace[]>;
+
+/** Video frames go to the networks at most this wide (or high). */
+const FRAME_SIZE = 640;
 
 /**
  * Face verification (1:1) in one element: compare two photos, or check one photo against an
@@ -20,17 +62,22 @@ interface Photo {
  * @event wv-progress - model download progress `{ model, loaded, total }`
  * @event wv-ready - models loaded `{ adapter }`
  * @event wv-faces - faces found in a photo `{ side, faces }`
- * @event wv-result - verdict `{ match, distance, threshold, confidence?, identity? }`
+ * @event wv-result - verdict `{ match, distance, threshold, confidence?, identity?, liveness? }`
  * @event wv-enrolled - a person was enrolled `{ id, descriptors }`
- * @event wv-error - `{ kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'other', message }`
+ * @event wv-liveness-progress - a camera frame of a liveness check `{ side, step, passed, t, timeLeftMs, face, ear, yaw, frames }`
+ * @event wv-liveness - a liveness check ended `{ side, live, passed, reason, evidence, frames, maxFaceDistance, challenges, turnSide? }`
+ * @event wv-error - `{ kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'camera-blocked' | 'camera-denied' | 'no-camera' | 'camera-unavailable' | 'other', message }`
  *
  * @csspart panel - the outer box
  * @csspart dropzone - a photo drop area (also `dropzone-a`, `dropzone-b`)
  * @csspart preview - the photo with the detected face boxes
  * @csspart button - action buttons
+ * @csspart examples - a row of example thumbnails; @csspart example - one thumbnail button
  * @csspart verdict - the match / no match line
  * @csspart distance - the distance bar with the threshold mark
  * @csspart progress - the model loading bar
+ * @csspart liveness - the liveness prompts; @csspart prompt - what to do now; @csspart time-left - the countdown
+ * @csspart liveness-result - a liveness verdict with its evidence; @csspart evidence-plot - an EAR or yaw curve
  * @csspart error - error messages
  *
  * @cssprop --wv-accent - buttons and highlights
@@ -40,7 +87,6 @@ interface Photo {
  * @cssprop --wv-border - panel border
  * @cssprop --wv-font - font family
  */
-@customElement('face-verify')
 export class FaceVerify extends LitElement {
   static override styles = styles;
 
@@ -54,10 +100,19 @@ export class FaceVerify extends LitElement {
   @property() detector: 'ssd' | 'tiny' = 'ssd';
   /** A recognizer to use instead of loading one (shared between elements, or a stand-in in tests). */
   @property({ attribute: false }) recognizer?: FaceRecognizerLike<BrowserImageInput>;
+  /** Example photos shown as thumbnails under the pickers and the enrol form. */
+  @property({ attribute: false }) examples: FaceExample[] = [];
+  /**
+   * Camera photos must first pass an active liveness check: `liveness` asks for a blink and a head
+   * turn, `liveness="blink"` or `liveness="turn"` for one of them.
+   */
+  @property({ converter: challengeList }) liveness: LivenessChallenge[] | null = null;
+  /** Options of the liveness check (time limit, blink duration, turn side, …; see evaluateLiveness). */
+  @property({ attribute: false }) livenessOptions: LivenessOptions = {};
 
   @state() private status: 'loading' | 'ready' | 'error' = 'loading';
   @state() private progress = 0;
-  @state() private error: { kind: string; message: string } | null = null;
+  @state() private error: { kind: FaceErrorKind; message: string } | null = null;
   @state() private photos: Partial<Record<Side, Photo>> = {};
   @state() private busy: Side | null = null;
   @state() private notice: Partial<Record<Side, string>> = {};
@@ -65,9 +120,13 @@ export class FaceVerify extends LitElement {
   @state() private people: { id: string; descriptors: number }[] = [];
   @state() private cameraFor: Side | null = null;
   @state() private over: Side | null = null;
+  @state() private exampleChosen: Partial<Record<Side, string>> = {};
+  /** The liveness check under way (its latest frame), or the last one that failed. */
+  @state() private live: { progress: LivenessProgress | null; failed: CameraLivenessResult | null; challenges: LivenessChallenge[]; timeLimitMs: number; turnSide?: 'left' | 'right' } | null = null;
 
   @query('video') private video?: HTMLVideoElement;
   private stream: MediaStream | null = null;
+  private liveRun: AbortController | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -105,13 +164,18 @@ export class FaceVerify extends LitElement {
     emit(this, 'wv-ready', { adapter: this.recognizer!.adapter });
   }
 
-  private fail(kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'other', message: string): void {
+  private fail(kind: FaceErrorKind, message: string): void {
     if (kind === 'no-webgpu' || kind === 'model-load') this.status = 'error';
     this.error = { kind, message };
     emit(this, 'wv-error', { kind, message });
   }
 
-  /** Sets a photo from any image source (also used by file pick, drop and camera). */
+  private get describe(): Describe {
+    const r = this.recognizer!;
+    return (image, options) => (r.describe as Describe).call(r, image, options);
+  }
+
+  /** Sets a photo from any image source (also used by file pick, drop and examples). */
   async setPhoto(side: Side, image: BrowserImageInput): Promise<void> {
     if (!this.recognizer) throw new Error('face-verify is not ready yet');
     this.busy = side;
@@ -119,16 +183,7 @@ export class FaceVerify extends LitElement {
     this.notice = { ...this.notice, [side]: undefined };
     try {
       const bitmap = image instanceof ImageBitmap ? image : await createImageBitmap(image instanceof Blob ? image : await toBitmapSource(image));
-      const faces = await this.recognizer.describe(image);
-      this.photos = { ...this.photos, [side]: { bitmap, faces, selected: faces.length === 1 ? 0 : -1 } };
-      emit(this, 'wv-faces', { side, faces });
-      if (faces.length === 0) {
-        this.notice = { ...this.notice, [side]: 'No face found in this photo. Try one where the face is larger and well lit.' };
-        this.fail('no-face', `no face found in photo ${side.toUpperCase()}`);
-      } else if (faces.length > 1) {
-        this.notice = { ...this.notice, [side]: `${faces.length} faces found: tap the one to use.` };
-      }
-      this.pickBestPair();
+      this.usePhoto(side, bitmap, await this.describe(image));
     } catch (e) {
       const err = e as Error;
       this.fail(/bad image/i.test(err.message) ? 'bad-image' : 'other', err.message);
@@ -137,10 +192,34 @@ export class FaceVerify extends LitElement {
     }
   }
 
-  /** In compare mode with several faces on both sides, pre-select the closest pair. */
-  private pickBestPair(): void {
+  private usePhoto(side: Side, bitmap: ImageBitmap, faces: DescribedFace[], live?: CameraLivenessResult): void {
+    this.photos = { ...this.photos, [side]: { bitmap, faces, selected: faces.length === 1 ? 0 : -1, userChose: false, ...(live ? { live } : {}) } };
+    emit(this, 'wv-faces', { side, faces });
+    if (faces.length === 0) {
+      this.notice = { ...this.notice, [side]: 'No face found in this photo. Try one where the face is larger and well lit.' };
+      this.fail('no-face', `no face found in photo ${side.toUpperCase()}`);
+    } else if (faces.length > 1) {
+      this.notice = { ...this.notice, [side]: `${faces.length} faces found: tap the one to use.` };
+    }
+    this.preselect();
+  }
+
+  /**
+   * With several faces in a photo, pre-select one the visitor has not chosen: in compare mode the
+   * closest pair of the two photos, in identity mode the face closest to the chosen identity.
+   */
+  private preselect(): void {
     const { a, b } = this.photos;
-    if (this.mode !== 'compare' || !a || !b || (a.selected >= 0 && b.selected >= 0)) return this.report();
+    if (this.mode === 'identity') {
+      if (a && !a.userChose && a.faces.length > 1 && this.people.some((p) => p.id === this.identity)) {
+        const enrolled = this.recognizer!.gallery.descriptorsOf(this.identity);
+        const distance = (f: DescribedFace) => Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
+        const best = a.faces.reduce((bi, f, i) => (distance(f) < distance(a.faces[bi]!) ? i : bi), 0);
+        this.photos = { ...this.photos, a: { ...a, selected: best } };
+      }
+      return this.report();
+    }
+    if (!a || !b || (a.selected >= 0 && b.selected >= 0)) return this.report();
     let best = { i: -1, j: -1, d: Infinity };
     a.faces.forEach((fa, i) => b.faces.forEach((fb, j) => {
       const d = euclidean(fa.descriptor, fb.descriptor);
@@ -166,13 +245,22 @@ export class FaceVerify extends LitElement {
     return { distance, match: distance <= this.threshold, confidence: this.recognizer!.confidence?.(distance), identity: this.mode === 'identity' ? this.identity : undefined };
   }
 
+  /** With `liveness`: for each photo, whether it passed the check on the camera. */
+  private get livenessOfPhotos(): { a?: boolean; b?: boolean } | undefined {
+    if (!this.liveness) return undefined;
+    const sides: Side[] = this.mode === 'identity' ? ['a'] : ['a', 'b'];
+    return Object.fromEntries(sides.filter((s) => this.photos[s]).map((s) => [s, this.photos[s]!.live?.live === true]));
+  }
+
   private report(): void {
     const r = this.result;
-    if (r) emit(this, 'wv-result', { ...r, threshold: this.threshold });
+    const liveness = this.livenessOfPhotos;
+    if (r) emit(this, 'wv-result', { ...r, threshold: this.threshold, ...(liveness ? { liveness } : {}) });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('threshold') || changed.has('mode')) this.report();
+    if (changed.has('mode')) this.preselect();
+    else if (changed.has('threshold')) this.report();
     this.drawPreviews();
   }
 
@@ -205,7 +293,7 @@ export class FaceVerify extends LitElement {
     const y = ((event.clientY - rect.top) / rect.height) * canvas.height;
     const hit = photo.faces.findIndex((f) => x >= f.box.x && x <= f.box.x + f.box.width && y >= f.box.y && y <= f.box.y + f.box.height);
     if (hit >= 0) {
-      this.photos = { ...this.photos, [side]: { ...photo, selected: hit } };
+      this.photos = { ...this.photos, [side]: { ...photo, selected: hit, userChose: true } };
       this.report();
     }
   }
@@ -214,6 +302,7 @@ export class FaceVerify extends LitElement {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
+    this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
     if (file) await this.setPhoto(side, file);
   }
 
@@ -221,18 +310,115 @@ export class FaceVerify extends LitElement {
     e.preventDefault();
     this.over = null;
     const file = e.dataTransfer?.files?.[0];
+    this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
     if (file) await this.setPhoto(side, file);
   }
 
-  private async startCamera(side: Side): Promise<void> {
+  /**
+   * Uses an example: a photo example sets its side (and, in compare mode while the other photo is
+   * empty, that side's first example too, so one click compares two); an 'enroll' example enrols its person.
+   */
+  async useExample(example: FaceExample): Promise<void> {
+    if (example.role === 'enroll') {
+      const photo = await this.fetchExample(example);
+      if (photo) await this.enrollPhotos(example.person ?? example.name, [photo]);
+      return;
+    }
+    const side: Side = example.role === 'identify' ? 'a' : example.role;
+    const photo = await this.fetchExample(example);
+    if (!photo) return;
+    this.exampleChosen = { ...this.exampleChosen, [side]: example.url };
+    await this.setPhoto(side, photo);
+    const other: Side = side === 'a' ? 'b' : 'a';
+    const partner = this.examples.find((e) => e.role === other);
+    if (this.mode === 'compare' && partner && !this.photos[other] && this.busy === null) await this.useExample(partner);
+  }
+
+  private async fetchExample(example: FaceExample): Promise<Blob | null> {
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user' } });
-      this.cameraFor = side;
-      await this.updateComplete;
-      this.video!.srcObject = this.stream;
+      const res = await fetch(example.url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      return await res.blob();
+    } catch (e) {
+      this.fail('bad-image', `The example ${example.name} could not be loaded (${(e as Error).message}).`);
+      return null;
+    }
+  }
+
+  private async startCamera(side: Side): Promise<void> {
+    this.stopCamera();
+    this.error = null;
+    try {
+      this.stream = await openCamera(this.liveness
+        ? { facingMode: 'user', width: { ideal: FRAME_SIZE }, height: { ideal: (FRAME_SIZE * 3) / 4 } }
+        : { facingMode: 'user' });
+    } catch (e) {
+      const err = e as Error;
+      return this.fail(err instanceof CameraError ? err.kind : 'other', err instanceof CameraError ? err.message : `The camera is not available: ${err.message}`);
+    }
+    this.cameraFor = side;
+    await this.updateComplete;
+    this.video!.srcObject = this.stream;
+    try {
       await this.video!.play();
     } catch (e) {
-      this.fail('other', `The camera is not available: ${(e as Error).message}`);
+      this.stopCamera();
+      return this.fail('camera-unavailable', `The camera picture could not be shown: ${(e as Error).message}`);
+    }
+    if (this.liveness) void this.checkLiveness(side);
+  }
+
+  /** The newest camera frame, at most FRAME_SIZE on its longer side. */
+  private async grabFrame(): Promise<ImageBitmap> {
+    const video = this.video;
+    if (!video) throw new DOMException('the camera was closed', 'AbortError');
+    if (video.readyState < 2) await new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true }));
+    const scale = Math.min(1, FRAME_SIZE / Math.max(video.videoWidth, video.videoHeight));
+    return scale < 1
+      ? createImageBitmap(video, { resizeWidth: Math.round(video.videoWidth * scale), resizeHeight: Math.round(video.videoHeight * scale), resizeQuality: 'medium' })
+      : createImageBitmap(video);
+  }
+
+  /** Runs the liveness check over the camera; a pass keeps one of its frames as the photo. */
+  private async checkLiveness(side: Side): Promise<void> {
+    this.liveRun?.abort();
+    const run = new AbortController();
+    this.liveRun = run;
+    const challenges = [...(this.liveness ?? CHALLENGES)];
+    const turnSide = challenges.includes('turn') ? this.livenessOptions.turnSide ?? (Math.random() < 0.5 ? 'left' : 'right') : undefined;
+    const options: LivenessOptions = { ...this.livenessOptions, ...(turnSide ? { turnSide } : {}) };
+    const timeLimitMs = options.timeLimitMs ?? 10_000;
+    const started = performance.now();
+    const first: LivenessProgress = { step: 'look', passed: {}, t: 0, timeLeftMs: timeLimitMs, face: true, ear: null, yaw: null, frames: 0 };
+    this.live = { progress: first, failed: null, challenges, timeLimitMs, ...(turnSide ? { turnSide } : {}) };
+    const tick = setInterval(() => {
+      const live = this.live;
+      if (live?.progress && this.liveRun === run) this.live = { ...live, progress: { ...live.progress, timeLeftMs: Math.max(0, timeLimitMs - (performance.now() - started)) } };
+    }, 250);
+    try {
+      const { result, photo } = await runLiveness({
+        describe: this.describe, grab: () => this.grabFrame(), challenges, options, threshold: this.threshold, signal: run.signal,
+        onProgress: (p) => {
+          if (this.liveRun !== run) return;
+          this.live = { ...this.live!, progress: p };
+          emit(this, 'wv-liveness-progress', { side, ...p });
+        },
+      });
+      if (this.liveRun !== run) return photo?.bitmap.close();
+      emit(this, 'wv-liveness', { side, ...result });
+      if (photo) {
+        this.stopCamera();
+        this.usePhoto(side, photo.bitmap, [photo.face], result);
+      } else {
+        this.live = { ...this.live!, progress: null, failed: result };
+      }
+    } catch (e) {
+      if (run.signal.aborted || this.liveRun !== run) return;
+      this.live = null;
+      this.fail('other', `The liveness check could not run: ${(e as Error).message}`);
+    } finally {
+      clearInterval(tick);
+      if (this.liveRun === run) this.liveRun = null;
     }
   }
 
@@ -244,6 +430,9 @@ export class FaceVerify extends LitElement {
   }
 
   private stopCamera(): void {
+    this.liveRun?.abort();
+    this.liveRun = null;
+    this.live = null;
     this.stream?.getTracks().forEach((t) => t.stop());
     this.stream = null;
     this.cameraFor = null;
@@ -255,25 +444,72 @@ export class FaceVerify extends LitElement {
     const name = (form.elements.namedItem('name') as HTMLInputElement).value.trim();
     const files = [...((form.elements.namedItem('photos') as HTMLInputElement).files ?? [])];
     if (!name || !files.length) return this.fail('other', 'Enrolling needs a name and at least one photo.');
+    if (await this.enrollPhotos(name, files)) form.reset();
+  }
+
+  /** Enrols `name` from photos of one face each; resolves whether it did. */
+  private async enrollPhotos(name: string, photos: Blob[]): Promise<boolean> {
     this.busy = 'b';
+    this.error = null;
     try {
       const descriptors: Float32Array[] = [];
-      for (const f of files) {
-        const faces = await this.recognizer!.describe(f);
-        if (faces.length !== 1) throw new Error(`${f.name}: ${faces.length ? `${faces.length} faces` : 'no face'} found; enrol with photos of one face`);
+      for (const [i, photo] of photos.entries()) {
+        const faces = await this.describe(photo);
+        const label = photo instanceof File ? photo.name : `photo ${i + 1}`;
+        if (faces.length !== 1) throw new Error(`${label}: ${faces.length ? `${faces.length} faces` : 'no face'} found; enrol with photos of one face`);
         descriptors.push(faces[0]!.descriptor);
       }
       await this.recognizer!.gallery.enroll(name, descriptors);
       this.people = this.recognizer!.gallery.list();
       this.identity = name;
-      form.reset();
       emit(this, 'wv-enrolled', { id: name, descriptors: descriptors.length });
-      this.report();
+      this.preselect();
+      return true;
     } catch (err) {
       this.fail(/bad image/i.test((err as Error).message) ? 'bad-image' : 'no-face', (err as Error).message);
+      return false;
     } finally {
       this.busy = null;
     }
+  }
+
+  private exampleRow(place: Side | 'enroll', label: string) {
+    const identify = this.mode === 'identity' && place === 'a' && this.examples.some((e) => e.role === 'identify');
+    const role: FaceExample['role'] = identify ? 'identify' : place;
+    const examples = this.examples.filter((e) => e.role === role);
+    if (!examples.length) return nothing;
+    return html`
+      <div part="examples" role="group" aria-label="Examples: ${label}">
+        ${examples.map((ex) => {
+          const person = ex.person ?? ex.name;
+          const enrolled = role === 'enroll' && this.people.some((p) => p.id === person);
+          return html`
+            <button part="example" type="button" title=${ex.name} data-role=${role}
+              aria-label=${role === 'enroll' ? `Enrol ${person} from the example ${ex.name}` : `Use the example ${ex.name} as ${label}`}
+              aria-pressed=${place === 'enroll' ? String(enrolled) : String(this.exampleChosen[place] === ex.url)}
+              ?disabled=${this.busy !== null || enrolled} @click=${() => this.useExample(ex)}>
+              <img src=${ex.url} alt="" loading="lazy" />
+              ${role === 'enroll' ? html`<span>${enrolled ? `${person} enrolled` : `Enrol ${person}`}</span>` : nothing}
+            </button>`;
+        })}
+      </div>`;
+  }
+
+  private cameraView() {
+    const live = this.live;
+    if (!this.liveness) {
+      return html`<div class="actions"><button part="button" @click=${this.capture}>Take photo</button>
+        <button class="secondary" @click=${this.stopCamera}>Cancel</button></div>`;
+    }
+    const side = this.cameraFor!;
+    return html`
+      ${live?.progress ? livenessPrompt(live.progress, live.challenges, live.timeLimitMs, live.turnSide) : nothing}
+      ${live?.failed ? livenessEvidence(live.failed, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}
+      ${live?.progress || live?.failed ? nothing : html`<p class="hint" role="status">Starting the camera…</p>`}
+      <div class="actions">
+        ${live?.failed ? html`<button part="button" @click=${() => this.checkLiveness(side)}>Try again</button>` : nothing}
+        <button class="secondary" @click=${this.stopCamera}>Cancel</button>
+      </div>`;
   }
 
   private dropzone(side: Side, label: string) {
@@ -284,12 +520,11 @@ export class FaceVerify extends LitElement {
         @dragleave=${() => (this.over = null)}
         @drop=${(e: DragEvent) => this.onDrop(side, e)}>
         ${this.cameraFor === side
-          ? html`<video muted playsinline></video>
-              <div class="actions"><button part="button" @click=${this.capture}>Take photo</button>
-              <button class="secondary" @click=${this.stopCamera}>Cancel</button></div>`
+          ? html`<video muted playsinline></video>${this.cameraView()}`
           : photo
-            ? html`<canvas part="preview" data-side=${side} role="img" aria-label="${label} with ${photo.faces.length} face(s) marked" @click=${(e: MouseEvent) => this.choose(side, e)}></canvas>`
-            : html`<p class="hint">${label}: drop a photo here</p>`}
+            ? html`<canvas part="preview" data-side=${side} role="img" aria-label="${label} with ${photo.faces.length} face(s) marked" @click=${(e: MouseEvent) => this.choose(side, e)}></canvas>
+                ${photo.live ? livenessEvidence(photo.live, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}`
+            : html`<p class="hint">${label}: drop a photo here${this.liveness ? ', or use the camera (with a liveness check)' : ''}</p>`}
         ${this.busy === side ? html`<p class="hint" role="status">Finding faces…</p>` : nothing}
         ${this.notice[side] ? html`<p class="hint" role="status">${this.notice[side]}</p>` : nothing}
         <div class="actions">
@@ -297,8 +532,9 @@ export class FaceVerify extends LitElement {
             <input class="sr-only" type="file" accept="image/*" data-side=${side} @change=${(e: Event) => this.onFile(side, e)} />
             Choose photo
           </label>
-          ${'mediaDevices' in navigator ? html`<button class="secondary" part="button" @click=${() => this.startCamera(side)}>Camera</button>` : nothing}
+          ${'mediaDevices' in navigator && this.cameraFor !== side ? html`<button class="secondary" part="button" data-camera=${side} @click=${() => this.startCamera(side)}>Camera</button>` : nothing}
         </div>
+        ${this.exampleRow(side, label)}
       </div>`;
   }
 
@@ -306,7 +542,7 @@ export class FaceVerify extends LitElement {
     return html`
       <div part="dropzone dropzone-b" class="identity">
         <label>Identity
-          <select @change=${(e: Event) => { this.identity = (e.target as HTMLSelectElement).value; this.report(); }}>
+          <select @change=${(e: Event) => { this.identity = (e.target as HTMLSelectElement).value; this.preselect(); }}>
             ${this.people.length ? nothing : html`<option value="">Nobody enrolled yet</option>`}
             ${this.people.map((p) => html`<option value=${p.id} ?selected=${p.id === this.identity}>${p.id} (${p.descriptors} photo${p.descriptors > 1 ? 's' : ''})</option>`)}
           </select>
@@ -317,6 +553,8 @@ export class FaceVerify extends LitElement {
           <input type="file" name="photos" accept="image/*" multiple aria-label="Photos" />
           <button part="button" type="submit" ?disabled=${this.busy !== null}>Enroll</button>
         </form>
+        ${this.busy === 'b' ? html`<p class="hint" role="status">Enrolling…</p>` : nothing}
+        ${this.exampleRow('enroll', 'enrol a person')}
       </div>`;
   }
 
@@ -325,20 +563,24 @@ export class FaceVerify extends LitElement {
     if (!r) return nothing;
     const scale = Math.max(this.threshold * 2, r.distance * 1.1);
     const who = r.identity ? ` as ${r.identity}` : '';
+    const liveness = this.livenessOfPhotos;
     return html`
       <div part="verdict" class=${r.match ? 'match' : 'no-match'} role="status">
         ${r.match ? `Match${who}` : `No match${who}`}
         <div part="distance" aria-hidden="true">
-          <div class="fill" style="width: ${Math.min(100, (r.distance / scale) * 100)}%"></div>
-          <div class="tau" style="left: ${(this.threshold / scale) * 100}%"></div>
+          <div class="fill" ${styleProps({ width: `${Math.min(100, (r.distance / scale) * 100)}%` })}></div>
+          <div class="tau" ${styleProps({ left: `${(this.threshold / scale) * 100}%` })}></div>
         </div>
         <div class="numbers">distance ${r.distance.toFixed(3)} ${r.match ? '≤' : '>'} threshold ${this.threshold}${r.confidence !== undefined ? ` · P(same person) ${(r.confidence * 100).toFixed(1)}%` : ''}</div>
+        ${liveness
+          ? html`<div class="numbers live-note">${Object.entries(liveness).map(([s, ok]) => `Photo ${s.toUpperCase()}: ${ok ? 'live (checked on the camera)' : 'liveness not checked'}`).join(' · ')}</div>`
+          : nothing}
       </div>`;
   }
 
   override render() {
     if (this.status === 'error') {
-      return html`<div part="panel"><div part="error" role="alert">${this.error?.message}</div></div>`;
+      return html`<div part="panel"><div part="error" role="alert" data-kind=${this.error?.kind ?? ''}>${this.error?.message}</div></div>`;
     }
     if (this.status === 'loading') {
       return html`<div part="panel"><p role="status">Loading face models… ${Math.round(this.progress * 100)}%</p>
@@ -350,7 +592,7 @@ export class FaceVerify extends LitElement {
           ${this.dropzone('a', this.mode === 'identity' ? 'Photo to check' : 'Photo A')}
           ${this.mode === 'identity' ? this.identityPanel() : this.dropzone('b', 'Photo B')}
         </div>
-        ${this.error && this.error.kind !== 'no-face' ? html`<div part="error" role="alert">${this.error.message}</div>` : nothing}
+        ${this.error && this.error.kind !== 'no-face' ? html`<div part="error" role="alert" data-kind=${this.error.kind}>${this.error.message}</div>` : nothing}
         ${this.verdict()}
       </div>`;
   }
@@ -363,6 +605,8 @@ async function toBitmapSource(image: BrowserImageInput): Promise<ImageBitmapSour
   }
   return image as ImageBitmapSource;
 }
+
+defineElement('face-verify', FaceVerify);
 
 declare global {
   interface HTMLElementTagNameMap {

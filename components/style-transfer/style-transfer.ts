@@ -1,11 +1,12 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
 import { createEngine, DEFAULT_STYLE_MODEL_URL, toRGBA, type BrowserImageInput, type Engine, type RGBAImage } from '../../src/index.js';
 import { emit, type StyleErrorKind, type StyleLosses, type StyleRole } from './events.js';
 import { lossPlot, type LossPoint } from './loss-plot.js';
 import { paint, toPNG } from './pixels.js';
 import { defaultRunner, type StyleRunner } from './run.js';
 import { styles } from './style-transfer.styles.js';
+import { defineElement } from '../define.js';
 
 /** A bundled example image offered as a thumbnail under its picker. */
 export interface StyleExample {
@@ -61,7 +62,6 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
  * @cssprop --wv-font - font family
  * @cssprop --wv-plot-j, --wv-plot-style, --wv-plot-content - loss plot colours
  */
-@customElement('style-transfer')
 export class StyleTransfer extends LitElement {
   static override styles = styles;
 
@@ -486,6 +486,8 @@ function formatLoss(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(2) : v.toPrecision(3);
 }
+
+defineElement('style-transfer', StyleTransfer);
 
 declare global {
   interface HTMLElementTagNameMap {
