@@ -19,11 +19,13 @@
 import type { Engine } from '../gpu/engine.js';
 import { ShapeError } from '../gpu/errors.js';
 import type { Tensor } from '../gpu/tensor.js';
+import { concat } from '../ops/concat.js';
 import { conv } from '../ops/conv.js';
 import { add, relu } from '../ops/elementwise.js';
-import { checkImage, imageToTensor, type RGBAImage } from '../ops/image.js';
+import { checkImage, imageToTensor, type ImageToTensorOptions, type RGBAImage } from '../ops/image.js';
 import { matmul } from '../ops/matmul.js';
 import { avgPool } from '../ops/pool.js';
+import { inBatches, maxBatch } from './batches.js';
 import { clipToImage, requireWeights, type Box, type Point } from './boxes.js';
 import { FACE_API_MODELS } from './face-api-models.js';
 import { GpuParams } from './params.js';
@@ -86,25 +88,55 @@ export function landmarkCrop(box: Box, imageWidth: number, imageHeight: number):
   return { face, square };
 }
 
+/** The pixels of `box` (whole pixels inside the image), copied row by row; the image itself if the box covers it. */
+function cropPixels(image: RGBAImage, box: Box): RGBAImage {
+  if (box.x === 0 && box.y === 0 && box.width === image.width && box.height === image.height) return image;
+  const data = new Uint8ClampedArray(box.width * box.height * 4);
+  const row = box.width * 4;
+  for (let y = 0; y < box.height; y++) {
+    const from = ((box.y + y) * image.width + box.x) * 4;
+    data.set(image.data.subarray(from, from + row), y * row);
+  }
+  return { data, width: box.width, height: box.height };
+}
+
+/**
+ * A face box as face-api feeds its networks: the box clipped to the image (landmarkCrop),
+ * padded with black to a centred square and resized to size x size with TensorFlow's bilinear
+ * rule, normalised by `norm`: [1, size, size, 3]. Only the clipped box's pixels are read (the
+ * padding is black), so only those are uploaded: the values are those of the whole image.
+ */
+export function paddedFaceInput(engine: Engine, image: RGBAImage, box: Box, size: number, norm: Pick<ImageToTensorOptions, 'mean' | 'std'> = {}): Tensor {
+  const { face, square } = landmarkCrop(box, image.width, image.height);
+  return imageToTensor(engine, cropPixels(image, face), {
+    ...norm,
+    crop: { x: square.x - face.x, y: square.y - face.y, width: square.width, height: square.height },
+    size: [size, size],
+    sampling: 'asymmetric',
+    zeroOutside: { x: 0, y: 0, width: face.width, height: face.height },
+  });
+}
+
+/** A face box in the image it was found in (a photo, or a crop of one around the face). */
+export interface FaceInImage {
+  image: RGBAImage;
+  box: Box;
+}
+
 class FaceLandmarkNet {
   readonly params: GpuParams;
+  /** Faces per forward pass: the largest activation (the first block's, 56x56 per face) of a batch fits one buffer. */
+  readonly maxBatch: number;
 
   constructor(readonly engine: Engine, weights: WeightMap, private readonly v: Variant) {
     requireWeights(v.name, v.manifest, weights, weightSpecs(v));
     this.params = new GpuParams(engine, weights);
+    this.maxBatch = maxBatch(engine, (INPUT_SIZE / 2) ** 2 * v.channels[0]!);
   }
 
   /** The network input [1, 112, 112, 3] for a face box, as face-api builds it. */
   input(image: RGBAImage, box: Box): Tensor {
-    const { face, square } = landmarkCrop(box, image.width, image.height);
-    return imageToTensor(this.engine, image, {
-      crop: square,
-      size: [INPUT_SIZE, INPUT_SIZE],
-      sampling: 'asymmetric',
-      zeroOutside: face,
-      mean: MEAN_RGB,
-      std: [255, 255, 255],
-    });
+    return paddedFaceInput(this.engine, image, box, INPUT_SIZE, { mean: MEAN_RGB, std: [255, 255, 255] });
   }
 
   private separable(x: Tensor, name: string, strides: number): Tensor {
@@ -114,7 +146,7 @@ class FaceLandmarkNet {
     return conv(dw, p.get(`${name}/pointwise_filter`), { bias: p.get(`${name}/bias`) });
   }
 
-  /** The raw output [1, 136] (x, y interleaved, relative to the padded 112 square). */
+  /** The raw output [N, 136] of inputs [N, 112, 112, 3] (x, y interleaved, relative to each padded 112 square). */
   forward(x: Tensor): Tensor {
     const p = this.params;
     let out = x;
@@ -132,27 +164,48 @@ class FaceLandmarkNet {
       out = next;
     });
     const pooled = avgPool(out, { kernel: this.v.poolSize, strides: 2, padding: 'valid' });
-    const features = pooled.reshape([1, pooled.size]);
+    const batch = x.shape[0]!;
+    const features = pooled.reshape([batch, pooled.size / batch]);
     return matmul(features, p.get('fc/weights'), { bias: p.get('fc/bias') });
   }
 
   /** 68 landmarks (x, y) in image pixels for a face box (e.g. a detection). */
-  async detect(image: RGBAImage, box: Box): Promise<Point[]> {
-    return (await this.detectAll(image, [box]))[0]!;
+  detect(image: RGBAImage, box: Box): Promise<Point[]>;
+  /**
+   * 68 landmarks per face, each box in its own image (a photo, or a crop of it around the face),
+   * in that image's pixels: one pass, the faces as one batch [N, 112, 112, 3] with one read-back
+   * (split into batches of at most `maxBatch` where the device needs it).
+   */
+  detect(faces: readonly FaceInImage[]): Promise<Point[][]>;
+  async detect(what: RGBAImage | readonly FaceInImage[], box?: Box): Promise<Point[] | Point[][]> {
+    if (!Array.isArray(what)) return (await this.detectBatch([{ image: what as RGBAImage, box: box! }]))[0]!;
+    return this.detectBatch(what as readonly FaceInImage[]);
   }
 
-  /** 68 landmarks per face box, all faces recorded before one wait for the results. */
-  async detectAll(image: RGBAImage, boxes: readonly Box[]): Promise<Point[][]> {
-    checkImage(image);
-    const crops = boxes.map((box) => landmarkCrop(box, image.width, image.height).face);
-    const outs = this.engine.tidy(() => boxes.map((box) => this.forward(this.input(image, box))));
-    let raw: Float32Array[];
-    try {
-      raw = await Promise.all(outs.map((t) => t.read()));
-    } finally {
-      outs.forEach((t) => t.dispose());
+  /** 68 landmarks per face box of one image: the faces go through the network as one batch. */
+  detectAll(image: RGBAImage, boxes: readonly Box[]): Promise<Point[][]> {
+    return this.detect(boxes.map((box) => ({ image, box })));
+  }
+
+  private async detectBatch(faces: readonly FaceInImage[]): Promise<Point[][]> {
+    faces.forEach(({ image }) => checkImage(image));
+    // Every box is checked before any work is recorded.
+    const crops = faces.map(({ image, box }) => landmarkCrop(box, image.width, image.height).face);
+    const points: Point[][] = [];
+    for (const batch of inBatches(faces, this.maxBatch)) {
+      const out = this.engine.tidy(() => {
+        const inputs = batch.map(({ image, box }) => this.input(image, box));
+        return this.forward(inputs.length === 1 ? inputs[0]! : concat(inputs));
+      });
+      let raw: Float32Array;
+      try {
+        raw = await out.read();
+      } finally {
+        out.dispose();
+      }
+      batch.forEach(({ box }, i) => points.push(toPoints(raw.subarray(136 * i, 136 * (i + 1)), crops[points.length]!, box)));
     }
-    return raw.map((r, i) => toPoints(r, crops[i]!, boxes[i]!));
+    return points;
   }
 
   dispose(): void {

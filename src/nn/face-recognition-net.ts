@@ -22,6 +22,7 @@ import { conv } from '../ops/conv.js';
 import { addPadded, scaleShift } from '../ops/elementwise.js';
 import { matmul } from '../ops/matmul.js';
 import { avgPool, globalAvgPool, maxPool } from '../ops/pool.js';
+import { maxBatch } from './batches.js';
 import { GpuParams } from './params.js';
 import { WeightMap, type Weight } from './weights.js';
 
@@ -61,6 +62,10 @@ const BLOCKS: ResidualBlock[] = [
 
 const FC_SHAPE = [256, FACE_DESCRIPTOR_SIZE] as const;
 
+/** The largest activation of one chip: the stem's output, 72x72x32. */
+const STEM_SIDE = Math.floor((FACE_RECOGNITION_INPUT_SIZE - STEM.kernel) / 2) + 1;
+const LARGEST_PER_CHIP = STEM_SIDE * STEM_SIDE * STEM.outC;
+
 /**
  * Reads `prefix/conv/{filters,bias}` and `prefix/scale/{weights,biases}` (shapes checked) and
  * returns the convolution with the scale layer folded in.
@@ -99,6 +104,8 @@ function prepareWeights(weights: WeightMap): WeightMap {
 
 export class FaceRecognitionNet {
   readonly params: GpuParams;
+  /** Chips per forward pass such that every activation of the batch fits one buffer the device binds. */
+  readonly maxBatch: number;
 
   /**
    * Checks every weight of `weights` (face-api's `face_recognition_model` manifest) by name and
@@ -106,6 +113,7 @@ export class FaceRecognitionNet {
    */
   constructor(readonly engine: Engine, weights: WeightMap) {
     this.params = new GpuParams(engine, prepareWeights(weights));
+    this.maxBatch = maxBatch(engine, LARGEST_PER_CHIP);
     // Upload everything now: the first forward pass then times like every other.
     this.params.get('input/scale');
     this.params.get('input/shift');

@@ -1,8 +1,11 @@
 import type { Engine } from '../../gpu/engine.js';
-import { checkImage, imageToTensor, type RGBAImage } from '../../ops/image.js';
+import type { Tensor } from '../../gpu/tensor.js';
+import { concat } from '../../ops/concat.js';
+import { checkImage, type RGBAImage } from '../../ops/image.js';
+import { inBatches } from '../../nn/batches.js';
 import { withDefaults, type Box, type DetectOptions, type Point } from '../../nn/boxes.js';
 import { FACE_API_MODELS, type FaceApiModel } from '../../nn/face-api-models.js';
-import { FaceLandmark68Net, landmarkCrop } from '../../nn/face-landmark-68.js';
+import { FaceLandmark68Net, landmarkCrop, paddedFaceInput } from '../../nn/face-landmark-68.js';
 import { FACE_RECOGNITION_INPUT_SIZE, FaceRecognitionNet } from '../../nn/face-recognition-net.js';
 import { SsdMobilenetV1 } from '../../nn/ssd-mobilenet-v1.js';
 import { TinyFaceDetector } from '../../nn/tiny-face-detector.js';
@@ -191,37 +194,47 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     return detections.map((d) => ({ box: boxFromPiece(view, d), score: d.score })).sort((a, b) => b.score - a.score).slice(0, maxFaces);
   }
 
-  /** detectView's faces with landmarks and descriptor, from crops of the full-resolution pixels for photos in pieces. */
+  /**
+   * detectView's faces with landmarks and descriptor, from crops of the full-resolution pixels
+   * for photos in pieces. The faces go through each network together: one batch through the
+   * landmark net, then their chips as one batch through the descriptor net.
+   */
   private async describeView(image: RGBAImage, maxFaces: number | undefined): Promise<DescribedFace[]> {
     const inPieces = !takesWhole(this.engine, image);
     const around = (box: Box, side: number): Piece => (inPieces ? cropAround(image, box, side) : whole(image));
-    const faces: DescribedFace[] = [];
-    for (const { box, score } of await this.detectView(image, maxFaces)) faces.push(await this.describeDetection(image, box, score, around));
-    return faces;
+    const detections = await this.detectView(image, maxFaces);
+    const marks = detections.map(({ box }) => around(box, LANDMARK_INPUT_SIZE));
+    const found = await this.landmarkNet.detect(detections.map(({ box }, i) => ({ image: marks[i]!.image, box: boxToPiece(marks[i]!, box) })));
+    const landmarks = found.map((points, i) => points.map((p) => pointFromPiece(marks[i]!, p)));
+    const alignedBoxes = detections.map(({ box }, i) => alignedFaceBox(landmarks[i]!, landmarkCrop(box, image.width, image.height).face));
+    const descriptors: Float32Array[] = [];
+    for (const batch of inBatches(alignedBoxes, this.recognitionNet.maxBatch)) {
+      descriptors.push(...(await this.engine.scope(() => this.describeChips(this.engine.tidy(() => this.faceChips(image, batch, around))))));
+    }
+    return detections.map(({ box, score }, i) => ({ box, score, landmarks: landmarks[i]!, alignedBox: alignedBoxes[i]!, descriptor: descriptors[i]! }));
+  }
+
+  /**
+   * face-api's 150x150 chips [N, 150, 150, 3] (0…255 RGB) of aligned face boxes: each box
+   * padded to a square and resized, from the photo or, in pieces, a crop of it around the box.
+   */
+  private faceChips(image: RGBAImage, alignedBoxes: readonly Box[], around: (box: Box, side: number) => Piece): Tensor {
+    const chips = alignedBoxes.map((box) => {
+      const source = around(landmarkCrop(box, image.width, image.height).face, FACE_RECOGNITION_INPUT_SIZE);
+      return paddedFaceInput(this.engine, source.image, boxToPiece(source, box), FACE_RECOGNITION_INPUT_SIZE);
+    });
+    return chips.length === 1 ? chips[0]! : concat(chips);
+  }
+
+  /** One descriptor per chip of `chips`, in order: one forward pass of the descriptor network and one read-back. */
+  private describeChips(chips: Tensor): Promise<Float32Array[]> {
+    return this.recognitionNet.describe(chips);
   }
 
   /** The detector's fixed input side. */
   private detectionSize(): number {
     const defaults = this.detector instanceof SsdMobilenetV1 ? SsdMobilenetV1.defaults : TinyFaceDetector.defaults;
     return withDefaults(defaults, this.options.detectOptions ?? {}).inputSize;
-  }
-
-  private async describeDetection(image: RGBAImage, box: Box, score: number, around: (box: Box, side: number) => Piece): Promise<DescribedFace> {
-    const marks = around(box, LANDMARK_INPUT_SIZE);
-    const landmarks = (await this.landmarkNet.detect(marks.image, boxToPiece(marks, box))).map((p) => pointFromPiece(marks, p));
-    const alignedBox = alignedFaceBox(landmarks, landmarkCrop(box, image.width, image.height).face);
-    const chipSource = around(landmarkCrop(alignedBox, image.width, image.height).face, FACE_RECOGNITION_INPUT_SIZE);
-    const { face, square } = landmarkCrop(boxToPiece(chipSource, alignedBox), chipSource.image.width, chipSource.image.height);
-    const [descriptor] = await this.engine.scope(async () => {
-      const chip = imageToTensor(this.engine, chipSource.image, {
-        crop: square,
-        size: [FACE_RECOGNITION_INPUT_SIZE, FACE_RECOGNITION_INPUT_SIZE],
-        sampling: 'asymmetric',
-        zeroOutside: face,
-      });
-      return this.recognitionNet.describe(chip);
-    });
-    return { box, score, landmarks, alignedBox, descriptor: descriptor! };
   }
 
   /**
