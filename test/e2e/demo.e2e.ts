@@ -4,9 +4,16 @@ import type { Browser } from 'puppeteer-core';
 // @ts-expect-error plain ESM module without types
 import { serveStatic } from '../../scripts/static-server.mjs';
 // @ts-expect-error plain ESM module without types
-import { demoMounts } from '../../scripts/demo-site.mjs';
-import { assert } from '../util/assert.js';
-import { launchChromium, openPage } from './browser.js';
+import { demoMounts, STRICT_CSP } from '../../scripts/demo-site.mjs';
+import { assert, assertEqual } from '../util/assert.js';
+import { launchChromium, openPage, openWatched } from './browser.js';
+
+/**
+ * The benchmark bundle holds TF.js, the reference; its dependency long.js tries to compile a tiny
+ * WebAssembly module for 64-bit multiplies and falls back to JavaScript when the page's policy
+ * refuses it. That attempt is the one report the strict policy gives on this page.
+ */
+const TFJS_WASM_PROBE = /^script-src blocked wasm-eval at http:\/\/[^/]+\/bench\/bench-browser\.js:\d+/;
 
 describe('demo page (headless Chromium)', () => {
   let browser: Browser;
@@ -14,7 +21,8 @@ describe('demo page (headless Chromium)', () => {
   let url: string;
 
   before(async () => {
-    ({ server, url } = await serveStatic(demoMounts));
+    // Served as a locked-down site would serve it (embed.e2e.ts holds the components to that).
+    ({ server, url } = await serveStatic(demoMounts, 0, { 'content-security-policy': STRICT_CSP }));
     browser = await launchChromium();
     // Two photos of one person (ORL s1) as PNG uploads, as they are: faces that fill the frame,
     // which <face-verify> finds without being told about borders.
@@ -26,9 +34,9 @@ describe('demo page (headless Chromium)', () => {
     server?.close();
   });
 
-  it('shows every section and runs the benchmark at the tiny size: ours and TF.js rows, no console errors', async () => {
-    const errors: string[] = [];
-    const page = await openPage(browser, `${url}?bench=tiny`, errors);
+  it('shows every section and runs the benchmark at the tiny size under the strict CSP: ours and TF.js rows, bars drawn, no console errors', async () => {
+    const { page, watch } = await openWatched(browser, `${url}?bench=tiny`);
+    const errors = watch.errors;
     for (const id of ['faces', 'style', 'training', 'benchmark']) {
       const heading = await page.$eval(`#${id} h2`, (h) => h.textContent ?? '').catch(() => '');
       assert(heading.length > 0, `section #${id} with a heading`);
@@ -58,8 +66,16 @@ describe('demo page (headless Chromium)', () => {
     const rows = await page.$$eval('#bench-table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     assert(rows.length === report.results.length - 1, `table rows ${rows.length} = results without the peak ${report.results.length - 1}`);
     assert(rows.every((cells) => Number(cells[3]) > 0 && Number(cells[4]) > 0), `every table row has our and TF.js's ms: ${JSON.stringify(rows[0])}`);
-    const bars = await page.$$eval('#bench-time-chart .bar', (b) => b.length);
-    assert(bars >= 2 * rows.length, `time chart has ours and TF.js bars (${bars})`);
+    // Each bar's share of its row is its data-width (set through the CSSOM; a style attribute would be refused).
+    const bars = await page.$$eval('#bench-time-chart .bar', (b) => b.map((bar) => ({
+      want: Number((bar as HTMLElement).dataset.width), got: (100 * bar.getBoundingClientRect().width) / bar.parentElement!.getBoundingClientRect().width,
+    })));
+    assert(bars.length >= 2 * rows.length, `time chart has ours and TF.js bars (${bars.length})`);
+    assert(bars.every((b) => Math.abs(b.got - b.want) < 1 || (b.want < 1 && b.got < 2)), `every bar has its width: ${bars.map((b) => `${b.want}%→${b.got.toFixed(1)}%`).join(' ')}`);
+    const legend = await page.$$eval('#benchmark .legend i', (keys) => keys.map((k) => getComputedStyle(k).backgroundColor));
+    assertEqual(new Set(legend).size, 3, `three legend colours: ${legend.join(', ')}`);
+    assertEqual(watch.violations.filter((v) => !TFJS_WASM_PROBE.test(v)), [], 'Content-Security-Policy violations');
+    assertEqual(watch.offOrigin, [], 'requests off the origin');
     mkdirSync('build/screenshots', { recursive: true });
     await page.screenshot({ path: 'build/screenshots/demo.png', fullPage: true });
     assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
