@@ -53,6 +53,7 @@ function browserHost(base: URL): Promise<BenchHost> {
         await Promise.all([faceapi.nets.ssdMobilenetv1.loadFromUri(uri), faceapi.nets.faceLandmark68Net.loadFromUri(uri), faceapi.nets.faceRecognitionNet.loadFromUri(uri)]);
       },
       loadFaceImage: () => loadImage(new URL('./assets/face.png', base)),
+      loadGroupPhoto: () => loadImage(new URL('./face-api-demo/sample5.jpg', base)),
       loadStyleImages: async () => ({ content: await loadImage(new URL('./assets/dog.jpg', base)), style: await loadImage(new URL('./assets/scream.jpg', base)) }),
       styleModel: () => urlModelSource(new URL('./models/style/centernet.json', base)),
     } satisfies BenchHost;

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
       await Promise.all([faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir), faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir), faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir)]);
     },
     loadFaceImage: async () => decodeImage(readFileSync(join(root, 'demo/assets/face.png')), 'face.png'),
+    loadGroupPhoto: async () => decodeImage(readFileSync(join(dirname(modelDir), 'demo/sample5.jpg')), 'sample5.jpg'),
     loadStyleImages: async () => ({
       content: decodeImage(readFileSync(join(root, 'demo/assets/dog.jpg')), 'dog.jpg'),
       style: decodeImage(readFileSync(join(root, 'demo/assets/scream.jpg')), 'scream.jpg'),

@@ -1,7 +1,8 @@
 // What the demo site serves: the built pages (build/demo, with demo/assets), the components
 // bundle, the benchmark bundle (loaded when a visitor runs the benchmark), face-api's pretrained
-// models from their npm package, the style-transfer feature network that the build copies into
-// build/models, and Fashion-MNIST for the training section when the Debian package is installed.
+// models and its demo photos (the benchmark's group photo) from its npm package, the
+// style-transfer feature network that the build copies into build/models, and Fashion-MNIST for
+// the training section when the Debian package is installed.
 // Everything comes from the same origin: nothing is fetched from elsewhere, and the pages work
 // under the strict Content-Security-Policy below (the tests and screenshots serve them with it).
 // Import it only once node_modules is installed (it resolves face-api's folder on import).
@@ -17,6 +18,7 @@ export const demoMounts = {
   '/components/': 'build/components',
   '/bench/': 'build/bench',
   '/models/': join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'),
+  '/face-api-demo/': join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo'),
   '/models/style/': 'build/models',
   ...(existsSync(FASHION_MNIST) ? { '/data/fashion-mnist/': FASHION_MNIST } : {}),
 };

@@ -39,6 +39,8 @@ export interface BenchHost {
   loadFaceApiNets(): Promise<void>;
   /** The benchmark's face photo (demo/assets/face.png: an ORL face with a border). */
   loadFaceImage(): Promise<RGBAImage>;
+  /** A group photo: face-api's demo/sample5.jpg (1920x1398, 5 faces). */
+  loadGroupPhoto(): Promise<RGBAImage>;
   /** Photos for the style-transfer step: demo/assets/dog.jpg (content) and scream.jpg (style). */
   loadStyleImages(): Promise<{ content: RGBAImage; style: RGBAImage }>;
   /** The style network (CenterNet, human-models' centernet.json): its model.json and shards. */
