@@ -2,6 +2,7 @@ import '../../components/face-verify/face-verify.js';
 import type { FaceVerify } from '../../components/face-verify/face-verify.js';
 import { decodePGM } from '../../src/host/pgm.js';
 import { withEdgeBorder } from '../../src/nn/boxes.js';
+import { nextEvent as next } from './next-event.js';
 import { assert, assertEqual } from '../util/assert.js';
 import { readFile } from '../util/engine.js';
 import { repoURL } from '../util/host-browser.js';
@@ -12,9 +13,6 @@ async function orl(path: string): Promise<ImageData> {
   return new ImageData(new Uint8ClampedArray(img.data), img.width, img.height);
 }
 
-function next<T>(el: EventTarget, name: string): Promise<CustomEvent<T>> {
-  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as CustomEvent<T>), { once: true }));
-}
 
 describe('<face-verify> on the real models (SwiftShader)', () => {
   it('loads the models with progress, then gives the right verdicts on ORL faces', async () => {

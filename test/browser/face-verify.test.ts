@@ -1,6 +1,7 @@
 import '../../components/face-verify/face-verify.js';
 import type { FaceVerify } from '../../components/face-verify/face-verify.js';
 import type { DescribedFace, FaceRecognizerLike } from '../../src/tasks/face/types.js';
+import { nextEvent as next } from './next-event.js';
 import { assert, assertEqual } from '../util/assert.js';
 
 /** A stand-in recognizer: the colour of a 1-pixel "photo" picks which faces it has. */
@@ -42,9 +43,6 @@ async function photo(color: string): Promise<Blob> {
   return c.convertToBlob({ type: 'image/png' });
 }
 
-function next<T = unknown>(el: HTMLElement, name: string): Promise<CustomEvent<T>> {
-  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as CustomEvent<T>), { once: true }));
-}
 
 async function mount(html: string, recognizer = fakeRecognizer()): Promise<FaceVerify> {
   const host = document.createElement('div');
@@ -115,6 +113,52 @@ describe('<face-verify> with a stand-in recognizer', () => {
     await el.setPhoto('a', await photo('#0f0'));
     const r = (await result).detail;
     assertEqual([r.match, r.identity], [true, 'Ada']);
+  });
+
+  it('examples: one click on an A example compares it with the first B example; an enrol example enrols; identity mode pre-selects the face closest to the identity', async () => {
+    const url = async (color: string) => URL.createObjectURL(await photo(color));
+    const examples = [
+      { name: 'Red', url: await url('#f00'), role: 'a' as const },
+      { name: 'Green', url: await url('#0f0'), role: 'b' as const },
+      { name: 'Blue', url: await url('#00f'), role: 'b' as const },
+      { name: 'Portrait', url: await url('#f00'), role: 'enroll' as const, person: 'Ada' },
+      { name: 'Group', url: await url('#00f'), role: 'identify' as const },
+    ];
+    const el = await mount('<face-verify></face-verify>');
+    el.examples = examples;
+    await el.updateComplete;
+    const buttons = (role: string) => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>(`[part~=example][data-role=${role}]`)];
+    assertEqual([buttons('a').length, buttons('b').length, buttons('enroll').length, buttons('identify').length], [1, 2, 0, 0], 'compare mode offers A and B examples');
+    const result = next<{ match: boolean; distance: number }>(el, 'wv-result');
+    buttons('a')[0]!.click();
+    const r = (await result).detail;
+    assert(r.match && Math.abs(r.distance - Math.sqrt(128 * 0.03 ** 2)) < 1e-4, `red against green, the first B example: ${JSON.stringify(r)}`);
+    await el.updateComplete;
+    assertEqual(buttons('a').concat(buttons('b')).map((b) => b.getAttribute('aria-pressed')), ['true', 'true', 'false'], 'the chosen examples are pressed');
+    el.mode = 'identity';
+    await el.updateComplete;
+    assertEqual([buttons('enroll').length, buttons('identify').length, buttons('a').length], [1, 1, 0], 'identity mode offers the enrol and identify examples');
+    const enrolled = next<{ id: string; descriptors: number }>(el, 'wv-enrolled');
+    buttons('enroll')[0]!.click();
+    assertEqual((await enrolled).detail, { id: 'Ada', descriptors: 1 });
+    await el.updateComplete;
+    assert(buttons('enroll')[0]!.disabled && /Ada enrolled/.test(buttons('enroll')[0]!.textContent!), 'the enrol example says it is done');
+    // The group photo has two faces; the second is Ada's: it is pre-selected, a match.
+    const found = next<{ match: boolean; identity: string; distance: number }>(el, 'wv-result');
+    buttons('identify')[0]!.click();
+    const f = (await found).detail;
+    assertEqual([f.match, f.identity, f.distance], [true, 'Ada', 0]);
+  });
+
+  it('an example that cannot be loaded is a bad-image error naming it', async () => {
+    const el = await mount('<face-verify></face-verify>');
+    el.examples = [{ name: 'Gone', url: '/no/such/example.jpg', role: 'a' }];
+    await el.updateComplete;
+    const error = next<{ kind: string; message: string }>(el, 'wv-error');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=example]')!.click();
+    const e = (await error).detail;
+    assertEqual(e.kind, 'bad-image');
+    assert(/The example Gone could not be loaded \(HTTP 404\)/.test(e.message), e.message);
   });
 
   it('shows a clear error when WebGPU or the models are missing', async () => {

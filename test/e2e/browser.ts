@@ -53,6 +53,6 @@ export async function openWatched(browser: Browser, url: string, viewport = { wi
       (window as unknown as { __wvViolation(v: string): void }).__wvViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}${e.sample ? ` "${e.sample}"` : ''}`);
     }, true);
   });
-  await page.goto(url, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
   return { page, watch };
 }

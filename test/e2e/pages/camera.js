@@ -1,0 +1,14 @@
+// A <face-verify> with a stand-in recognizer (no models: this page is about the camera permission).
+const people = new Map();
+const el = document.createElement('face-verify');
+el.recognizer = {
+  adapter: 'stand-in',
+  describe: async () => [],
+  gallery: {
+    list: () => [...people].map(([id, d]) => ({ id, descriptors: d.length })),
+    enroll: async (id, d) => void people.set(id, d),
+    remove: async (id) => people.delete(id),
+    descriptorsOf: (id) => people.get(id) ?? [],
+  },
+};
+document.body.append(el);
