@@ -29,3 +29,11 @@ export const demoMounts = {
  * blob: workers. No 'unsafe-inline', no 'unsafe-eval'.
  */
 export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; worker-src 'self' blob:";
+
+/**
+ * The one report the policy gives on the demo, once the benchmark runs: its bundle holds TF.js (the
+ * reference), whose dependency long.js tries to compile a tiny WebAssembly module for 64-bit
+ * multiplies and falls back to JavaScript when the policy refuses it. Matches a violation written
+ * as "<directive> blocked <URI> at <file>:<line>".
+ */
+export const BENCH_WASM_PROBE = /^script-src blocked wasm-eval at http:\/\/[^/]+\/bench\/bench-browser\.js:\d+/;

@@ -1,13 +1,14 @@
 // `npm run screenshots` (after esbuild.mjs built build/): headless Chromium opens the demo, runs
 // the benchmark at the small size (`--size tiny` for a quick look), and saves a screenshot of each
 // section at a laptop (1280x800) and a phone (390x844) viewport under build/screenshots/.
-// Console errors on the page are printed and make the exit code 1.
+// The demo is served with the strict Content-Security-Policy of the README. Console errors and
+// policy violations on the page are printed and make the exit code 1.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, chromiumPath } from './chromium.mjs';
-import { demoMounts } from './demo-site.mjs';
+import { BENCH_WASM_PROBE, demoMounts, STRICT_CSP } from './demo-site.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,7 +23,7 @@ const BENCH_TIMEOUT_MS = 25 * 60 * 1000;
 
 process.chdir(root);
 mkdirSync(outDir, { recursive: true });
-const { server, url } = await serveStatic(demoMounts);
+const { server, url } = await serveStatic(demoMounts, 0, { 'content-security-policy': STRICT_CSP });
 const browser = await puppeteer.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs, protocolTimeout: 600_000 });
 const errors = [];
 const saved = [];
@@ -30,6 +31,9 @@ try {
   const page = await browser.newPage();
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  await page.exposeFunction('__cspViolation', (v) => { if (!BENCH_WASM_PROBE.test(v)) errors.push(`CSP violation: ${v}`); });
+  await page.evaluateOnNewDocument(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.__cspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || '(inline)'} at ${e.sourceFile}:${e.lineNumber}`), true));
   await page.setViewport(VIEWPORTS.laptop);
   const pageUrl = `${url}?bench=${size}`;
   console.log(`opening ${pageUrl}`);

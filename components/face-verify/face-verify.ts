@@ -59,6 +59,7 @@ const FRAME_SIZE = 640;
  * Face verification (1:1) in one element: compare two photos, or check one photo against an
  * enrolled identity. Everything runs on the visitor's GPU; nothing is uploaded.
  *
+ * @tagname face-verify - defined by importing the module, once per page (a second copy leaves the first in place)
  * @event wv-progress - model download progress `{ model, loaded, total }`
  * @event wv-ready - models loaded `{ adapter }`
  * @event wv-faces - faces found in a photo `{ side, faces }`

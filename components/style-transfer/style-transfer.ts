@@ -30,6 +30,7 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
  * and the pixels of a new image are optimised on the visitor's GPU until its CNN features match
  * the content's and its Gram matrices match the style's. Nothing is uploaded.
  *
+ * @tagname style-transfer - defined by importing the module, once per page (a second copy leaves the first in place)
  * @attr model-url - URL of the feature network's model.json (default `./models/style/centernet.json`)
  * @attr size - longest side of the result in pixels (default 256)
  * @attr iterations - optimisation steps (default 150)

@@ -4,16 +4,9 @@ import type { Browser } from 'puppeteer-core';
 // @ts-expect-error plain ESM module without types
 import { serveStatic } from '../../scripts/static-server.mjs';
 // @ts-expect-error plain ESM module without types
-import { demoMounts, STRICT_CSP } from '../../scripts/demo-site.mjs';
+import { BENCH_WASM_PROBE, demoMounts, STRICT_CSP } from '../../scripts/demo-site.mjs';
 import { assert, assertEqual } from '../util/assert.js';
 import { launchChromium, openPage, openWatched } from './browser.js';
-
-/**
- * The benchmark bundle holds TF.js, the reference; its dependency long.js tries to compile a tiny
- * WebAssembly module for 64-bit multiplies and falls back to JavaScript when the page's policy
- * refuses it. That attempt is the one report the strict policy gives on this page.
- */
-const TFJS_WASM_PROBE = /^script-src blocked wasm-eval at http:\/\/[^/]+\/bench\/bench-browser\.js:\d+/;
 
 describe('demo page (headless Chromium)', () => {
   let browser: Browser;
@@ -74,7 +67,7 @@ describe('demo page (headless Chromium)', () => {
     assert(bars.every((b) => Math.abs(b.got - b.want) < 1 || (b.want < 1 && b.got < 2)), `every bar has its width: ${bars.map((b) => `${b.want}%→${b.got.toFixed(1)}%`).join(' ')}`);
     const legend = await page.$$eval('#benchmark .legend i', (keys) => keys.map((k) => getComputedStyle(k).backgroundColor));
     assertEqual(new Set(legend).size, 3, `three legend colours: ${legend.join(', ')}`);
-    assertEqual(watch.violations.filter((v) => !TFJS_WASM_PROBE.test(v)), [], 'Content-Security-Policy violations');
+    assertEqual(watch.violations.filter((v) => !(BENCH_WASM_PROBE as RegExp).test(v)), [], 'Content-Security-Policy violations');
     assertEqual(watch.offOrigin, [], 'requests off the origin');
     mkdirSync('build/screenshots', { recursive: true });
     await page.screenshot({ path: 'build/screenshots/demo.png', fullPage: true });
