@@ -217,6 +217,7 @@ export class FaceVerify extends LitElement {
         const distance = (f: DescribedFace) => Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
         const best = a.faces.reduce((bi, f, i) => (distance(f) < distance(a.faces[bi]!) ? i : bi), 0);
         this.photos = { ...this.photos, a: { ...a, selected: best } };
+        this.notice = { ...this.notice, a: `${a.faces.length} faces found: the one closest to ${this.identity} is marked; tap another to use it.` };
       }
       return this.report();
     }
