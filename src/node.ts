@@ -14,7 +14,10 @@ export { createNodeEngine as createEngine, nodeGPU, type NodeEngine } from './ho
 export type { DriverChoice, VulkanDriverOption } from './host/vulkan-driver.js';
 export { FaceRecognitionNet, FACE_DESCRIPTOR_SIZE, FACE_RECOGNITION_INPUT_SIZE } from './nn/face-recognition-net.js';
 export { GpuParams } from './nn/params.js';
-export { FaceRecognizer, alignedFaceBox, euclidean, type FaceRecognizerOptions, type ModelLoader } from './tasks/face/recognizer.js';
+export { FaceRecognizer, alignedFaceBox, euclidean, type FaceRecognizerOptions, type GraphModelLoader, type ModelLoader } from './tasks/face/recognizer.js';
+export { DESCRIPTOR_NAMES, GRAPH_DESCRIPTORS, GraphDescriptorNet, type DescriptorName, type GraphDescriptorSpec, type GraphModelSource } from './tasks/face/descriptor-models.js';
+export { alignmentTransform, similarityTransform, fivePoints, type AlignmentTemplate, type ChipGeometry } from './tasks/face/alignment.js';
+export { PassiveLivenessNets, type PassiveScores } from './tasks/face/passive-liveness.js';
 export { FaceGallery, GalleryError, type FaceMatcherJSON, type GalleryJSON, type GalleryStore, type Identification, type Match } from './tasks/face/gallery.js';
 export { extractFaces, type FaceRegion } from './tasks/face/extract.js';
 export { drawDetections, drawLandmarks, type DrawDetectionsOptions, type DrawLandmarksOptions, type RGB } from './tasks/face/draw.js';
@@ -22,7 +25,7 @@ export { eyeAspectRatio, headYaw, evaluateLiveness, livenessCheck, type Liveness
 export { calibrate, rocCurve, rocAuc, equalErrorRate, tarAtFar, crossValidate, bestThreshold, accuracyAt, kFoldAccuracy, fitLogistic, type Calibration, type CrossValidation, type LabelledPair, type RocPoint } from './tasks/face/calibration.js';
 export type { Box, DescribedFace, DetectedFace, FacePair, FaceQueryOptions, FaceRecognizerLike, ModelProgress, VerifyResult } from './tasks/face/types.js';
 export type { RGBAImage } from './ops/image.js';
-export { createFaceRecognizer, jsonFileGalleryStore, faceApiModelDir, type NodeFaceRecognizerOptions, type NodeImageInput } from './host/node.js';
+export { createFaceRecognizer, jsonFileGalleryStore, faceApiModelDir, fileGraphModels, graphModelDir, type NodeFaceRecognizerOptions, type NodeImageInput } from './host/node.js';
 export { decodeImage, encodePNG } from './host/node-image.js';
 export { TinyFaceDetector } from './nn/tiny-face-detector.js';
 export { SsdMobilenetV1 } from './nn/ssd-mobilenet-v1.js';

@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
 import { FACE_API_MODELS } from '../nn/face-api-models.js';
 import type { RGBAImage } from '../ops/image.js';
-import { FaceRecognizer, type FaceRecognizerOptions } from '../tasks/face/recognizer.js';
+import { FaceRecognizer, type FaceRecognizerOptions, type GraphModelLoader } from '../tasks/face/recognizer.js';
 import { throttleDawnPolling } from './dawn-polling.js';
 import { decodeImage } from './node-image.js';
 import { chooseVulkanDriver, describeDriverChoice, icdCandidates, probeTarget, type DriverChoice, type ProbedAdapter, type VulkanDriverOption, type VulkanEnv } from './vulkan-driver.js';
@@ -182,6 +182,33 @@ export function faceApiModelDir(): string {
   return join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 }
 
+/** The folder of the human-models graph models shipped in this package (build/models/). */
+export function graphModelDir(): string {
+  const require = createRequire(import.meta.url);
+  return join(dirname(require.resolve('wgsl-vision/package.json')), 'build', 'models');
+}
+
+/** Graph models from files: `dir`/<file> and its shards beside it. */
+export function fileGraphModels(dir: string = graphModelDir()): GraphModelLoader {
+  return (file) => ({
+    json: async () => {
+      const path = join(dir, file);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (e) {
+        throw new WeightsError(`model file ${path} cannot be read (${(e as Error).message})`);
+      }
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new WeightsError(`model file ${path} is not JSON (truncated or not a model.json?)`);
+      }
+    },
+    read: (shard) => readFile(join(dir, shard)),
+  });
+}
+
 export interface NodeFaceRecognizerOptions extends FaceRecognizerOptions {
   /** Folder of face-api's model files; the npm package's by default. */
   modelDir?: string;
@@ -201,6 +228,6 @@ export async function createFaceRecognizer(options: NodeFaceRecognizerOptions = 
     engine,
     (model) => loadWeightsFromFile(join(dir, FACE_API_MODELS[model].manifest), { sha256: FACE_API_MODELS[model].sha256 }),
     async (image) => (image instanceof Uint8Array ? decodeImage(image) : image),
-    { ...options, store: options.store ?? (options.galleryFile ? jsonFileGalleryStore(options.galleryFile) : undefined) },
+    { ...options, graphModels: options.graphModels ?? fileGraphModels(), store: options.store ?? (options.galleryFile ? jsonFileGalleryStore(options.galleryFile) : undefined) },
   );
 }

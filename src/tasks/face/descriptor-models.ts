@@ -38,11 +38,11 @@ export interface GraphDescriptorSpec {
 export const GRAPH_DESCRIPTORS: Record<GraphDescriptorSpec['name'], GraphDescriptorSpec> = {
   mobilefacenet: {
     name: 'mobilefacenet',
-    about: 'MobileFaceNet (ArcFace-style, 128-D after L2), 112x112 chip aligned on 5 points',
+    about: 'MobileFaceNet (ArcFace-style, 192-D, L2-normalised), 112x112 chip aligned on 5 points',
     file: 'mobilefacenet.json',
     sha256: { 'mobilefacenet.bin': 'c60e392478df0a2fd756f9a230c9935a04d136e9d3bf12e99a850d4802806089' },
     output: 'embeddings',
-    dims: 128,
+    dims: 192,
     chip: { template: 'arcface', size: 112 },
     input: { mean: [127.5, 127.5, 127.5], std: [128, 128, 128] },
     threshold: 1.1,

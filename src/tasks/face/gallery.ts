@@ -8,6 +8,8 @@ export interface GalleryJSON {
   format: 'wgsl-vision-gallery';
   version: 1;
   dims: number;
+  /** The descriptor network the people were enrolled with ('dlib' when absent: galleries before there was a choice). */
+  descriptor?: string;
   people: { id: string; descriptors: number[][] }[];
 }
 
@@ -62,7 +64,8 @@ export class FaceGallery {
   /** The [K, D] descriptor matrix on the GPU, and for each row the index of its person in `names`. */
   private matrix: { tensor: Tensor; owner: Int32Array; names: string[] } | null = null;
 
-  constructor(readonly engine: Engine, readonly dims = 128, private readonly store?: GalleryStore) {}
+  /** `descriptor`: the network whose descriptors this gallery holds; a gallery of another one is refused. */
+  constructor(readonly engine: Engine, readonly dims = 128, private readonly store?: GalleryStore, readonly descriptor = 'dlib') {}
 
   /** Loads the persisted gallery, if the store has one. */
   async open(): Promise<this> {
@@ -160,6 +163,7 @@ export class FaceGallery {
       format: 'wgsl-vision-gallery',
       version: 1,
       dims: this.dims,
+      descriptor: this.descriptor,
       people: [...this.people].map(([id, ds]) => ({ id, descriptors: ds.map((d) => Array.from(d)) })),
     };
   }
@@ -170,6 +174,10 @@ export class FaceGallery {
     const bad = (why: string) => new GalleryError(`not a wgsl-vision gallery: ${why}`);
     if (!g || g.format !== 'wgsl-vision-gallery') throw bad("missing format 'wgsl-vision-gallery'");
     if (g.version !== 1) throw bad(`unsupported version ${g.version}`);
+    const enrolledWith = g.descriptor ?? 'dlib';
+    if (enrolledWith !== this.descriptor) {
+      throw new GalleryError(`this gallery was enrolled with the '${enrolledWith}' descriptor and this recognizer computes '${this.descriptor}': descriptors of different networks cannot be compared (use descriptor: '${enrolledWith}', or enrol the people again)`);
+    }
     if (g.dims !== this.dims) throw bad(`descriptors have ${g.dims} values, this gallery holds ${this.dims}`);
     if (!Array.isArray(g.people)) throw bad("missing 'people'");
     const next = new Map<string, Float32Array[]>();
@@ -192,6 +200,7 @@ export class FaceGallery {
     const m = json as FaceMatcherJSON;
     const bad = (why: string) => new GalleryError(`not a face-api FaceMatcher JSON: ${why}`);
     if (!m || typeof m !== 'object') throw bad('not an object');
+    if (this.descriptor !== 'dlib') throw new GalleryError(`a face-api FaceMatcher holds face-api's 'dlib' descriptors; this gallery holds '${this.descriptor}' ones: they cannot be compared`);
     if (!(typeof m.distanceThreshold === 'number' && m.distanceThreshold > 0)) throw bad(`distanceThreshold ${String(m.distanceThreshold)} is not a positive number`);
     if (!Array.isArray(m.labeledDescriptors)) throw bad("missing 'labeledDescriptors'");
     const next = new Map<string, Float32Array[]>();

@@ -1,7 +1,7 @@
 import type { Engine } from '../../gpu/engine.js';
 import type { Tensor } from '../../gpu/tensor.js';
 import { concat } from '../../ops/concat.js';
-import { checkImage, type RGBAImage } from '../../ops/image.js';
+import { checkImage, warpAffine, type RGBAImage } from '../../ops/image.js';
 import { inBatches } from '../../nn/batches.js';
 import { withDefaults, type Box, type DetectOptions, type Point } from '../../nn/boxes.js';
 import { FACE_API_MODELS, type FaceApiModel } from '../../nn/face-api-models.js';
@@ -10,7 +10,10 @@ import { FACE_RECOGNITION_INPUT_SIZE, FaceRecognitionNet } from '../../nn/face-r
 import { SsdMobilenetV1 } from '../../nn/ssd-mobilenet-v1.js';
 import { TinyFaceDetector } from '../../nn/tiny-face-detector.js';
 import type { WeightMap } from '../../nn/weights.js';
+import { alignmentTransform } from './alignment.js';
 import { fitLogistic, type LabelledPair } from './calibration.js';
+import { GRAPH_DESCRIPTORS, GraphDescriptorNet, DESCRIPTOR_NAMES, type DescriptorName, type GraphModelSource } from './descriptor-models.js';
+import { PassiveLivenessNets } from './passive-liveness.js';
 import { extractFaces, type FaceRegion } from './extract.js';
 import { FaceGallery, type GalleryStore, type Identification } from './gallery.js';
 import { bordered, boxFromPiece, boxToPiece, cropAround, downscaled, faceFromPiece, pointFromPiece, takesWhole, whole, type Piece } from './image-pieces.js';
@@ -27,7 +30,28 @@ const AUTO_BORDERS = [0.5, 1];
 /** Loads one of face-api's models (from files in Node, by URL in browsers). */
 export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
 
+/** Where a human-models graph model comes from, by its file name (mobilefacenet.json, antispoof.json, …). */
+export type GraphModelLoader = (file: string) => GraphModelSource;
+
+/** face-api's ResNet on dlib's own chip: 150 px, padding 0.25 (get_face_chip_details). */
+const DLIB_CHIP = { template: 'dlib', size: FACE_RECOGNITION_INPUT_SIZE, padding: 0.25 } as const;
+
 export interface FaceRecognizerOptions extends FaceQueryOptions {
+  /**
+   * The descriptor network: 'dlib' (face-api's 128-D ResNet, the default) or one of
+   * human-models' 'mobilefacenet', 'mobileface', 'faceres' (see the README's LFW table). Each
+   * has its own default threshold; a gallery holds the descriptors of one network only.
+   */
+  descriptor?: DescriptorName;
+  /**
+   * 'dlib' descriptor only: 'face-api' (the default: face-api's square crop, its numbers exactly)
+   * or 'dlib' (dlib's similarity-aligned 150 px chip from the landmarks).
+   */
+  alignment?: 'face-api' | 'dlib';
+  /** Passive liveness hints (antispoof, liveness scores) on every described face. */
+  passive?: boolean;
+  /** Loads human-models' graph models (the other descriptors, passive liveness); the host provides it. */
+  graphModels?: GraphModelLoader;
   /** 'ssd' (SSD-MobileNetV1, the default: finds more faces) or 'tiny' (tiny face detector, faster). */
   detector?: 'ssd' | 'tiny';
   detectOptions?: DetectOptions;
@@ -92,31 +116,46 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
   /** Calls run one after another: the networks' GPU scopes must not interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** The descriptor network's name, as galleries record it. */
+  readonly descriptor: string;
+
   private constructor(
     readonly engine: Engine,
     private readonly detector: SsdMobilenetV1 | TinyFaceDetector,
     private readonly landmarkNet: FaceLandmark68Net,
-    private readonly recognitionNet: FaceRecognitionNet,
+    /** face-api's ResNet, or the graph model of another descriptor. */
+    private readonly recognitionNet: FaceRecognitionNet | GraphDescriptorNet,
+    private readonly passiveNets: PassiveLivenessNets | null,
     private readonly options: FaceRecognizerOptions,
     private readonly read: (image: Image) => Promise<RGBAImage>,
   ) {
-    this.threshold = options.threshold ?? 0.6;
-    this.gallery = new FaceGallery(engine, 128, options.store);
+    const graph = recognitionNet instanceof GraphDescriptorNet ? recognitionNet.spec : null;
+    this.threshold = options.threshold ?? graph?.threshold ?? 0.6;
+    this.descriptor = graph ? graph.name : options.alignment === 'dlib' ? 'dlib/dlib-chip' : 'dlib';
+    this.gallery = new FaceGallery(engine, graph?.dims ?? 128, options.store, this.descriptor);
   }
 
   /** `read` turns the host's image inputs into RGBA pixels (see src/host). */
   static async create<Image>(engine: Engine, load: ModelLoader, read: (image: Image) => Promise<RGBAImage>, options: FaceRecognizerOptions = {}): Promise<FaceRecognizer<Image>> {
     checkMaxFaces(options.maxFaces);
+    const name = options.descriptor ?? 'dlib';
+    if (!(DESCRIPTOR_NAMES as readonly string[]).includes(name)) throw new RangeError(`unknown descriptor '${name}' (known: ${DESCRIPTOR_NAMES.join(', ')})`);
+    if (options.alignment !== undefined && options.alignment !== 'face-api' && options.alignment !== 'dlib') throw new RangeError(`alignment must be 'face-api' or 'dlib', got '${options.alignment}'`);
+    if (options.alignment === 'dlib' && name !== 'dlib') throw new RangeError(`alignment: 'dlib' is for the dlib descriptor; '${name}' has its own alignment`);
+    const needsGraphs = name !== 'dlib' || options.passive;
+    if (needsGraphs && !options.graphModels) throw new Error(`descriptor '${name}'${options.passive ? ' and passive liveness need' : ' needs'} human-models' graph models: give graphModels (the Node and browser hosts do)`);
     const detectorModel: FaceApiModel = options.detector === 'tiny' ? 'tinyFaceDetector' : 'ssdMobilenetV1';
-    const models: FaceApiModel[] = [detectorModel, 'faceLandmark68', 'faceRecognition'];
+    const models: FaceApiModel[] = [detectorModel, 'faceLandmark68', ...(name === 'dlib' ? ['faceRecognition' as const] : [])];
     let loaded = 0;
     const maps = await Promise.all(models.map(async (m) => {
       const map = await load(m);
       options.onProgress?.({ model: FACE_API_MODELS[m].manifest, loaded: ++loaded, total: models.length });
       return map;
     }));
+    const described = name === 'dlib' ? new FaceRecognitionNet(engine, maps[2]!) : await GraphDescriptorNet.load(engine, GRAPH_DESCRIPTORS[name], options.graphModels!(GRAPH_DESCRIPTORS[name].file));
+    const passive = options.passive ? await PassiveLivenessNets.load(engine, options.graphModels!) : null;
     const detector = options.detector === 'tiny' ? new TinyFaceDetector(engine, maps[0]!) : new SsdMobilenetV1(engine, maps[0]!);
-    const recognizer = new FaceRecognizer<Image>(engine, detector, new FaceLandmark68Net(engine, maps[1]!), new FaceRecognitionNet(engine, maps[2]!), options, read);
+    const recognizer = new FaceRecognizer<Image>(engine, detector, new FaceLandmark68Net(engine, maps[1]!), described, passive, options, read);
     await recognizer.gallery.open();
     return recognizer;
   }
@@ -208,10 +247,48 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     const landmarks = found.map((points, i) => points.map((p) => pointFromPiece(marks[i]!, p)));
     const alignedBoxes = detections.map(({ box }, i) => alignedFaceBox(landmarks[i]!, landmarkCrop(box, image.width, image.height).face));
     const descriptors: Float32Array[] = [];
-    for (const batch of inBatches(alignedBoxes, this.recognitionNet.maxBatch)) {
-      descriptors.push(...(await this.engine.scope(() => this.describeChips(this.engine.tidy(() => this.faceChips(image, batch, around))))));
+    if (this.recognitionNet instanceof FaceRecognitionNet && this.options.alignment !== 'dlib') {
+      for (const batch of inBatches(alignedBoxes, this.recognitionNet.maxBatch)) {
+        descriptors.push(...(await this.engine.scope(() => this.describeChips(this.engine.tidy(() => this.faceChips(image, batch, around))))));
+      }
+    } else {
+      descriptors.push(...(await this.describeWarped(image, landmarks, alignedBoxes, inPieces)));
     }
-    return detections.map(({ box, score }, i) => ({ box, score, landmarks: landmarks[i]!, alignedBox: alignedBoxes[i]!, descriptor: descriptors[i]! }));
+    const passive = this.passiveNets ? await this.passiveNets.score(image, alignedBoxes) : null;
+    return detections.map(({ box, score }, i) => ({ box, score, landmarks: landmarks[i]!, alignedBox: alignedBoxes[i]!, descriptor: descriptors[i]!, ...(passive ? { passive: passive[i]! } : {}) }));
+  }
+
+  /**
+   * Descriptors from chips warped by each face's similarity transform (dlib's chip, or a graph
+   * descriptor's template): all faces of a photo the device takes whole in one batch; in pieces,
+   * each face from a crop of the full-resolution pixels around it, its landmarks moved there.
+   */
+  private async describeWarped(image: RGBAImage, landmarks: readonly Point[][], alignedBoxes: readonly Box[], inPieces: boolean): Promise<Float32Array[]> {
+    const net = this.recognitionNet;
+    const chip = net instanceof GraphDescriptorNet ? net.spec.chip : DLIB_CHIP;
+    const describe = async (source: RGBAImage, faces: readonly (readonly Point[])[]): Promise<Float32Array[]> => {
+      if (net instanceof GraphDescriptorNet) return net.describe(source, faces);
+      const chips = warpAffine(this.engine, source, faces.map((l) => alignmentTransform(l, chip)), chip.size);
+      try {
+        return await net.describe(chips);
+      } finally {
+        chips.dispose();
+      }
+    };
+    if (!inPieces) {
+      const out: Float32Array[] = [];
+      for (const batch of inBatches([...landmarks], 16)) out.push(...(await describe(image, batch)));
+      return out;
+    }
+    const out: Float32Array[] = [];
+    for (const [i, box] of alignedBoxes.entries()) {
+      // Twice the aligned box holds any chip's margin; the piece keeps at most 4x the chip's pixels.
+      const around = { x: box.x - box.width / 2, y: box.y - box.height / 2, width: box.width * 2, height: box.height * 2 };
+      const piece = cropAround(image, around, chip.size * 4);
+      const local = landmarks[i]!.map((p) => ({ x: (p.x - piece.x) / piece.scaleX, y: (p.y - piece.y) / piece.scaleY }));
+      out.push(...(await describe(piece.image, [local])));
+    }
+    return out;
   }
 
   /**
@@ -228,7 +305,7 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
 
   /** One descriptor per chip of `chips`, in order: one forward pass of the descriptor network and one read-back. */
   private describeChips(chips: Tensor): Promise<Float32Array[]> {
-    return this.recognitionNet.describe(chips);
+    return (this.recognitionNet as FaceRecognitionNet).describe(chips);
   }
 
   /** The detector's fixed input side. */
@@ -299,6 +376,7 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     this.detector.dispose();
     this.landmarkNet.dispose();
     this.recognitionNet.dispose();
+    this.passiveNets?.dispose();
     this.gallery.dispose();
   }
 }

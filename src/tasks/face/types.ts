@@ -1,3 +1,4 @@
+import type { PassiveScores } from './passive-liveness.js';
 /** Public shapes of the face task: what describe/verify/identify return. */
 
 export interface Box {
@@ -27,8 +28,10 @@ export interface DescribedFace extends DetectedFace {
   landmarks: { x: number; y: number }[];
   /** The box the descriptor was computed from (landmark-aligned). */
   alignedBox: Box;
-  /** 128-D face descriptor f(x). */
+  /** The face descriptor f(x): 128-D for 'dlib', L2-normalised and of its model's size for the others. */
   descriptor: Float32Array;
+  /** Passive liveness hints, with the recognizer's `passive` option (see passive-liveness.ts). */
+  passive?: PassiveScores;
 }
 
 export interface FacePair {
