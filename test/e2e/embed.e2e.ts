@@ -88,6 +88,8 @@ describe('embedding under a strict Content-Security-Policy (headless Chromium)',
     const { page, watch } = await openWatched(browser, url, { width: 1200, height: 1600 });
     await recordEvents(page);
     assert(headers.length > 0 && headers.every((h) => h['content-security-policy'] === STRICT_CSP), 'every response carried the policy');
+    const meta = await page.$eval('meta[http-equiv=Content-Security-Policy]', (m) => (m as HTMLMetaElement).content);
+    assertEqual(meta, STRICT_CSP, 'the page states the same policy itself (npm start serves no header)');
     await shadow(page, 'face-verify', '[part~=dropzone]');
     // One click: photo A is the example clicked, photo B the first example for B.
     await (await shadow(page, 'face-verify', '[part~=example][data-role=a]')).click();
