@@ -18,7 +18,8 @@ export const demoMounts = {
   '/components/': 'build/components',
   '/bench/': 'build/bench',
   '/models/': join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'),
-  '/face-api-demo/': join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo'),
+  // Only the photo the benchmark reads, not the rest of face-api's demo folder (its scripts and pages).
+  '/face-api-demo/sample5.jpg': join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample5.jpg'),
   '/models/style/': 'build/models',
   ...(existsSync(FASHION_MNIST) ? { '/data/fashion-mnist/': FASHION_MNIST } : {}),
 };

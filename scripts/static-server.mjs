@@ -11,7 +11,7 @@ const TYPES = {
 };
 
 /**
- * Serves `mounts` ({ urlPrefix: directory }, longest prefix first) and resolves with
+ * Serves `mounts` ({ urlPrefix: directory }, or { urlPath: file } for one file; longest prefix first) and resolves with
  * { server, url } once listening on the given port (0 or busy: the next free one).
  * `headers` are added to every file response (e.g. cross-origin isolation, a Content-Security-Policy):
  * an object, or a function of the request (its URL path and Host header) returning one.
