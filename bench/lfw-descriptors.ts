@@ -5,7 +5,7 @@
  * descriptor is one more entry in DESCRIPTORS.
  */
 import { readFile } from 'node:fs/promises';
-import { createEngine, createFaceRecognizer, decodeImage, euclidean, type DescribedFace, type Engine, type NodeEngine } from '../src/node.js';
+import { createEngine, createFaceRecognizer, decodeImage, euclidean, GRAPH_DESCRIPTORS, type DescribedFace, type Engine, type NodeEngine, type NodeFaceRecognizerOptions } from '../src/node.js';
 
 export interface DescriptorSession {
   /** The labelled face's descriptor, or null when the photo has no face. */
@@ -30,14 +30,15 @@ export interface Descriptor {
   open(options: DescriptorOptions): Promise<DescriptorSession>;
 }
 
-export const DESCRIPTORS: Record<string, Descriptor> = {
-  dlib: {
-    about: "face-api's dlib-style ResNet-34 (128-D), SSD-MobileNetV1 detector, 68 landmarks, aligned crop",
+/** A descriptor through the public API: createFaceRecognizer({ descriptor, alignment }).describe(). */
+function recognizerDescriptor(about: string, options: Pick<NodeFaceRecognizerOptions, 'descriptor' | 'alignment'>): Descriptor {
+  return {
+    about,
     distance: euclidean,
     distanceName: 'euclidean',
     async open({ border, engine }) {
       const gpu = engine ?? (await createEngine());
-      const recognizer = await createFaceRecognizer({ engine: gpu, detector: 'ssd', border: border === 'none' ? 0 : 'auto' });
+      const recognizer = await createFaceRecognizer({ engine: gpu, detector: 'ssd', border: border === 'none' ? 0 : 'auto', ...options });
       const info = gpu.adapterInfo;
       const driver = (gpu as Partial<NodeEngine>).driver;
       return {
@@ -52,7 +53,13 @@ export const DESCRIPTORS: Record<string, Descriptor> = {
         },
       };
     },
-  },
+  };
+}
+
+export const DESCRIPTORS: Record<string, Descriptor> = {
+  dlib: recognizerDescriptor("face-api's dlib-style ResNet-34 (128-D), SSD-MobileNetV1 detector, 68 landmarks, face-api's aligned crop", {}),
+  'dlib-chip': recognizerDescriptor("face-api's ResNet on dlib's own chip (similarity transform from the landmarks, 150 px, padding 0.25)", { alignment: 'dlib' }),
+  ...Object.fromEntries(Object.values(GRAPH_DESCRIPTORS).map((spec) => [spec.name, recognizerDescriptor(spec.about, { descriptor: spec.name })])),
 };
 
 export function descriptorNamed(name: string): Descriptor {

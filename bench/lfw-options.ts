@@ -18,7 +18,7 @@ export interface LfwOptions {
   border: 'auto' | 'none';
 }
 
-export const LFW_USAGE = 'usage: eval-lfw [--images DIR] [--train FILE --test FILE | --pairs FILE] [--descriptor dlib] [--limit N] [--json FILE] [--roc FILE] [--border auto|none]';
+export const LFW_USAGE = 'usage: eval-lfw [--images DIR] [--train FILE --test FILE | --pairs FILE] [--descriptor dlib|dlib-chip|mobilefacenet|mobileface|faceres] [--limit N] [--json FILE] [--roc FILE] [--border auto|none]';
 
 /** `root`: the repository root, which the defaults are relative to; given paths are relative to the working folder. */
 export function parseLfwArgs(argv: readonly string[], root: string): LfwOptions {
