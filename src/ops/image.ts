@@ -61,6 +61,20 @@ export function checkImageSize(width: number, height: number, name = 'the image'
   throw new ImageTooLargeError(width, height, `bad image: ${name} is too large (${width}x${height}, ${mp} megapixels; at most ${MAX_IMAGE_PIXELS / 1e6} are decoded): downscale it first`);
 }
 
+/** The image's RGBA bytes in a pooled storage buffer (one u32 per pixel), released by the caller. */
+function uploadPixels(engine: Engine, image: RGBAImage): GPUBuffer {
+  const pixels = engine.rawBuffer(image.data.length, 'rgba');
+  engine.uploadBytes(pixels, image.data);
+  return pixels;
+}
+
+/** The shader's y = (v · valueScale − mean) / std, as its uniforms. */
+function normalisation(o: { valueScale?: number; mean?: readonly [number, number, number]; std?: readonly [number, number, number] }) {
+  const mean = o.mean ?? [0, 0, 0];
+  const std = o.std ?? [1, 1, 1];
+  return { valueScale: o.valueScale ?? 1, mean: [...mean, 0], invStd: [1 / std[0], 1 / std[1], 1 / std[2], 0] };
+}
+
 /**
  * Uploads RGBA pixels and converts them to a normalised f32 RGB tensor [1, H, W, 3]. An image
  * the device cannot bind in one buffer is refused (ImageTooLargeError): crop or downscale it.
@@ -86,10 +100,7 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
   }
   // The output first: if it is too large, nothing has been acquired yet.
   const y = engine.empty([1, outH, outW, 3], 'imageToTensor');
-  const pixels = engine.rawBuffer(image.data.length, 'rgba');
-  engine.uploadBytes(pixels, image.data);
-  const mean = options.mean ?? [0, 0, 0];
-  const std = options.std ?? [1, 1, 1];
+  const pixels = uploadPixels(engine, image);
   engine.dispatch({
     op: 'imageToTensor',
     kernel,
@@ -97,9 +108,7 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
     uniforms: {
       srcW: image.width, srcH: image.height, outW, outH,
       cropX: crop.x, cropY: crop.y, cropW: crop.width, cropH: crop.height,
-      valueScale: options.valueScale ?? 1,
-      mean: [...mean, 0],
-      invStd: [1 / std[0], 1 / std[1], 1 / std[2], 0],
+      ...normalisation(options),
       sampling: sampling === 'asymmetric' ? 1 : 0,
       scaleX: crop.width / outW,
       scaleY: crop.height / outH,
@@ -150,10 +159,7 @@ export function warpAffine(engine: Engine, image: RGBAImage, transforms: readonl
   }
   const y = engine.empty([transforms.length, size, size, 3], 'warpAffine');
   const coefficients = engine.tensor([transforms.length, 6], transforms.flatMap((t) => [t.a, t.b, t.c, t.d, t.e, t.f]), 'warp transforms');
-  const pixels = engine.rawBuffer(image.data.length, 'rgba');
-  engine.uploadBytes(pixels, image.data);
-  const mean = options.mean ?? [0, 0, 0];
-  const std = options.std ?? [1, 1, 1];
+  const pixels = uploadPixels(engine, image);
   engine.dispatch({
     op: 'warpAffine',
     kernel,
@@ -161,9 +167,7 @@ export function warpAffine(engine: Engine, image: RGBAImage, transforms: readonl
     uniforms: {
       srcW: image.width, srcH: image.height, outW: size, outH: size,
       cropX: 0, cropY: 0, cropW: 0, cropH: 0,
-      valueScale: options.valueScale ?? 1,
-      mean: [...mean, 0],
-      invStd: [1 / std[0], 1 / std[1], 1 / std[2], 0],
+      ...normalisation(options),
       sampling: 0, zeroOutside: 0, scaleX: 0, scaleY: 0, validX0: 0, validY0: 0, validX1: 0, validY1: 0,
       chips: transforms.length,
     },
