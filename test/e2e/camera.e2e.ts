@@ -92,7 +92,6 @@ describe('<face-verify> camera: permission in frames and the liveness check (hea
       const opened = await until('the allowed frame\'s video', async () => (await shown(allowed)).video > 0 && shown(allowed));
       assert(opened.video === CAMERA.width && opened.error === null, `the allowed frame shows the camera: ${JSON.stringify(opened)}`);
       assertEqual(await recorded(allowed, 'wv-error'), [], 'no error in the allowed frame');
-      await page.screenshot({ path: 'build/e2e/camera-frames.png' });
       assertClean(watch, 'frame host');
     });
 
