@@ -33,6 +33,13 @@ export type ModelLoader = (model: FaceApiModel) => Promise<WeightMap>;
 /** Where a human-models graph model comes from, by its file name (mobilefacenet.json, antispoof.json, …). */
 export type GraphModelLoader = (file: string) => GraphModelSource;
 
+/**
+ * Faces per batch through a graph descriptor: the largest activation of the shipped ones is
+ * faceres' first pointwise convolution (112x112x64 floats a chip), so 16 chips need 51 MB,
+ * inside WebGPU's default 128 MiB binding limit.
+ */
+const GRAPH_CHIPS_PER_BATCH = 16;
+
 /** face-api's ResNet on dlib's own chip: 150 px, padding 0.25 (get_face_chip_details). */
 const DLIB_CHIP = { template: 'dlib', size: FACE_RECOGNITION_INPUT_SIZE, padding: 0.25 } as const;
 
@@ -277,7 +284,8 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     };
     if (!inPieces) {
       const out: Float32Array[] = [];
-      for (const batch of inBatches([...landmarks], 16)) out.push(...(await describe(image, batch)));
+      const perBatch = net instanceof GraphDescriptorNet ? GRAPH_CHIPS_PER_BATCH : net.maxBatch;
+      for (const batch of inBatches(landmarks, perBatch)) out.push(...(await describe(image, batch)));
       return out;
     }
     const out: Float32Array[] = [];
