@@ -16,7 +16,8 @@ export { FaceRecognizer, alignedFaceBox, euclidean, type FaceRecognizerOptions, 
 export { DESCRIPTOR_NAMES, GRAPH_DESCRIPTORS, GraphDescriptorNet, type DescriptorName, type GraphDescriptorSpec, type GraphModelSource } from './tasks/face/descriptor-models.js';
 export { alignmentTransform, similarityTransform, fivePoints, type AlignmentTemplate, type ChipGeometry } from './tasks/face/alignment.js';
 export { PassiveLivenessNets, type PassiveScores } from './tasks/face/passive-liveness.js';
-export { FaceGallery, GalleryError, type FaceMatcherJSON, type GalleryJSON, type GalleryStore, type Identification, type Match } from './tasks/face/gallery.js';
+export { FaceGallery, GalleryError, type FaceMatcherJSON, type GalleryChange, type GalleryIdentity, type GalleryIndex, type GalleryJSON, type GalleryStorage, type Identification, type ImportOptions, type Match, type PersonDescriptors, type PersonSummary } from './tasks/face/gallery.js';
+export { GpuGalleryIndex, type GpuGalleryStats } from './tasks/face/gpu-gallery-index.js';
 export { extractFaces, type FaceRegion } from './tasks/face/extract.js';
 export { drawDetections, drawLandmarks, type DrawDetectionsOptions, type DrawLandmarksOptions, type RGB } from './tasks/face/draw.js';
 export { eyeAspectRatio, headYaw, evaluateLiveness, livenessCheck, type LivenessChallenge, type LivenessFrame, type LivenessOptions, type LivenessRecognizer, type LivenessResult } from './tasks/face/liveness.js';
@@ -24,7 +25,8 @@ export { drawDetectionsOnCanvas, drawLandmarksOnCanvas } from './host/browser-dr
 export { calibrate, rocCurve, rocAuc, equalErrorRate, tarAtFar, crossValidate, bestThreshold, accuracyAt, kFoldAccuracy, fitLogistic, type Calibration, type CrossValidation, type LabelledPair, type RocPoint } from './tasks/face/calibration.js';
 export type { Box, DescribedFace, DetectedFace, FacePair, FaceQueryOptions, FaceRecognizerLike, ModelProgress, VerifyResult } from './tasks/face/types.js';
 export type { RGBAImage } from './ops/image.js';
-export { createFaceRecognizer, indexedDBGalleryStore, type BrowserFaceRecognizerOptions } from './host/browser.js';
+export { createFaceRecognizer, type BrowserFaceRecognizerOptions } from './host/browser.js';
+export { indexedDBGalleryStorage } from './host/gallery-indexeddb.js';
 export { toRGBA, type BrowserImageInput } from './host/browser-image.js';
 export { TinyFaceDetector } from './nn/tiny-face-detector.js';
 export { SsdMobilenetV1 } from './nn/ssd-mobilenet-v1.js';

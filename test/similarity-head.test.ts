@@ -8,7 +8,7 @@ describe('learned similarity head on the gallery', () => {
   it('GPU probabilities over the gallery match the per-pair CPU formula, for both forms', async () => {
     const engine = await testEngine();
     const rng = new Rng(81);
-    const g = new FaceGallery(engine, 16);
+    const g = FaceGallery.onGPU(engine, { dims: 16 });
     const people = Array.from({ length: 9 }, (_, i) => [`p${i}`, [rng.array(16, 0, 0.3), rng.array(16, 0, 0.3)]] as const);
     for (const [id, ds] of people) await g.enroll(id, ds);
     for (const form of ['absDiff', 'chiSquare'] as const) {

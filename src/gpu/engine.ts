@@ -164,6 +164,23 @@ export class Engine {
     this.afterSubmit.push(() => staging.destroy());
   }
 
+  /**
+   * Writes bytes into part of a buffer, after all work recorded so far and before any recorded
+   * later (it flushes first). For data that changes in place between dispatches (gallery rows).
+   */
+  writeBuffer(target: GPUBuffer, offset: number, data: ArrayBufferView): void {
+    this.checkAlive();
+    if (data.byteLength === 0) return;
+    this.flush();
+    this.device.queue.writeBuffer(target, offset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Records a copy between buffers, in order with dispatches (growing a buffer without re-uploading it). */
+  copyBuffer(source: GPUBuffer, target: GPUBuffer, bytes: number): void {
+    this.checkAlive();
+    if (bytes > 0) this.commandEncoder().copyBufferToBuffer(source, 0, target, 0, bytes);
+  }
+
   /** A raw pooled buffer for kernels whose input is not f32 (e.g. packed RGBA bytes). */
   rawBuffer(bytes: number, label: string): GPUBuffer {
     this.checkAlive();

@@ -1,6 +1,7 @@
 /** Browser host glue: the engine on `navigator.gpu`. */
 import { Engine, type EngineOptions } from '../gpu/engine.js';
-import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
+import type { GalleryStorage } from '../tasks/face/gallery.js';
+import { indexedDBGalleryStorage } from './gallery-indexeddb.js';
 import { FACE_API_MODELS } from '../nn/face-api-models.js';
 import { loadWeightsFromURL } from '../nn/load-url.js';
 import { FaceRecognizer, type FaceRecognizerOptions, type GraphModelLoader } from '../tasks/face/recognizer.js';
@@ -12,54 +13,16 @@ export function createBrowserEngine(options: EngineOptions = {}): Promise<Engine
 }
 
 
-function request<T>(r: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    r.onsuccess = () => resolve(r.result);
-    r.onerror = () => reject(r.error);
-  });
-}
 
-/** Persists a face gallery in this origin's IndexedDB, so it survives a reload. Nothing leaves the device. */
-export function indexedDBGalleryStore(database = 'wgsl-vision', key = 'gallery'): GalleryStore {
-  const open = (): Promise<IDBDatabase> => {
-    const r = indexedDB.open(database, 1);
-    r.onupgradeneeded = () => r.result.createObjectStore('galleries');
-    return request(r);
-  };
-  return {
-    async load() {
-      const db = await open();
-      try {
-        return ((await request(db.transaction('galleries').objectStore('galleries').get(key))) as GalleryJSON | undefined) ?? null;
-      } finally {
-        db.close();
-      }
-    },
-    async save(json) {
-      const db = await open();
-      try {
-        const tx = db.transaction('galleries', 'readwrite');
-        tx.objectStore('galleries').put(json, key);
-        await new Promise<void>((resolve, reject) => {
-          tx.oncomplete = () => resolve();
-          tx.onerror = () => reject(tx.error);
-        });
-      } finally {
-        db.close();
-      }
-    },
-  };
-}
-
-export interface BrowserFaceRecognizerOptions extends FaceRecognizerOptions {
+export interface BrowserFaceRecognizerOptions extends Omit<FaceRecognizerOptions, 'store'> {
   /** Folder URL of face-api's model files, served from your own origin. */
   modelBaseURL?: string;
   /** Where human-models' graph models are served (the other descriptors, passive liveness); './models/human/' by default. */
   graphModelBaseURL?: string;
   /** An engine to share; one is created otherwise. */
   engine?: Engine;
-  /** Gallery persistence; IndexedDB ('wgsl-vision' database) by default, `null` for memory only. */
-  store?: GalleryStore;
+  /** Gallery persistence: this origin's IndexedDB (indexedDBGalleryStorage()) by default, `null` for memory only. */
+  store?: GalleryStorage | null;
 }
 
 /** The face pipeline in a browser: images as ImageBitmap, <img>, <canvas>, ImageData or Blob. */
@@ -73,7 +36,7 @@ export async function createFaceRecognizer(options: BrowserFaceRecognizerOptions
     {
       ...options,
       graphModels: options.graphModels ?? urlGraphModels(new URL(options.graphModelBaseURL ?? './models/human/', globalThis.location?.href)),
-      store: options.store === null ? undefined : (options.store ?? indexedDBGalleryStore()),
+      store: options.store === null ? undefined : (options.store ?? indexedDBGalleryStorage()),
     },
   );
 }

@@ -2,12 +2,12 @@
  * Node host glue: Dawn (npm `webgpu`) on a Vulkan driver. The only module that touches Node APIs.
  */
 import { existsSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Engine, type EngineOptions } from '../gpu/engine.js';
 import { WebGPUUnavailableError } from '../gpu/errors.js';
 import { createRequire } from 'node:module';
-import type { GalleryJSON, GalleryStore } from '../tasks/face/gallery.js';
+import { fileGalleryStorage } from './gallery-file.js';
 import { FACE_API_MODELS } from '../nn/face-api-models.js';
 import type { RGBAImage } from '../ops/image.js';
 import { FaceRecognizer, type FaceRecognizerOptions, type GraphModelLoader } from '../tasks/face/recognizer.js';
@@ -157,25 +157,6 @@ export async function loadWeightsFromFile(manifestPath: string, options: Omit<Lo
   return loadWeights(manifest, (path) => readFile(join(dirname(manifestPath), path)), { ...options, source: manifestPath });
 }
 
-/** Persists a face gallery as a JSON file (written to a temporary file, then renamed over it). */
-export function jsonFileGalleryStore(path: string): GalleryStore {
-  return {
-    async load() {
-      if (!existsSync(path)) return null;
-      try {
-        return JSON.parse(await readFile(path, 'utf8')) as GalleryJSON;
-      } catch (e) {
-        throw new Error(`gallery file ${path} is not valid JSON: ${(e as Error).message}`);
-      }
-    },
-    async save(json) {
-      const tmp = `${path}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify(json));
-      await rename(tmp, path);
-    },
-  };
-}
-
 /** The folder of face-api's pretrained models inside its npm package. */
 export function faceApiModelDir(): string {
   const require = createRequire(import.meta.url);
@@ -235,8 +216,11 @@ export function fileGraphModels(dir?: string): GraphModelLoader {
 export interface NodeFaceRecognizerOptions extends FaceRecognizerOptions {
   /** Folder of face-api's model files; the npm package's by default. */
   modelDir?: string;
-  /** A JSON file the gallery persists to (in memory if absent). */
-  galleryFile?: string;
+  /**
+   * A folder the GPU gallery persists to (created if missing; see fileGalleryStorage); in memory
+   * if absent. Unused with `galleryIndex`.
+   */
+  gallery?: string;
   engine?: Engine;
 }
 
@@ -251,6 +235,6 @@ export async function createFaceRecognizer(options: NodeFaceRecognizerOptions = 
     engine,
     (model) => loadWeightsFromFile(join(dir, FACE_API_MODELS[model].manifest), { sha256: FACE_API_MODELS[model].sha256 }),
     async (image) => (image instanceof Uint8Array ? decodeImage(image) : image),
-    { ...options, graphModels: options.graphModels ?? fileGraphModels(), store: options.store ?? (options.galleryFile ? jsonFileGalleryStore(options.galleryFile) : undefined) },
+    { ...options, graphModels: options.graphModels ?? fileGraphModels(), store: options.store ?? (options.gallery !== undefined ? fileGalleryStorage(options.gallery) : undefined) },
   );
 }

@@ -1,7 +1,12 @@
 import type { Engine } from '../../gpu/engine.js';
 import type { Tensor } from '../../gpu/tensor.js';
-import { pairwiseDistances, pairwiseSimilarity } from '../../ops/distance.js';
+import { pairwiseSimilarity } from '../../ops/distance.js';
+import { MAX_TOP_K } from '../../ops/gallery-search.js';
+import { descriptorProblem, GalleryError, type GalleryIdentity, type GalleryIndex, type GalleryStorage, type Match, type PersonDescriptors, type PersonSummary } from './gallery-index.js';
+import { GpuGalleryIndex } from './gpu-gallery-index.js';
 import type { SimilarityHead } from './similarity-head.js';
+
+export { GalleryError, type GalleryChange, type GalleryIdentity, type GalleryIndex, type GalleryStorage, type Match, type PersonDescriptors, type PersonSummary } from './gallery-index.js';
 
 /** Serialised gallery: what export/import and the stores read and write. */
 export interface GalleryJSON {
@@ -19,18 +24,6 @@ export interface FaceMatcherJSON {
   labeledDescriptors: { label: string; descriptors: number[][] }[];
 }
 
-/** Where a gallery persists: IndexedDB in browsers, a JSON file in Node (see src/host). */
-export interface GalleryStore {
-  load(): Promise<GalleryJSON | null>;
-  save(json: GalleryJSON): Promise<void>;
-}
-
-export interface Match {
-  id: string;
-  /** Euclidean distance to the person's nearest enrolled descriptor. */
-  distance: number;
-}
-
 export interface Identification {
   /** The best match within the threshold, or null: "not recognized". */
   id: string | null;
@@ -40,103 +33,126 @@ export interface Identification {
   candidates: Match[];
 }
 
-export class GalleryError extends Error {
-  override name = 'GalleryError';
-}
-
 /** Serialised descriptors, checked (`dims` finite numbers each) and as Float32Arrays; `bad` words the error. */
 function descriptorsFrom(list: unknown, dims: number, who: string, bad: (why: string) => Error): Float32Array[] {
   if (!Array.isArray(list) || !list.length) throw bad(`${who} has no descriptors`);
   return list.map((d: unknown, j) => {
-    if (!Array.isArray(d) || d.length !== dims) throw bad(`${who} has a malformed descriptor: descriptor ${j} has ${Array.isArray(d) ? d.length : 'no'} values, expected ${dims}`);
-    const k = d.findIndex((v) => !Number.isFinite(v));
-    if (k >= 0) throw bad(`${who} has a malformed descriptor: descriptor ${j} value ${k} is ${String(d[k])}, not a finite number`);
+    if (!Array.isArray(d)) throw bad(`${who} has a malformed descriptor: descriptor ${j} is not a list of numbers`);
+    const why = descriptorProblem(d as number[], dims);
+    if (why) throw bad(`${who} has a malformed descriptor: descriptor ${j}: ${why}`);
     return Float32Array.from(d as number[]);
   });
 }
 
+/** People from a list of (id, descriptors), refusing an id given twice; `where(i)` names entry i. */
+function peopleFrom(entries: readonly { id: unknown; descriptors: unknown }[], dims: number, where: (i: number) => string, bad: (why: string) => Error): PersonDescriptors[] {
+  const seen = new Map<string, number>();
+  return entries.map((e, i) => {
+    if (typeof e?.id !== 'string' || !e.id.trim()) throw bad(`${where(i)} has no id`);
+    const before = seen.get(e.id);
+    if (before !== undefined) throw bad(`duplicate id '${e.id}' (${where(before)} and ${where(i)})`);
+    seen.set(e.id, i);
+    return { id: e.id, descriptors: descriptorsFrom(e.descriptors, dims, `person '${e.id}'`, bad) };
+  });
+}
+
+export interface ImportOptions {
+  /**
+   * 'add' (default): new people only, an id already enrolled is refused; 'merge': descriptors of
+   * enrolled ids are added to theirs; 'replace': everyone enrolled is forgotten first.
+   */
+  mode?: 'add' | 'merge' | 'replace';
+}
+
 /**
- * A database of K people's face descriptors. Distances from a query to every enrolled
- * descriptor are one GPU dispatch over a [K, D] tensor kept on the device between searches.
+ * 1:K face recognition over a gallery index (the GPU index by default; PostgreSQL, PGlite): checks
+ * every descriptor before it is stored, so bad input loses nothing, and turns nearest people into
+ * "recognized" or "not recognized" by a distance threshold.
  */
 export class FaceGallery {
-  private readonly people = new Map<string, Float32Array[]>();
-  /** The [K, D] descriptor matrix on the GPU, and for each row the index of its person in `names`. */
-  private matrix: { tensor: Tensor; owner: Int32Array; names: string[] } | null = null;
+  /** The f32 [K, D] matrix for the learned-head search, built on first use after a change. */
+  private headMatrix: { tensor: Tensor; owner: Int32Array; names: string[] } | null = null;
 
-  /** `descriptor`: the network whose descriptors this gallery holds; a gallery of another one is refused. */
-  constructor(readonly engine: Engine, readonly dims = 128, private readonly store?: GalleryStore, readonly descriptor = 'dlib') {}
+  /** `engine`: where the learned-head search runs (the GPU index's own engine by default). */
+  constructor(readonly index: GalleryIndex, private readonly engine?: Engine) {}
 
-  /** Loads the persisted gallery, if the store has one. */
+  /** A gallery searched on the GPU, in memory or persisted through `storage`. */
+  static onGPU(engine: Engine, identity: Partial<GalleryIdentity> = {}, storage?: GalleryStorage): FaceGallery {
+    return new FaceGallery(new GpuGalleryIndex(engine, { dims: identity.dims ?? 128, descriptor: identity.descriptor ?? 'dlib' }, storage), engine);
+  }
+
+  get dims(): number {
+    return this.index.dims;
+  }
+
+  /** The network whose descriptors this gallery holds; a gallery of another one is refused. */
+  get descriptor(): string {
+    return this.index.descriptor;
+  }
+
+  /** Loads the persisted gallery or connects to its database. */
   async open(): Promise<this> {
-    const json = await this.store?.load();
-    if (json) this.import(json);
+    await this.index.open();
     return this;
   }
 
-  get size(): number {
-    return this.people.size;
+  count(): Promise<{ people: number; descriptors: number }> {
+    return this.index.count();
   }
 
-  list(): { id: string; descriptors: number }[] {
-    return [...this.people].map(([id, d]) => ({ id, descriptors: d.length }));
+  list(): Promise<PersonSummary[]> {
+    return this.index.list();
   }
 
-  has(id: string): boolean {
-    return this.people.has(id);
+  async has(id: string): Promise<boolean> {
+    return (await this.index.get(id)) !== null;
   }
 
-  descriptorsOf(id: string): Float32Array[] {
-    const d = this.people.get(id);
+  async descriptorsOf(id: string): Promise<Float32Array[]> {
+    const d = await this.index.get(id);
     if (!d) throw new GalleryError(`'${id}' is not enrolled`);
     return d;
   }
 
-  /** Adds descriptors for a person (several per person are allowed) and persists. */
+  /** Adds descriptors for a person (several per person are allowed; enrolling an id again adds to it). */
   async enroll(id: string, descriptors: readonly ArrayLike<number>[]): Promise<void> {
     if (typeof id !== 'string' || !id.trim()) throw new GalleryError('enroll needs a non-empty id');
     if (!descriptors.length) throw new GalleryError(`enroll '${id}': no descriptors (no face found?)`);
-    for (const d of descriptors) {
-      if (d.length !== this.dims) throw new GalleryError(`enroll '${id}': descriptor has ${d.length} values, the gallery holds ${this.dims}`);
-    }
-    const list = this.people.get(id) ?? [];
-    list.push(...descriptors.map((d) => Float32Array.from(d)));
-    this.people.set(id, list);
-    this.invalidate();
-    await this.persist();
+    const checked = descriptors.map((d) => {
+      const why = descriptorProblem(d, this.dims);
+      if (why) throw new GalleryError(`enroll '${id}': ${why}`);
+      return Float32Array.from(d);
+    });
+    await this.changed(this.index.add([{ id, descriptors: checked }]));
   }
 
-  async remove(id: string): Promise<boolean> {
-    const removed = this.people.delete(id);
-    if (removed) {
-      this.invalidate();
-      await this.persist();
-    }
-    return removed;
+  /** Enrols many people in one write (all checked first; an id given twice is refused). */
+  async enrollMany(people: readonly { id: string; descriptors: readonly ArrayLike<number>[] }[]): Promise<void> {
+    const bad = (why: string) => new GalleryError(`enroll: ${why}`);
+    const checked = peopleFrom(people.map((p) => ({ id: p.id, descriptors: p.descriptors.map((d) => Array.from(d)) })), this.dims, (i) => `entry ${i}`, bad);
+    await this.changed(this.index.add(checked));
   }
 
+  /** Forgets a person: their descriptors are erased from the index and its storage. False if not enrolled. */
+  async forget(id: string): Promise<boolean> {
+    return this.changed(this.index.remove(id));
+  }
+
+  /** Forgets everyone. */
   async clear(): Promise<void> {
-    this.people.clear();
-    this.invalidate();
-    await this.persist();
+    await this.changed(this.index.clear());
   }
 
-  /** Distances from the query to every enrolled descriptor, then the nearest per person. */
+  /** The nearest people to a descriptor; the nearest is recognized when within the threshold. */
   async identify(descriptor: ArrayLike<number>, options: { threshold?: number; topK?: number } = {}): Promise<Identification> {
     const threshold = options.threshold ?? 0.6;
     const topK = options.topK ?? 5;
-    if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
-    if (this.people.size === 0) return { id: null, distance: Infinity, threshold, candidates: [] };
-    const { tensor, owner, names } = this.deviceMatrix();
-    const squared = await this.readOnce(() => pairwiseDistances(this.query(descriptor), tensor));
-    const nearest = new Float32Array(names.length).fill(Infinity);
-    for (let i = 0; i < squared.length; i++) if (squared[i]! < nearest[owner[i]!]!) nearest[owner[i]!] = squared[i]!;
-    const best = names.map((id, i) => [id, nearest[i]!] as const);
-    const candidates = best
-      .map(([id, d]) => ({ id, distance: Math.sqrt(Math.max(0, d)) }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, topK);
-    const top = candidates[0]!;
+    const why = descriptorProblem(descriptor, this.dims);
+    if (why) throw new GalleryError(`identify: ${why}`);
+    if (!(Number.isInteger(topK) && topK >= 1 && topK <= MAX_TOP_K)) throw new GalleryError(`identify: topK must be an integer from 1 to ${MAX_TOP_K}, got ${topK}`);
+    const candidates = await this.index.search(Float32Array.from(descriptor), topK);
+    const top = candidates[0];
+    if (!top) return { id: null, distance: Infinity, threshold, candidates: [] };
     return { id: top.distance <= threshold ? top.id : null, distance: top.distance, threshold, candidates };
   }
 
@@ -146,30 +162,34 @@ export class FaceGallery {
    * ŷ ≥ the head's threshold.
    */
   async identifyWithHead(descriptor: ArrayLike<number>, head: SimilarityHead, options: { topK?: number } = {}): Promise<{ id: string | null; probability: number; candidates: { id: string; probability: number }[] }> {
-    if (descriptor.length !== this.dims) throw new GalleryError(`identify: descriptor has ${descriptor.length} values, the gallery holds ${this.dims}`);
-    if (this.people.size === 0) return { id: null, probability: 0, candidates: [] };
-    const { tensor, owner, names } = this.deviceMatrix();
-    const probs = await this.readOnce(() => pairwiseSimilarity(this.query(descriptor), tensor, head.deviceTensor(this.engine), head.form));
+    const why = descriptorProblem(descriptor, this.dims);
+    if (why) throw new GalleryError(`identify: ${why}`);
+    const matrix = await this.matrixForHead();
+    if (!matrix) return { id: null, probability: 0, candidates: [] };
+    const { tensor, owner, names } = matrix;
+    const engine = tensor.engine;
+    const out = engine.tidy(() => pairwiseSimilarity(engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query'), tensor, head.deviceTensor(engine), head.form));
+    let probs: Float32Array;
+    try {
+      probs = await out.read();
+    } finally {
+      out.dispose();
+    }
     const highest = new Float32Array(names.length).fill(-1);
     for (let i = 0; i < probs.length; i++) if (probs[i]! > highest[owner[i]!]!) highest[owner[i]!] = probs[i]!;
-    const best = names.map((id, i) => [id, highest[i]!] as const);
-    const candidates = best.map(([id, probability]) => ({ id, probability })).sort((a, b) => b.probability - a.probability).slice(0, options.topK ?? 5);
+    const candidates = names.map((id, i) => ({ id, probability: highest[i]! })).sort((a, b) => b.probability - a.probability).slice(0, options.topK ?? 5);
     const top = candidates[0]!;
     return { id: top.probability >= head.threshold ? top.id : null, probability: top.probability, candidates };
   }
 
-  export(): GalleryJSON {
-    return {
-      format: 'wgsl-vision-gallery',
-      version: 1,
-      dims: this.dims,
-      descriptor: this.descriptor,
-      people: [...this.people].map(([id, ds]) => ({ id, descriptors: ds.map((d) => Array.from(d)) })),
-    };
+  async export(): Promise<GalleryJSON> {
+    const people: GalleryJSON['people'] = [];
+    for await (const p of this.index.entries()) people.push({ id: p.id, descriptors: p.descriptors.map((d) => Array.from(d)) });
+    return { format: 'wgsl-vision-gallery', version: 1, dims: this.dims, descriptor: this.descriptor, people };
   }
 
-  /** Replaces the contents with a gallery exported earlier (validated first: nothing is lost on bad input). */
-  import(json: unknown): void {
+  /** Enrols the people of a gallery exported earlier; all of it is checked first, so bad input changes nothing. */
+  async import(json: unknown, options: ImportOptions = {}): Promise<{ people: number; descriptors: number }> {
     const g = json as GalleryJSON;
     const bad = (why: string) => new GalleryError(`not a wgsl-vision gallery: ${why}`);
     if (!g || g.format !== 'wgsl-vision-gallery') throw bad("missing format 'wgsl-vision-gallery'");
@@ -180,21 +200,15 @@ export class FaceGallery {
     }
     if (g.dims !== this.dims) throw bad(`descriptors have ${g.dims} values, this gallery holds ${this.dims}`);
     if (!Array.isArray(g.people)) throw bad("missing 'people'");
-    const next = new Map<string, Float32Array[]>();
-    for (const p of g.people) {
-      if (typeof p?.id !== 'string') throw bad(`person ${JSON.stringify(p?.id)} has no descriptors`);
-      next.set(p.id, [...(next.get(p.id) ?? []), ...descriptorsFrom(p.descriptors, this.dims, `person '${p.id}'`, bad)]);
-    }
-    this.people.clear();
-    for (const [id, d] of next) this.people.set(id, d);
-    this.invalidate();
+    const people = peopleFrom(g.people, this.dims, (i) => `people[${i}]`, bad);
+    return this.addAll(people, options.mode ?? 'add');
   }
 
   /**
    * Enrols the people of a face-api FaceMatcher (its `toJSON()` output), added to those
-   * enrolled already; all of it is checked first, so bad input changes nothing. The matcher's
-   * distanceThreshold comes back as `threshold`, for the recognizer's (face-api's default is
-   * this model's 0.6 too).
+   * enrolled already (descriptors of a known label join theirs); all of it is checked first, so
+   * bad input changes nothing. The matcher's distanceThreshold comes back as `threshold`, for
+   * the recognizer's (face-api's default is this model's 0.6 too).
    */
   async importFaceMatcher(json: unknown): Promise<{ people: number; descriptors: number; threshold: number }> {
     const m = json as FaceMatcherJSON;
@@ -203,60 +217,55 @@ export class FaceGallery {
     if (this.descriptor !== 'dlib') throw new GalleryError(`a face-api FaceMatcher holds face-api's 'dlib' descriptors; this gallery holds '${this.descriptor}' ones: they cannot be compared`);
     if (!(typeof m.distanceThreshold === 'number' && m.distanceThreshold > 0)) throw bad(`distanceThreshold ${String(m.distanceThreshold)} is not a positive number`);
     if (!Array.isArray(m.labeledDescriptors)) throw bad("missing 'labeledDescriptors'");
-    const next = new Map<string, Float32Array[]>();
-    m.labeledDescriptors.forEach((ld, i) => {
-      if (typeof ld?.label !== 'string' || !ld.label.trim()) throw bad(`labeledDescriptors[${i}] has no label`);
-      next.set(ld.label, [...(next.get(ld.label) ?? []), ...descriptorsFrom(ld.descriptors, this.dims, `label '${ld.label}' (labeledDescriptors[${i}])`, bad)]);
-    });
-    for (const [id, d] of next) this.people.set(id, [...(this.people.get(id) ?? []), ...d]);
-    this.invalidate();
-    await this.persist();
-    return { people: next.size, descriptors: [...next.values()].reduce((n, d) => n + d.length, 0), threshold: m.distanceThreshold };
+    const people = peopleFrom(m.labeledDescriptors.map((ld) => ({ id: ld?.label, descriptors: ld?.descriptors })), this.dims, (i) => `labeledDescriptors[${i}]`, bad);
+    return { ...(await this.addAll(people, 'merge')), threshold: m.distanceThreshold };
   }
 
-  /** Releases the gallery's GPU memory (it is rebuilt on the next search). */
-  dispose(): void {
-    this.invalidate();
+  /** Releases the index's GPU memory, files and connections. */
+  async close(): Promise<void> {
+    this.dropHeadMatrix();
+    await this.index.close();
   }
 
-  private deviceMatrix(): { tensor: Tensor; owner: Int32Array; names: string[] } {
-    if (!this.matrix) {
-      const names = [...this.people.keys()];
-      const rows = [...this.people.values()].reduce((n, ds) => n + ds.length, 0);
+  private async addAll(people: PersonDescriptors[], mode: 'add' | 'merge' | 'replace'): Promise<{ people: number; descriptors: number }> {
+    if (mode === 'add') {
+      for (const p of people) if (await this.index.get(p.id)) throw new GalleryError(`'${p.id}' is already enrolled (forget them first, or import with mode 'merge' or 'replace')`);
+    }
+    if (mode === 'replace') await this.changed(this.index.clear());
+    await this.changed(this.index.add(people));
+    return { people: people.length, descriptors: people.reduce((n, p) => n + p.descriptors.length, 0) };
+  }
+
+  /** Every change goes through here: the head's matrix is stale after it. */
+  private async changed<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } finally {
+      this.dropHeadMatrix();
+    }
+  }
+
+  private dropHeadMatrix(): void {
+    this.headMatrix?.tensor.dispose();
+    this.headMatrix = null;
+  }
+
+  private async matrixForHead(): Promise<{ tensor: Tensor; owner: Int32Array; names: string[] } | null> {
+    if (!this.headMatrix) {
+      const people: PersonDescriptors[] = [];
+      for await (const p of this.index.entries()) people.push(p);
+      if (!people.length) return null;
+      const rows = people.reduce((n, p) => n + p.descriptors.length, 0);
       const data = new Float32Array(rows * this.dims);
       const owner = new Int32Array(rows);
       let r = 0;
-      names.forEach((id, p) => {
-        for (const d of this.people.get(id)!) (data.set(d, r * this.dims), (owner[r++] = p));
+      people.forEach((p, i) => {
+        for (const d of p.descriptors) (data.set(d, r * this.dims), (owner[r++] = i));
       });
-      this.matrix = { tensor: this.engine.keep(this.engine.tensor([rows, this.dims], data, 'gallery')), owner, names };
+      const engine = this.engine ?? (this.index instanceof GpuGalleryIndex ? this.index.engine : null);
+      if (!engine) throw new GalleryError('the learned-head search runs on the GPU: create the FaceGallery with an engine');
+      this.headMatrix = { tensor: engine.keep(engine.tensor([rows, this.dims], data, 'gallery')), owner, names: people.map((p) => p.id) };
     }
-    return this.matrix;
-  }
-
-  private query(descriptor: ArrayLike<number>): Tensor {
-    return this.engine.tensor([1, this.dims], Float32Array.from(descriptor), 'query');
-  }
-
-  /**
-   * Records `work` in a synchronous scope and reads its result. No async scope stays open across
-   * the read, so searches may run concurrently with other GPU work.
-   */
-  private async readOnce(work: () => Tensor): Promise<Float32Array> {
-    const out = this.engine.tidy(work);
-    try {
-      return await out.read();
-    } finally {
-      out.dispose();
-    }
-  }
-
-  private invalidate(): void {
-    this.matrix?.tensor.dispose();
-    this.matrix = null;
-  }
-
-  private async persist(): Promise<void> {
-    await this.store?.save(this.export());
+    return this.headMatrix;
   }
 }

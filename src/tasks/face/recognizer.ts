@@ -15,7 +15,8 @@ import { fitLogistic, type LabelledPair } from './calibration.js';
 import { GRAPH_DESCRIPTORS, GraphDescriptorNet, DESCRIPTOR_NAMES, type DescriptorName, type GraphModelSource } from './descriptor-models.js';
 import { PassiveLivenessNets } from './passive-liveness.js';
 import { extractFaces, type FaceRegion } from './extract.js';
-import { FaceGallery, type GalleryStore, type Identification } from './gallery.js';
+import { FaceGallery, GalleryError, type GalleryIdentity, type GalleryIndex, type GalleryStorage, type Identification } from './gallery.js';
+import { GpuGalleryIndex } from './gpu-gallery-index.js';
 import { bordered, boxFromPiece, boxToPiece, cropAround, downscaled, faceFromPiece, pointFromPiece, takesWhole, whole, type Piece } from './image-pieces.js';
 import type { DescribedFace, DetectedFace, FacePair, FaceQueryOptions, FaceRecognizerLike, ModelProgress, VerifyResult } from './types.js';
 
@@ -72,8 +73,13 @@ export interface FaceRecognizerOptions extends FaceQueryOptions {
   border?: 'auto' | number;
   /** Euclidean distance at or below which two faces are the same person (0.6 for this model). */
   threshold?: number;
-  /** Where the gallery persists (IndexedDB, a JSON file); in memory if absent. */
-  store?: GalleryStore;
+  /** Where the GPU gallery persists (a folder in Node, IndexedDB in browsers); in memory if absent. */
+  store?: GalleryStorage;
+  /**
+   * Another gallery index instead of the GPU one (PostgreSQL + pgvector, PGlite), or a function
+   * making one for this recognizer's descriptor network and size; `store` is then unused.
+   */
+  galleryIndex?: GalleryIndex | ((identity: GalleryIdentity) => GalleryIndex);
   onProgress?: (p: ModelProgress) => void;
 }
 
@@ -139,7 +145,13 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     const graph = recognitionNet instanceof GraphDescriptorNet ? recognitionNet.spec : null;
     this.threshold = options.threshold ?? graph?.threshold ?? 0.6;
     this.descriptor = graph ? graph.name : options.alignment === 'dlib' ? 'dlib/dlib-chip' : 'dlib';
-    this.gallery = new FaceGallery(engine, graph?.dims ?? 128, options.store, this.descriptor);
+    const identity = { dims: graph?.dims ?? 128, descriptor: this.descriptor };
+    const given = options.galleryIndex;
+    const index = typeof given === 'function' ? given(identity) : (given ?? new GpuGalleryIndex(engine, identity, options.store));
+    if (index.dims !== identity.dims || index.descriptor !== identity.descriptor) {
+      throw new GalleryError(`the gallery index holds ${index.dims}-value '${index.descriptor}' descriptors; this recognizer computes ${identity.dims}-value '${identity.descriptor}' ones`);
+    }
+    this.gallery = new FaceGallery(index, engine);
   }
 
   /** `read` turns the host's image inputs into RGBA pixels (see src/host). */
@@ -340,7 +352,7 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
 
   /** 1:1 against an enrolled identity: the nearest of the person's descriptors. */
   async verifyIdentity(image: Image, id: string, threshold = this.threshold): Promise<VerifyResult & { identity: string }> {
-    const enrolled = this.gallery.descriptorsOf(id);
+    const enrolled = await this.gallery.descriptorsOf(id);
     const facesA = await this.describe(image);
     const pairs: FacePair[] = facesA.map((f, i) => {
       const distance = Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
@@ -380,11 +392,12 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     return 1 / (1 + Math.exp(-(this.logistic.slope * distance + this.logistic.intercept)));
   }
 
-  dispose(): void {
+  /** Releases the networks' GPU memory and closes the gallery (its files or database connections). */
+  async dispose(): Promise<void> {
     this.detector.dispose();
     this.landmarkNet.dispose();
     this.recognitionNet.dispose();
     this.passiveNets?.dispose();
-    this.gallery.dispose();
+    await this.gallery.close();
   }
 }

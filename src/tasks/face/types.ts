@@ -66,10 +66,10 @@ export interface FaceRecognizerLike<Image = unknown> {
   /** Every face in the image, with box, landmarks and descriptor. */
   describe(image: Image): Promise<DescribedFace[]>;
   gallery: {
-    list(): { id: string; descriptors: number }[];
+    list(): Promise<{ id: string; descriptors: number }[]>;
     enroll(id: string, descriptors: readonly ArrayLike<number>[]): Promise<void>;
-    remove(id: string): Promise<boolean>;
-    descriptorsOf(id: string): Float32Array[];
+    forget(id: string): Promise<boolean>;
+    descriptorsOf(id: string): Promise<Float32Array[]>;
   };
   /** Calibrated P(same | distance), when the recognizer has a calibration. */
   confidence?(distance: number): number | undefined;

@@ -1,0 +1,127 @@
+import galleryWGSL from '../../shaders/gallery.wgsl';
+import type { Engine } from '../gpu/engine.js';
+import { GPUOpError } from '../gpu/errors.js';
+import { defineKernel } from '../gpu/kernel.js';
+import { Tensor } from '../gpu/tensor.js';
+import { flatWorkgroups } from './flat.js';
+
+const kernel = defineKernel('gallery', galleryWGSL);
+
+/** Rows per tile of a chunk: a tile stores its rows' codes dims-major (see shaders/gallery.wgsl). */
+export const GALLERY_TILE = 32;
+/** An owner slot that holds no person (a free row), and a person slot no row reached. */
+export const NO_PERSON = 0xffffffff;
+/** The most people one search returns (the shader's MAX_K). */
+export const MAX_TOP_K = 32;
+
+const WG = 64;
+const ROWS = 8;
+const SELECT_WG = 256;
+const PER_THREAD = 16;
+
+/** One chunk of gallery rows on the GPU. */
+export interface GalleryChunk {
+  /** 8-bit codes, tiled: GALLERY_TILE rows × dims / 4 u32 per tile. */
+  codes: GPUBuffer;
+  /** Per row (m, ||ĝ||²) as two f32. */
+  scales: GPUBuffer;
+  /** The person slot of each row (NO_PERSON: a free row). */
+  owner: GPUBuffer;
+  /** Rows in use, from the start (free rows inside have owner NO_PERSON). */
+  count: number;
+}
+
+/** Where the u32 holding values 4j..4j+3 of row `r` sits in a chunk's tiled codes. */
+export function tiledWord(r: number, j: number, dims: number): number {
+  return Math.floor(r / GALLERY_TILE) * (dims / 4) * GALLERY_TILE + j * GALLERY_TILE + (r % GALLERY_TILE);
+}
+
+/**
+ * A descriptor as the shader reads it: codes c_k = round(127 g_k / m), m = max |g_k|, four to a
+ * u32 (unpack4x8snorm's byte order); `norm2` = ||ĝ||² and `error` = ||g − ĝ|| of the decoded ĝ.
+ */
+export function encodeRow(g: ArrayLike<number>): { words: Uint32Array; m: number; norm2: number; error: number } {
+  let m = 0;
+  for (let k = 0; k < g.length; k++) m = Math.max(m, Math.abs(g[k]!));
+  const words = new Uint32Array(g.length / 4);
+  let norm2 = 0;
+  let error2 = 0;
+  const mf = Math.fround(m);
+  for (let k = 0; k < g.length; k++) {
+    const c = m > 0 ? Math.round((127 * g[k]!) / m) : 0;
+    words[k >> 2] = (words[k >> 2]! | ((c & 0xff) << (8 * (k & 3)))) >>> 0;
+    const decoded = Math.fround(mf * Math.fround(c / 127));
+    norm2 += decoded * decoded;
+    error2 += (g[k]! - decoded) ** 2;
+  }
+  return { words, m: mf, norm2, error: Math.sqrt(error2) };
+}
+
+/** f32 → u32 with unsigned order equal to float order (the shader's `ordered`), and back. */
+export function orderedBits(f: number): number {
+  const u = new Uint32Array(new Float32Array([f]).buffer)[0]!;
+  return (u & 0x80000000 ? ~u : u | 0x80000000) >>> 0;
+}
+export function fromOrderedBits(u: number): number {
+  const bits = (u & 0x80000000 ? u & 0x7fffffff : ~u) >>> 0;
+  return new Float32Array(new Uint32Array([bits]).buffer)[0]!;
+}
+
+/**
+ * The k person slots whose nearest row has the smallest approximate squared distance to the
+ * query ([dims] on the GPU; `queryNorm2` = ||q||²), nearest first. `best` is scratch of `people`
+ * u32 slots. Only the k pairs are read back.
+ */
+export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: number, chunks: readonly GalleryChunk[], people: number, best: GPUBuffer, k: number): Promise<{ squared: number; slot: number }[]> {
+  if (!(Number.isInteger(k) && k >= 1 && k <= MAX_TOP_K)) throw new GPUOpError('searchGallery', `k must be an integer from 1 to ${MAX_TOP_K}, got ${k}`);
+  const dims = query.size;
+  if (dims % 4 !== 0) throw new GPUOpError('searchGallery', `descriptor size ${dims} is not a multiple of 4`);
+  if (people === 0) return [];
+  if (best.size < people * 4) throw new GPUOpError('searchGallery', `the best-per-person buffer holds ${best.size / 4} slots, ${people} people are enrolled`);
+  const uniforms = (u: { rows?: number; candidates?: number; k?: number }) => ({ rows: 0, candidates: 0, k: 0, ...u });
+  engine.dispatch({ op: 'gallery.reset', kernel, entry: 'reset', overrides: { WG }, uniforms: uniforms({ candidates: people }), buffers: { best }, workgroups: flatWorkgroups(people, WG) });
+  for (const c of chunks) {
+    if (c.count === 0) continue;
+    engine.dispatch({
+      op: 'gallery.nearest',
+      kernel,
+      entry: 'nearest',
+      overrides: { WG, DIMS: dims, ROWS },
+      uniforms: uniforms({ rows: c.count }),
+      buffers: { query, codes: c.codes, scales: c.scales, owner: c.owner, best },
+      workgroups: Math.ceil(c.count / (WG * ROWS)),
+    });
+  }
+  const span = SELECT_WG * PER_THREAD;
+  let input: { buffer: GPUBuffer; pairs: boolean; count: number } = { buffer: best, pairs: false, count: people };
+  const scratch: GPUBuffer[] = [];
+  try {
+    for (;;) {
+      const groups = Math.ceil(input.count / span);
+      const out = engine.rawBuffer(groups * k * 8, 'gallery.top');
+      scratch.push(out);
+      engine.dispatch({
+        op: 'gallery.select',
+        kernel,
+        entry: 'select_top',
+        overrides: { WG: SELECT_WG, PER_THREAD, FROM_PAIRS: input.pairs ? 1 : 0 },
+        uniforms: uniforms({ candidates: input.count, k }),
+        // The shader names both inputs; the one this pass does not read is bound to a placeholder.
+        buffers: input.pairs ? { pairsIn: input.buffer, bestKeys: engine.placeholder(), pairsOut: out } : { bestKeys: input.buffer, pairsIn: engine.placeholder(), pairsOut: out },
+        workgroups: groups,
+      });
+      input = { buffer: out, pairs: true, count: groups * k };
+      if (groups === 1) break;
+    }
+    // A view for the read-back only, never disposed: the buffer goes back to the pool with `scratch`.
+    const view = new Tensor(engine, [k * 2], { buffer: input.buffer, refs: 1 });
+    const words = new Uint32Array((await view.read()).buffer);
+    const found: { squared: number; slot: number }[] = [];
+    for (let i = 0; i < k; i++) {
+      if (words[2 * i] !== NO_PERSON) found.push({ squared: Math.max(0, fromOrderedBits(words[2 * i]!) + queryNorm2), slot: words[2 * i + 1]! });
+    }
+    return found;
+  } finally {
+    for (const b of scratch) engine.releaseStorage(b);
+  }
+}
