@@ -16,8 +16,9 @@ export const forNode = {
   ...common,
   platform: 'node',
   mainFields: ['module', 'main'],
-  external: ['webgpu', '@tensorflow/*'],
+  // The database backends' packages (optional peer dependencies) are imported at run time.
+  external: ['webgpu', '@tensorflow/*', 'pg', 'pg-native', 'pgvector', 'pgvector/*', '@electric-sql/*'],
   // Bundled CommonJS dependencies call require() for Node built-ins; give ES modules one.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 };
-export const forBrowser = { ...common, platform: 'browser' };
+export const forBrowser = { ...common, platform: 'browser', external: ['pg', 'pg-native', 'pgvector', 'pgvector/*', '@electric-sql/*'] };
