@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const diffD = pairs.filter((p) => !p.same && p.distance !== null).map((p) => p.distance!);
 
   // ---- rank-1 identification: first image of each person enrolled ------------------------------
-  const gallery = new FaceGallery(engine, 128);
+  const gallery = FaceGallery.onGPU(engine);
   const enrolled = new Set<string>();
   const firstOf = new Map<string, number>();
   samples.forEach((s, i) => { if (!firstOf.has(s.person)) firstOf.set(s.person, i); });
@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     if (r.candidates[0]?.id === s.person) rank1Hits++;
     if (r.id === s.person) openSetHits++;
   }
-  gallery.dispose();
+  await gallery.close();
   const rank1 = rank1Hits / queries;
   const openSet = openSetHits / queries;
 

@@ -36,8 +36,9 @@ describe('gallery search kernel (8-bit codes, nearest per person, top-k on the G
     const engine = await testEngine();
     const rng = new Rng(11);
     const dims = 32;
-    const people = 700;
-    const sizes = [1000, 333, 64];
+    const people = 300; // about eight rows each, spread over the chunks
+    // Chunk sizes as the index makes them: full ones, then a partly used last one.
+    const sizes = [1024, 1024, 333];
     const chunks: GalleryChunk[] = [];
     const firstOwner: number[] = [];
     const rows: { g: Float64Array; owner: number }[] = [];
@@ -61,14 +62,14 @@ describe('gallery search kernel (8-bit codes, nearest per person, top-k on the G
         return b;
       };
       firstOwner.push(owner[0]!);
-      chunks.push({ codes: upload(codes), scales: upload(scales), owner: upload(owner), count: n });
+      chunks.push({ codes: upload(codes), scales: upload(scales), owner: upload(owner), count: n, base: chunks.length * 1024 });
     }
-    const best = engine.rawBuffer(people * 4, 'best');
+    const rowPairs = engine.rawBuffer(3 * 1024 * 8, 'rowPairs');
     for (const k of [1, 5, 32]) {
       const q = rng.array(dims, -0.5, 0.5);
       const qn = q.reduce((a, v) => a + v * v, 0);
       const query = engine.tensor([dims], q);
-      const found = await searchGallery(engine, query, qn, chunks, people, best, k);
+      const found = await searchGallery(engine, query, qn, chunks, rowPairs, k);
       query.dispose();
       const nearest = new Map<number, number>();
       for (const { g, owner } of rows) {
@@ -77,16 +78,16 @@ describe('gallery search kernel (8-bit codes, nearest per person, top-k on the G
         nearest.set(owner, Math.min(nearest.get(owner) ?? Infinity, s));
       }
       const want = [...nearest].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, k);
-      assertEqual(found.map((f) => f.slot), want.map((w) => w[0]), `k=${k}: slots`);
+      assertEqual(found.map((f) => f.person), want.map((w) => w[0]), `k=${k}: persons, each once`);
       assertClose(found.map((f) => f.squared), want.map((w) => w[1]), { atol: 1e-4, rtol: 1e-4 }, `k=${k}: squared distances`);
     }
-    // Fewer people reached than k: only those come back (one row per chunk: its owner, unless free).
-    const firstRows = chunks.map((c) => ({ ...c, count: 1 }));
+    // Fewer people than k: only those come back (the first row of each chunk: its owner, unless free).
+    const firstRows = chunks.map((c, i) => ({ ...c, count: 1, base: i }));
     const query = engine.tensor([dims], rng.array(dims));
-    const few = await searchGallery(engine, query, 0, firstRows, people, best, 5);
+    const few = await searchGallery(engine, query, 0, firstRows, rowPairs, 5);
     query.dispose();
-    assertEqual(few.map((f) => f.slot).sort(), [...new Set(firstOwner.filter((o) => o !== NO_PERSON))].sort(), 'only the people of the rows searched');
+    assertEqual(few.map((f) => f.person).sort(), [...new Set(firstOwner.filter((o) => o !== NO_PERSON))].sort(), 'only the people of the rows searched');
     for (const c of chunks) for (const b of [c.codes, c.scales, c.owner]) engine.releaseStorage(b);
-    engine.releaseStorage(best);
+    engine.releaseStorage(rowPairs);
   });
 });

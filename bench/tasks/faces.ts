@@ -193,17 +193,17 @@ function searchCase(k: number): BenchCase {
     tolerance: 0,
     async ours(ctx) {
       const { all, owner, query } = galleryData(k);
-      const gallery = new FaceGallery(ctx.engine, 128);
+      const gallery = FaceGallery.onGPU(ctx.engine);
       const people: { id: string; descriptors: number[][] }[] = [];
       for (let i = 0; i < k; i++) {
         if (i % 2 === 0) people.push({ id: String(owner[i]), descriptors: [] });
         people[people.length - 1]!.descriptors.push(Array.from(all.subarray(i * 128, (i + 1) * 128)));
       }
-      gallery.import({ format: 'wgsl-vision-gallery', version: 1, dims: 128, people });
+      await gallery.import({ format: 'wgsl-vision-gallery', version: 1, dims: 128, people });
       return {
         // The check compares the nearest person's index.
         run: async () => Float32Array.of(Number((await gallery.identify(query, { threshold: 100, topK: 1 })).id)),
-        dispose: () => gallery.dispose(),
+        dispose: () => void gallery.close(),
       };
     },
     async tfjs() {

@@ -16,8 +16,10 @@ export const MAX_TOP_K = 32;
 
 const WG = 64;
 const ROWS = 8;
-const SELECT_WG = 256;
-const PER_THREAD = 16;
+const SELECT_WG = 64;
+const PER_THREAD = 64;
+/** Rows each thread of the first top-k pass scans. */
+const ROWS_PER_THREAD = 1024;
 
 /** One chunk of gallery rows on the GPU. */
 export interface GalleryChunk {
@@ -29,6 +31,8 @@ export interface GalleryChunk {
   owner: GPUBuffer;
   /** Rows in use, from the start (free rows inside have owner NO_PERSON). */
   count: number;
+  /** The chunk's first row in the gallery (its place in the search's row scratch). */
+  base: number;
 }
 
 /** Where the u32 holding values 4j..4j+3 of row `r` sits in a chunk's tiled codes. */
@@ -68,18 +72,18 @@ export function fromOrderedBits(u: number): number {
 }
 
 /**
- * The k person slots whose nearest row has the smallest approximate squared distance to the
- * query ([dims] on the GPU; `queryNorm2` = ||q||²), nearest first. `best` is scratch of `people`
- * u32 slots. Only the k pairs are read back.
+ * The k persons whose nearest row has the smallest approximate squared distance to the query
+ * ([dims] on the GPU; `queryNorm2` = ||q||²), nearest first, each with that distance. `rowPairs`
+ * is scratch of 8 bytes per row (up to the last chunk's base + count). Only the k pairs are read back.
  */
-export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: number, chunks: readonly GalleryChunk[], people: number, best: GPUBuffer, k: number): Promise<{ squared: number; slot: number }[]> {
+export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: number, chunks: readonly GalleryChunk[], rowPairs: GPUBuffer, k: number): Promise<{ squared: number; person: number }[]> {
   if (!(Number.isInteger(k) && k >= 1 && k <= MAX_TOP_K)) throw new GPUOpError('searchGallery', `k must be an integer from 1 to ${MAX_TOP_K}, got ${k}`);
   const dims = query.size;
   if (dims % 4 !== 0) throw new GPUOpError('searchGallery', `descriptor size ${dims} is not a multiple of 4`);
-  if (people === 0) return [];
-  if (best.size < people * 4) throw new GPUOpError('searchGallery', `the best-per-person buffer holds ${best.size / 4} slots, ${people} people are enrolled`);
-  const uniforms = (u: { rows?: number; candidates?: number; k?: number }) => ({ rows: 0, candidates: 0, k: 0, ...u });
-  engine.dispatch({ op: 'gallery.reset', kernel, entry: 'reset', overrides: { WG }, uniforms: uniforms({ candidates: people }), buffers: { best }, workgroups: flatWorkgroups(people, WG) });
+  const rows = Math.max(0, ...chunks.map((c) => c.base + c.count));
+  if (rows === 0) return [];
+  if (rowPairs.size < rows * 8) throw new GPUOpError('searchGallery', `the row scratch holds ${rowPairs.size / 8} rows, the chunks ${rows}`);
+  const uniforms = (u: { rows?: number; base?: number; candidates?: number; k?: number }) => ({ rows: 0, base: 0, candidates: 0, k: 0, ...u });
   for (const c of chunks) {
     if (c.count === 0) continue;
     engine.dispatch({
@@ -87,38 +91,36 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
       kernel,
       entry: 'nearest',
       overrides: { WG, DIMS: dims, ROWS },
-      uniforms: uniforms({ rows: c.count }),
-      buffers: { query, codes: c.codes, scales: c.scales, owner: c.owner, best },
+      uniforms: uniforms({ rows: c.count, base: c.base }),
+      buffers: { query, codes: c.codes, scales: c.scales, owner: c.owner, rowPairs },
       workgroups: Math.ceil(c.count / (WG * ROWS)),
     });
   }
-  const span = SELECT_WG * PER_THREAD;
-  let input: { buffer: GPUBuffer; pairs: boolean; count: number } = { buffer: best, pairs: false, count: people };
   const scratch: GPUBuffer[] = [];
+  const pairs = (count: number) => {
+    const b = engine.rawBuffer(count * 8, 'gallery.top');
+    scratch.push(b);
+    return b;
+  };
   try {
+    // Each thread's k best persons of its share of the rows: no barriers, a few threads' lists out.
+    const groups0 = Math.ceil(rows / ROWS_PER_THREAD / WG);
+    let input = { buffer: pairs(groups0 * WG * k), count: groups0 * WG * k };
+    engine.dispatch({ op: 'gallery.top', kernel, entry: 'thread_top', overrides: { WG }, uniforms: uniforms({ candidates: rows, k }), buffers: { pairsIn: rowPairs, pairsOut: input.buffer }, workgroups: groups0 });
+    // Then workgroups merge those lists until one is left.
     for (;;) {
-      const groups = Math.ceil(input.count / span);
-      const out = engine.rawBuffer(groups * k * 8, 'gallery.top');
-      scratch.push(out);
-      engine.dispatch({
-        op: 'gallery.select',
-        kernel,
-        entry: 'select_top',
-        overrides: { WG: SELECT_WG, PER_THREAD, FROM_PAIRS: input.pairs ? 1 : 0 },
-        uniforms: uniforms({ candidates: input.count, k }),
-        // The shader names both inputs; the one this pass does not read is bound to a placeholder.
-        buffers: input.pairs ? { pairsIn: input.buffer, bestKeys: engine.placeholder(), pairsOut: out } : { bestKeys: input.buffer, pairsIn: engine.placeholder(), pairsOut: out },
-        workgroups: groups,
-      });
-      input = { buffer: out, pairs: true, count: groups * k };
+      const groups = Math.ceil(input.count / (SELECT_WG * PER_THREAD));
+      const out = pairs(groups * k);
+      engine.dispatch({ op: 'gallery.select', kernel, entry: 'select_top', overrides: { WG: SELECT_WG, PER_THREAD }, uniforms: uniforms({ candidates: input.count, k }), buffers: { pairsIn: input.buffer, pairsOut: out }, workgroups: groups });
+      input = { buffer: out, count: groups * k };
       if (groups === 1) break;
     }
     // A view for the read-back only, never disposed: the buffer goes back to the pool with `scratch`.
     const view = new Tensor(engine, [k * 2], { buffer: input.buffer, refs: 1 });
     const words = new Uint32Array((await view.read()).buffer);
-    const found: { squared: number; slot: number }[] = [];
+    const found: { squared: number; person: number }[] = [];
     for (let i = 0; i < k; i++) {
-      if (words[2 * i] !== NO_PERSON) found.push({ squared: Math.max(0, fromOrderedBits(words[2 * i]!) + queryNorm2), slot: words[2 * i + 1]! });
+      if (words[2 * i] !== NO_PERSON) found.push({ squared: Math.max(0, fromOrderedBits(words[2 * i]!) + queryNorm2), person: words[2 * i + 1]! });
     }
     return found;
   } finally {

@@ -90,7 +90,7 @@ describe("what face-api users reach for: detect, maxFaces, FaceMatcher JSON, ext
     ], 0.55);
     const json = JSON.parse(JSON.stringify(matcher.toJSON()));
     assertEqual(await faces.gallery.importFaceMatcher(json), { people: 2, descriptors: 3, threshold: 0.55 }, 'labels merged');
-    assertEqual(faces.gallery.list(), [{ id: 'ada', descriptors: 2 }, { id: 'group-left', descriptors: 1 }]);
+    assertEqual(await faces.gallery.list(), [{ id: 'ada', descriptors: 2 }, { id: 'group-left', descriptors: 1 }]);
     const [who] = await faces.identify(orl('s1/5'), { threshold: json.distanceThreshold });
     assertEqual(who!.id, 'ada');
 
@@ -105,7 +105,7 @@ describe("what face-api users reach for: detect, maxFaces, FaceMatcher JSON, ext
       [{ distanceThreshold: 0.6, labeledDescriptors: [{ label: 'z', descriptors: [[...descriptor.slice(0, 5), NaN, ...descriptor.slice(6)]] }] }, /label 'z' .* descriptor 0 value 5 is NaN, not a finite number/],
     ];
     for (const [bad, pattern] of malformed) await assertRejects(() => faces.gallery.importFaceMatcher(bad), new RegExp(`GalleryError: not a face-api FaceMatcher JSON: ${pattern.source}`), JSON.stringify(bad)?.slice(0, 60));
-    assertEqual(faces.gallery.list().length, 2, 'bad input enrols nobody');
+    assertEqual((await faces.gallery.list()).length, 2, 'bad input enrols nobody');
   });
 
   it('extractFaces crops each aligned box from the photo\'s own pixels, and refuses faces of another image', async () => {

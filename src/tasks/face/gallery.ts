@@ -37,23 +37,29 @@ export interface Identification {
 function descriptorsFrom(list: unknown, dims: number, who: string, bad: (why: string) => Error): Float32Array[] {
   if (!Array.isArray(list) || !list.length) throw bad(`${who} has no descriptors`);
   return list.map((d: unknown, j) => {
-    if (!Array.isArray(d)) throw bad(`${who} has a malformed descriptor: descriptor ${j} is not a list of numbers`);
-    const why = descriptorProblem(d as number[], dims);
-    if (why) throw bad(`${who} has a malformed descriptor: descriptor ${j}: ${why}`);
+    if (!Array.isArray(d) || d.length !== dims) throw bad(`${who} has a malformed descriptor: descriptor ${j} has ${Array.isArray(d) ? d.length : 'no'} values, expected ${dims}`);
+    const k = d.findIndex((v) => !Number.isFinite(v));
+    if (k >= 0) throw bad(`${who} has a malformed descriptor: descriptor ${j} value ${k} is ${String(d[k])}, not a finite number`);
     return Float32Array.from(d as number[]);
   });
 }
 
-/** People from a list of (id, descriptors), refusing an id given twice; `where(i)` names entry i. */
-function peopleFrom(entries: readonly { id: unknown; descriptors: unknown }[], dims: number, where: (i: number) => string, bad: (why: string) => Error): PersonDescriptors[] {
-  const seen = new Map<string, number>();
-  return entries.map((e, i) => {
-    if (typeof e?.id !== 'string' || !e.id.trim()) throw bad(`${where(i)} has no id`);
+/**
+ * People from serialised (id, descriptors) entries, all checked. Errors name an entry by its place
+ * (`where(i)`) or by whom it holds (`who(i, id)`). An id given twice is refused, or its
+ * descriptors merged (face-api's matchers repeat labels).
+ */
+function peopleFrom(entries: readonly { id: unknown; descriptors: unknown }[], dims: number, where: (i: number) => string, who: (i: number, id: string) => string, bad: (why: string) => Error, duplicates: 'refuse' | 'merge' = 'refuse'): PersonDescriptors[] {
+  const seen = new Map<string, { at: number; person: PersonDescriptors }>();
+  entries.forEach((e, i) => {
+    if (typeof e?.id !== 'string' || !e.id.trim()) throw bad(`${where(i)} has no ${duplicates === 'merge' ? 'label' : 'id'}`);
+    const descriptors = descriptorsFrom(e.descriptors, dims, who(i, e.id), bad);
     const before = seen.get(e.id);
-    if (before !== undefined) throw bad(`duplicate id '${e.id}' (${where(before)} and ${where(i)})`);
-    seen.set(e.id, i);
-    return { id: e.id, descriptors: descriptorsFrom(e.descriptors, dims, `person '${e.id}'`, bad) };
+    if (!before) seen.set(e.id, { at: i, person: { id: e.id, descriptors } });
+    else if (duplicates === 'merge') before.person.descriptors.push(...descriptors);
+    else throw bad(`duplicate id '${e.id}' (${where(before.at)} and ${where(i)})`);
   });
+  return [...seen.values()].map((s) => s.person);
 }
 
 export interface ImportOptions {
@@ -129,7 +135,7 @@ export class FaceGallery {
   /** Enrols many people in one write (all checked first; an id given twice is refused). */
   async enrollMany(people: readonly { id: string; descriptors: readonly ArrayLike<number>[] }[]): Promise<void> {
     const bad = (why: string) => new GalleryError(`enroll: ${why}`);
-    const checked = peopleFrom(people.map((p) => ({ id: p.id, descriptors: p.descriptors.map((d) => Array.from(d)) })), this.dims, (i) => `entry ${i}`, bad);
+    const checked = peopleFrom(people.map((p) => ({ id: p.id, descriptors: p.descriptors.map((d) => Array.from(d)) })), this.dims, (i) => `entry ${i}`, (i, id) => `entry ${i} ('${id}')`, bad);
     await this.changed(this.index.add(checked));
   }
 
@@ -200,7 +206,7 @@ export class FaceGallery {
     }
     if (g.dims !== this.dims) throw bad(`descriptors have ${g.dims} values, this gallery holds ${this.dims}`);
     if (!Array.isArray(g.people)) throw bad("missing 'people'");
-    const people = peopleFrom(g.people, this.dims, (i) => `people[${i}]`, bad);
+    const people = peopleFrom(g.people, this.dims, (i) => `people[${i}]`, (_, id) => `person '${id}'`, bad);
     return this.addAll(people, options.mode ?? 'add');
   }
 
@@ -217,7 +223,7 @@ export class FaceGallery {
     if (this.descriptor !== 'dlib') throw new GalleryError(`a face-api FaceMatcher holds face-api's 'dlib' descriptors; this gallery holds '${this.descriptor}' ones: they cannot be compared`);
     if (!(typeof m.distanceThreshold === 'number' && m.distanceThreshold > 0)) throw bad(`distanceThreshold ${String(m.distanceThreshold)} is not a positive number`);
     if (!Array.isArray(m.labeledDescriptors)) throw bad("missing 'labeledDescriptors'");
-    const people = peopleFrom(m.labeledDescriptors.map((ld) => ({ id: ld?.label, descriptors: ld?.descriptors })), this.dims, (i) => `labeledDescriptors[${i}]`, bad);
+    const people = peopleFrom(m.labeledDescriptors.map((ld) => ({ id: ld?.label, descriptors: ld?.descriptors })), this.dims, (i) => `labeledDescriptors[${i}]`, (i, id) => `label '${id}' (labeledDescriptors[${i}])`, bad, 'merge');
     return { ...(await this.addAll(people, 'merge')), threshold: m.distanceThreshold };
   }
 

@@ -1,4 +1,5 @@
 import type { Engine } from '../../gpu/engine.js';
+import type { Tensor } from '../../gpu/tensor.js';
 import { encodeRow, GALLERY_TILE, MAX_TOP_K, NO_PERSON, searchGallery, tiledWord, type GalleryChunk } from '../../ops/gallery-search.js';
 import { GalleryError, type GalleryChange, type GalleryIdentity, type GalleryIndex, type GalleryStorage, type Match, type PersonDescriptors, type PersonSummary } from './gallery-index.js';
 
@@ -28,7 +29,7 @@ interface Chunk extends GalleryChunk {
 export interface GpuGalleryStats {
   people: number;
   descriptors: number;
-  /** GPU bytes: codes, scales and owners of every chunk, and the per-person scratch. */
+  /** GPU bytes: codes, scales and owners of every chunk, and the search's scratch. */
   gpuBytes: number;
   /** CPU bytes: the exact f32 rows and the chunks' CPU copies of what the GPU holds. */
   cpuBytes: number;
@@ -58,7 +59,9 @@ export class GpuGalleryIndex implements GalleryIndex {
   private descriptors = 0;
   /** Largest ||g − ĝ|| of any row stored since the last clear (a bound, never lowered). */
   private maxError = 0;
-  private best: GPUBuffer | null = null;
+  /** Search scratch: a (key, person) pair per row. */
+  private rowPairs: GPUBuffer | null = null;
+  private query: Tensor | null = null;
   private exactScans = 0;
   private closed = false;
 
@@ -83,7 +86,8 @@ export class GpuGalleryIndex implements GalleryIndex {
   async remove(id: string): Promise<boolean> {
     this.checkOpen();
     const known = this.people.has(id);
-    if (known) this.apply((await this.storage?.remove(id)) ?? []);
+    // Storage first, even for an id this process has not seen: another writer may have enrolled it.
+    this.apply((await this.storage?.remove(id)) ?? []);
     return this.erase(id) || known;
   }
 
@@ -116,7 +120,7 @@ export class GpuGalleryIndex implements GalleryIndex {
     return {
       people: this.people.size,
       descriptors: this.descriptors,
-      gpuBytes: capacity * gpuRow + (this.best?.size ?? 0),
+      gpuBytes: capacity * gpuRow + (this.rowPairs?.size ?? 0),
       cpuBytes: capacity * (this.dims * 4 + gpuRow),
       exactScans: this.exactScans,
     };
@@ -127,17 +131,13 @@ export class GpuGalleryIndex implements GalleryIndex {
     if (this.people.size === 0) return [];
     this.upload();
     const want = Math.min(k, this.people.size);
-    const wanted = Math.min(MAX_TOP_K, this.slotIds.length, want + EXTRA_CANDIDATES);
+    const wanted = Math.min(MAX_TOP_K, this.people.size, want + EXTRA_CANDIDATES);
     let queryNorm2 = 0;
     for (let i = 0; i < query.length; i++) queryNorm2 += query[i]! * query[i]!;
-    const q = this.engine.keep(this.engine.tensor([this.dims], query, 'gallery.query'));
-    let approx: { squared: number; slot: number }[];
-    try {
-      approx = await searchGallery(this.engine, q, queryNorm2, this.chunks, this.slotIds.length, this.bestBuffer(), wanted);
-    } finally {
-      q.dispose();
-    }
-    const exact = approx.map(({ slot }) => this.slotIds[slot]).filter((id): id is string => id != null && this.people.has(id)).map((id) => ({ id, distance: this.exactDistance(query, id) }));
+    const q = (this.query ??= this.engine.keep(this.engine.empty([this.dims], 'gallery.query')));
+    this.engine.writeBuffer(q.buffer, 0, query);
+    const approx = await searchGallery(this.engine, q, queryNorm2, this.chunks, this.rowScratch(), wanted);
+    const exact = approx.map(({ person }) => this.slotIds[person]).filter((id): id is string => id != null && this.people.has(id)).map((id) => ({ id, distance: this.exactDistance(query, id) }));
     exact.sort((a, b) => a.distance - b.distance);
     if (approx.length === wanted && wanted < this.people.size) {
       // Anyone not among the candidates is at least this far (the codes' error bound, and slack for f32 sums).
@@ -246,7 +246,7 @@ export class GpuGalleryIndex implements GalleryIndex {
    */
   private chunkFor(row: number): Chunk {
     const i = Math.floor(row / CHUNK_ROWS);
-    if (i === this.chunks.length) this.chunks.push(this.newChunk(i === 0 ? FIRST_CHUNK_ROWS : CHUNK_ROWS));
+    if (i === this.chunks.length) this.chunks.push(this.newChunk(i === 0 ? FIRST_CHUNK_ROWS : CHUNK_ROWS, i * CHUNK_ROWS));
     const chunk = this.chunks[i]!;
     const r = row % CHUNK_ROWS;
     if (r >= chunk.capacity) {
@@ -257,10 +257,11 @@ export class GpuGalleryIndex implements GalleryIndex {
     return this.chunks[i]!;
   }
 
-  private newChunk(capacity: number): Chunk {
+  private newChunk(capacity: number, base: number): Chunk {
     const dims = this.dims;
     return {
       capacity,
+      base,
       count: 0,
       exact: new Float32Array(capacity * dims),
       codeData: new Uint32Array((capacity * dims) / 4),
@@ -276,7 +277,7 @@ export class GpuGalleryIndex implements GalleryIndex {
 
   /** The first chunk doubles while small: its rows are copied on the GPU, not uploaded again. */
   private grown(chunk: Chunk, capacity: number): Chunk {
-    const bigger = this.newChunk(capacity);
+    const bigger = this.newChunk(capacity, chunk.base);
     bigger.exact.set(chunk.exact);
     bigger.codeData.set(chunk.codeData); // whole tiles: the old ones are the new ones' prefix
     bigger.scaleData.set(chunk.scaleData);
@@ -305,19 +306,21 @@ export class GpuGalleryIndex implements GalleryIndex {
     }
   }
 
-  private bestBuffer(): GPUBuffer {
-    const need = Math.max(1, this.slotIds.length) * 4;
-    if (!this.best || this.best.size < need) {
-      if (this.best) this.engine.releaseStorage(this.best);
-      this.best = this.engine.rawBuffer(Math.max(need, 2 * (this.best?.size ?? 0)), 'gallery.best');
+  private rowScratch(): GPUBuffer {
+    const need = Math.max(1, this.rowsUsed) * 8;
+    if (!this.rowPairs || this.rowPairs.size < need) {
+      if (this.rowPairs) this.engine.releaseStorage(this.rowPairs);
+      this.rowPairs = this.engine.rawBuffer(Math.max(need, 2 * (this.rowPairs?.size ?? 0)), 'gallery.rowPairs');
     }
-    return this.best;
+    return this.rowPairs;
   }
 
   private releaseGPU(): void {
     for (const c of this.chunks) for (const b of [c.codes, c.scales, c.owner]) this.engine.releaseStorage(b);
-    if (this.best) this.engine.releaseStorage(this.best);
-    this.best = null;
+    if (this.rowPairs) this.engine.releaseStorage(this.rowPairs);
+    this.rowPairs = null;
+    this.query?.dispose();
+    this.query = null;
   }
 
   private exactRow(row: number): Float32Array {
