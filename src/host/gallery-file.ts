@@ -87,7 +87,7 @@ function crc32(data: Uint8Array): number {
   return (c ^ -1) >>> 0;
 }
 
-const pad4 = (n: number) => (n + 3) & ~3;
+const pad4 = (n: number) => n + ((4 - (n % 4)) % 4);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const codeOf = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code;
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -673,30 +673,29 @@ class FileGalleryStorage implements GalleryStorage {
         continue;
       }
       await need(at, 8 + bodyLength);
-      const b = at - start + 8;
-      const body = buf.subarray(b, b + bodyLength);
-      if (crc32(body) !== buf.readUInt32LE(b - 4)) throw damaged(at, 'checksum mismatch');
-      const kind = body.readUInt32LE(0);
+      const b = at - start + 8; // the body, in buf
+      if (crc32(new Uint8Array(buf.buffer, buf.byteOffset + b, bodyLength)) !== buf.readUInt32LE(b - 4)) throw damaged(at, 'checksum mismatch');
+      const kind = buf.readUInt32LE(b);
       if (kind === ADD) {
-        const idLength = bodyLength >= 12 ? body.readUInt32LE(4) : -1;
+        const idLength = bodyLength >= 12 ? buf.readUInt32LE(b + 4) : -1;
         const countAt = 8 + pad4(idLength);
         if (idLength < 0 || countAt + 4 > bodyLength) throw damaged(at, 'malformed add record');
-        const count = body.readUInt32LE(countAt);
+        const count = buf.readUInt32LE(b + countAt);
         if (countAt + 4 + count * dims * 4 !== bodyLength) throw damaged(at, `an add record of ${count} descriptors of ${dims} values cannot be ${bodyLength} bytes`);
         // A view of the chunk read (no copy: a million small arrays would cost seconds) where
         // the bytes are the floats as they are; a copy on big-endian machines.
-        const floats = body.subarray(countAt + 4);
+        const floatsAt = buf.byteOffset + b + countAt + 4;
         let data: Float32Array;
-        if (LITTLE_ENDIAN && floats.byteOffset % 4 === 0) data = new Float32Array(floats.buffer, floats.byteOffset, count * dims);
+        if (LITTLE_ENDIAN && floatsAt % 4 === 0) data = new Float32Array(buf.buffer, floatsAt, count * dims);
         else {
           data = new Float32Array(count * dims);
-          for (let v = 0; v < data.length; v++) data[v] = floats.readFloatLE(v * 4);
+          for (let v = 0; v < data.length; v++) data[v] = buf.readFloatLE(b + countAt + 4 + v * 4);
         }
-        visit({ kind: ADD, offset: at, id: body.toString('utf8', 8, 8 + idLength), count, data });
+        visit({ kind: ADD, offset: at, id: buf.toString('utf8', b + 8, b + 8 + idLength), count, data });
       } else if (kind === REMOVE) {
-        const n = bodyLength >= 8 ? body.readUInt32LE(4) : -1;
+        const n = bodyLength >= 8 ? buf.readUInt32LE(b + 4) : -1;
         if (n < 0 || 8 + 8 * n !== bodyLength) throw damaged(at, 'malformed remove record');
-        const offsets = Array.from({ length: n }, (_, k) => body.readUInt32LE(8 + 8 * k) + body.readUInt32LE(12 + 8 * k) * 2 ** 32);
+        const offsets = Array.from({ length: n }, (_, k) => buf.readUInt32LE(b + 8 + 8 * k) + buf.readUInt32LE(b + 12 + 8 * k) * 2 ** 32);
         visit({ kind: REMOVE, offset: at, offsets });
       } else if (kind === ERASED) {
         visit({ kind: ERASED, offset: at });
