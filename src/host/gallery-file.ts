@@ -135,6 +135,8 @@ function alive(pid: number): boolean {
 
 /** Locks (paths) that another process waited for when we last released them. */
 const contended = new Set<string>();
+/** Locks this process holds: a lock with our pid that is not one of them is a previous process's (a container's pid 1). */
+const held = new Set<string>();
 
 /**
  * Takes `path` as a lock (created exclusively, holding our pid); waits with backoff while a
@@ -153,12 +155,18 @@ async function lock(path: string, timeoutMs: number, what: string): Promise<() =
   for (;;) {
     try {
       const fh = await open(path, 'wx');
+      held.add(path);
       try {
         await fh.writeFile(String(process.pid));
+      } catch (e) {
+        held.delete(path);
+        await unlink(path).catch(() => {});
+        throw e;
       } finally {
         await fh.close();
       }
       return async () => {
+        held.delete(path);
         await unlink(path).catch(() => {});
         if (await unlink(waiting).then(() => true, () => false)) contended.add(path);
       };
@@ -177,7 +185,7 @@ async function lock(path: string, timeoutMs: number, what: string): Promise<() =
       deadline = Date.now() + timeoutMs;
     }
     if (Date.now() >= deadline) {
-      throw new GalleryError(`${what} is locked by process ${holder.pid ?? '(unknown: the lock file is empty)'} (${path}); gave up after ${timeoutMs} ms`);
+      throw new GalleryError(`${what} is locked by process ${holder.pid ?? '(unknown: the lock file is empty)'} (${path}); gave up after ${timeoutMs} ms (if no process uses the gallery, delete the lock file)`);
     }
     await sleep(wait + Math.random() * wait);
     wait = Math.min(wait * 2, 8);
@@ -199,7 +207,7 @@ async function lockHolder(path: string): Promise<'gone' | { pid: number | null; 
   }
   const pid = /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
   // A lock without a pid is being created (open, then write): stale only once it is old.
-  const stale = pid === null ? age > 5000 : pid !== process.pid && !alive(pid);
+  const stale = pid === null ? age > 5000 : pid === process.pid ? !held.has(path) : !alive(pid);
   return { pid, stale, key };
 }
 

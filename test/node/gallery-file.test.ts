@@ -3,7 +3,7 @@
 // must leave the files as they were), crashes (a writer process killed mid-write, again and
 // again) and two processes enrolling into one folder at once. The child processes are this
 // test's own bundle run again with WGSL_VISION_GALLERY_WRITER set (see gallery-writer.ts).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -232,20 +232,35 @@ function defineTests(): void {
     assertEqual(plain(await two.append([{ id: 'dan', descriptors: [dan!] }])), [], 'two: dan');
     assertEqual(plain(await one.append([{ id: 'eve', descriptors: [eve!] }])), [{ kind: 'clear' }, adds('dan', dan!)], 'one: eve');
     assertEqual(plain(await two.append([])), [adds('eve', eve!)], 'two: nothing');
-    assertEqual((await fileGalleryStorage(dir).load(id8)).map((p) => p.id), ['dan', 'eve'], 'reopened');
+    // At the same time in one process: they take turns at the lock; the second hears of the first.
+    const [fromOne, fromTwo] = await Promise.all([one.append([{ id: 'fay', descriptors: [ada!] }]), two.append([{ id: 'gus', descriptors: [bob!] }])]);
+    const heard = [...plain(fromOne), ...plain(fromTwo)];
+    assert(JSON.stringify(heard) === JSON.stringify([adds('fay', ada!)]) || JSON.stringify(heard) === JSON.stringify([adds('gus', bob!)]), `changes handed back: ${JSON.stringify(heard)}`);
+    assertEqual((await fileGalleryStorage(dir).load(id8)).map((p) => p.id).sort(), ['dan', 'eve', 'fay', 'gus'], 'reopened');
   });
 
   it('waits for a lock held by a live process, naming it, and takes over one whose process is gone', async () => {
     const dir = newDir();
     const s = fileGalleryStorage(dir, { lockTimeoutMs: 300 });
     await s.load(DLIB);
-    writeFileSync(join(dir, 'lock'), String(process.pid));
-    await assertRejects(() => s.append([{ id: 'ada', descriptors: [random(128)] }]), new RegExp(`GalleryError: gallery .* is locked by process ${process.pid} \\(.*lock\\); gave up after 300 ms`));
-    const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
-    writeFileSync(join(dir, 'lock'), gone.stdout.trim());
+    const sleeper = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const ended = new Promise((r) => sleeper.on('exit', r));
+    try {
+      writeFileSync(join(dir, 'lock'), String(sleeper.pid));
+      await assertRejects(() => s.append([{ id: 'ada', descriptors: [random(128)] }]), new RegExp(`GalleryError: gallery .* is locked by process ${sleeper.pid} \\(.*lock\\); gave up after 300 ms`));
+      assertEqual(readFileSync(join(dir, 'lock'), 'utf8'), String(sleeper.pid), 'the live lock is left alone');
+    } finally {
+      sleeper.kill('SIGKILL');
+      await ended;
+    }
+    // The same lock, its process gone.
     await s.append([{ id: 'ada', descriptors: [random(128)] }]);
     assertEqual(existsSync(join(dir, 'lock')), false, 'the lock is released');
-    assertEqual((await fileGalleryStorage(dir).load(DLIB)).map((p) => p.id), ['ada'], 'reopened');
+    // A lock with this process's own pid that this process does not hold: left by an earlier
+    // process that had the same pid (a container's pid 1 after a restart).
+    writeFileSync(join(dir, 'lock'), String(process.pid));
+    await s.append([{ id: 'bob', descriptors: [random(128)] }]);
+    assertEqual((await fileGalleryStorage(dir).load(DLIB)).map((p) => p.id), ['ada', 'bob'], 'reopened');
   });
 
   it('a writer process killed again and again, mid-write too, leaves whole batches only, and writes go on after', async function () {
