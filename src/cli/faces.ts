@@ -1,7 +1,5 @@
 /** The face pipeline as the commands use it: model loading with progress, and face finding. */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { createFaceRecognizer, type DescribedFace, type FaceRecognizer, type NodeImageInput, type RGBAImage } from '../node.js';
+import { createFaceRecognizer, type DescribedFace, type Engine, type FaceRecognizer, type GalleryIndex, type NodeImageInput, type RGBAImage } from '../node.js';
 import { choiceOption, numberOption, type CommandContext, type OptionSpec } from './command.js';
 import { CliError } from './errors.js';
 import { createCliEngine } from './gpu.js';
@@ -26,16 +24,19 @@ export function faceSettings(ctx: CommandContext, command: string): FaceSettings
   return { detector, border };
 }
 
-/** Creates the recognizer on a new engine, reporting model loading on stderr. */
-export async function loadRecognizer(ctx: CommandContext, settings: FaceSettings, extra: { threshold?: number; galleryFile?: string } = {}): Promise<Recognizer> {
-  const engine = await createCliEngine();
+/**
+ * Creates the recognizer (on `engine`, else a new one), reporting model loading on stderr.
+ * `galleryIndex`: the gallery opened already (see galleries.ts); in memory otherwise.
+ */
+export async function loadRecognizer(ctx: CommandContext, settings: FaceSettings, extra: { threshold?: number; engine?: Engine; galleryIndex?: GalleryIndex } = {}): Promise<Recognizer> {
+  const engine = extra.engine ?? (await createCliEngine());
   ctx.out.status(`loading face models on ${engine.adapterInfo.description || 'the GPU'} …`);
   return createFaceRecognizer({
     engine,
     detector: settings.detector,
     border: settings.border,
     threshold: extra.threshold,
-    galleryFile: extra.galleryFile,
+    galleryIndex: extra.galleryIndex,
     onProgress: (p) => ctx.out.status(`  ${p.model.replace(/(_model)?-weights_manifest\.json$/, '')} (${p.loaded}/${p.total})`),
   });
 }
@@ -70,22 +71,6 @@ export async function findFaces(recognizer: Recognizer, { path, image }: ImageFi
 
 export function noFace(path: string): CliError {
   return new CliError(`no face found in ${path}`, undefined, 'no-face');
-}
-
-/**
- * Reads a gallery file early: a missing or malformed file fails before the models load.
- * Returns false when the file does not exist.
- */
-export async function checkGalleryFile(path: string): Promise<boolean> {
-  if (!existsSync(path)) return false;
-  let json: { format?: unknown };
-  try {
-    json = JSON.parse(await readFile(path, 'utf8'));
-  } catch (e) {
-    throw new CliError(`gallery ${path} is not valid JSON: ${(e as Error).message}`, undefined, 'gallery');
-  }
-  if (json?.format !== 'wgsl-vision-gallery') throw new CliError(`${path} is not a wgsl-vision gallery (no "format": "wgsl-vision-gallery")`, undefined, 'gallery');
-  return true;
 }
 
 /** A face box for text output: "at 12,34 56x78". */

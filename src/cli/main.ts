@@ -1,10 +1,11 @@
 /**
- * wgsl-vision command line (Node, on Dawn): verify, enroll, identify, style, bench, info.
+ * wgsl-vision command line (Node, on Dawn): verify, enroll, identify, gallery, style, bench, info.
  * bin/wgsl-vision.js runs this bundle (build/cli/wgsl-vision.js).
  */
 import { parseCommandArgs, type Command } from './command.js';
 import { bench } from './commands/bench.js';
 import { enroll } from './commands/enroll.js';
+import { gallery } from './commands/gallery.js';
 import { identify } from './commands/identify.js';
 import { info } from './commands/info.js';
 import { style } from './commands/style.js';
@@ -17,7 +18,7 @@ import { Output, toJSON } from './output.js';
 declare const WGSL_VISION_VERSION: string;
 const VERSION = WGSL_VISION_VERSION;
 
-export const COMMANDS: readonly Command[] = [verify, enroll, identify, style, bench, info];
+export const COMMANDS: readonly Command[] = [verify, enroll, identify, gallery, style, bench, info];
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {

@@ -70,7 +70,7 @@ export class ProgressBar {
   private suffix = '';
   private readonly width = 28;
 
-  constructor(private readonly stream: NodeJS.WriteStream, readonly total: number, private readonly label: string, private readonly quiet: boolean, private readonly tty: boolean) {
+  constructor(private readonly stream: NodeJS.WriteStream, readonly total: number, private readonly label: string, private readonly quiet: boolean, readonly tty: boolean) {
     this.draw();
   }
 
