@@ -4,7 +4,7 @@
 // again) and two processes enrolling into one folder at once. The child processes are this
 // test's own bundle run again with WGSL_VISION_GALLERY_WRITER set (see gallery-writer.ts).
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,12 @@ const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 const addBytes = (id: string, count: number, dims: number) => 8 + 4 + 4 + pad4(Buffer.byteLength(id)) + 4 + count * dims * 4;
 const bytesOf = (d: Float32Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength);
 const summary = (people: PersonDescriptors[]) => people.map((p) => ({ id: p.id, descriptors: p.descriptors.map((d) => Array.from(d)) }));
-const newDir = () => join(mkdtempSync(join(tmpdir(), 'gallery-file-')), 'gallery');
+const made: string[] = [];
+/** A gallery folder that does not exist yet, in a temporary folder removed after the tests. */
+function newDir(): string {
+  made.push(mkdtempSync(join(tmpdir(), 'gallery-file-')));
+  return join(made.at(-1)!, 'gallery');
+}
 let seed = 7;
 const random = (dims: number) => Float32Array.from({ length: dims }, () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5);
 
@@ -37,6 +42,10 @@ function readIndex(dir: string): { committed: number; generation: number; scrub:
 }
 
 function defineTests(): void {
+  after(() => {
+    for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  });
+
   it('stores people, adds to a person, and reads everyone back in enrolment order after a reopen', async () => {
     const dir = newDir();
     const ada = [random(128), random(128)];
@@ -330,13 +339,13 @@ function defineTests(): void {
     await s.close();
     assertEqual((await fileGalleryStorage(dir).load({ dims: 128, descriptor: 'test' })).length, batches * job.people + 2, 'people after one more append');
     console.log(`      ${kills} kills, ${torn} mid-write, ${batches} batches of 20,000 descriptors kept; appends took ~${[...appendMs].sort((x, y) => x - y)[appendMs.length >> 1]!.toFixed(0)} ms`);
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('two processes enrolling into one folder at the same time lose nobody and hear of each other', async function () {
     this.timeout(60_000);
     const dir = newDir();
-    const signals = mkdtempSync(join(tmpdir(), 'gallery-signals-'));
+    const signals = join(dir, '..', 'signals');
+    mkdirSync(signals);
     const goFile = join(signals, 'go');
     const job = (name: string, other: string): WriterRole => ({ role: 'concurrent', dir, dims: 16, name, count: 50, goFile, doneFile: join(signals, name), otherDoneFile: join(signals, other) });
     const a = spawnWriter(job('a', 'b'));
