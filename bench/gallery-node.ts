@@ -3,9 +3,13 @@
 // back, exact re-rank with a proof, see src/tasks/face/gpu-gallery-index.ts). Against: a plain
 // JavaScript scan of one contiguous Float32Array (nearest per person, then the k nearest).
 // Both must return the same people; measured interleaved, median of 9 after 2 warm-ups.
-// Also: enrolment time (in memory, batches of 10,000) and memory per K.
+// Also per K: enrolment into a gallery folder (fileGalleryStorage: the append-only file, fsync'd,
+// batches of 10,000), opening that folder again (read, checked, uploaded), memory and file size.
 // Usage: npm run bench:gallery [-- --k 1000,10000,100000,1000000]. Writes bench/results/gallery-node.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileGalleryStorage } from '../src/host/gallery-file.js';
 import { createNodeEngine } from '../src/host/node.js';
 import { FaceGallery } from '../src/tasks/face/gallery.js';
 import { GpuGalleryIndex } from '../src/tasks/face/gpu-gallery-index.js';
@@ -42,20 +46,28 @@ function jsScan(rows: Float32Array, query: Float32Array, k: number): number[] {
 }
 
 console.log(`adapter: ${engine.adapterInfo.description || engine.adapterInfo.vendor} via ${engine.driver}`);
-console.log('K          enrol s   GPU ms   JS scan ms   speed-up   GPU MB   CPU MB   exact scans');
+console.log('K          enrol s   open s   file MB   GPU ms   JS scan ms   speed-up   GPU MB   CPU MB   exact scans');
 const rows: Record<string, number>[] = [];
 for (const k of sizes) {
   const data = new Float32Array(k * dims);
   for (let i = 0; i < data.length; i++) data[i] = random();
-  const index = new GpuGalleryIndex(engine, { dims, descriptor: 'dlib' });
-  const gallery = new FaceGallery(index);
+  const folder = mkdtempSync(join(tmpdir(), 'wv-gallery-bench-'));
+  const identity = { dims, descriptor: 'dlib' };
+  const writer = await new FaceGallery(new GpuGalleryIndex(engine, identity, fileGalleryStorage(folder))).open();
   let t = performance.now();
   for (let from = 0; from < k; from += 10_000) {
     const batch = [];
     for (let r = from; r < Math.min(k, from + 10_000); r += 2) batch.push({ id: `person-${r >> 1}`, descriptors: [data.subarray(r * dims, (r + 1) * dims), data.subarray((r + 1) * dims, (r + 2) * dims)] });
-    await gallery.enrollMany(batch);
+    await writer.enrollMany(batch);
   }
   const enrolSeconds = (performance.now() - t) / 1000;
+  await writer.close();
+  const fileMB = statSync(join(folder, 'descriptors.bin')).size / 2 ** 20;
+  t = performance.now();
+  const index = new GpuGalleryIndex(engine, identity, fileGalleryStorage(folder));
+  const gallery = await new FaceGallery(index).open();
+  await gallery.identify(data.subarray(0, dims)); // the first search uploads the rows
+  const openSeconds = (performance.now() - t) / 1000;
   const ours: number[] = [];
   const scan: number[] = [];
   for (let i = 0; i < 11; i++) {
@@ -72,10 +84,11 @@ for (const k of sizes) {
     if (got.join() !== want.join()) throw new Error(`K=${k}: the GPU index says ${got}, the scan says ${want}`);
   }
   const stats = index.stats();
-  const row = { k, enrolSeconds: +enrolSeconds.toFixed(2), gpuMs: +median(ours).toFixed(2), scanMs: +median(scan).toFixed(2), speedup: +(median(scan) / median(ours)).toFixed(2), gpuMB: +(stats.gpuBytes / 2 ** 20).toFixed(1), cpuMB: +(stats.cpuBytes / 2 ** 20).toFixed(1), exactScans: stats.exactScans };
+  const row = { k, enrolSeconds: +enrolSeconds.toFixed(2), openSeconds: +openSeconds.toFixed(2), fileMB: +fileMB.toFixed(1), gpuMs: +median(ours).toFixed(2), scanMs: +median(scan).toFixed(2), speedup: +(median(scan) / median(ours)).toFixed(2), gpuMB: +(stats.gpuBytes / 2 ** 20).toFixed(1), cpuMB: +(stats.cpuBytes / 2 ** 20).toFixed(1), exactScans: stats.exactScans };
   rows.push(row);
-  console.log(`${String(k).padEnd(10)} ${String(row.enrolSeconds).padStart(7)} ${String(row.gpuMs).padStart(8)} ${String(row.scanMs).padStart(12)} ${(row.speedup + 'x').padStart(10)} ${String(row.gpuMB).padStart(8)} ${String(row.cpuMB).padStart(8)} ${String(row.exactScans).padStart(13)}`);
+  console.log(`${String(k).padEnd(10)} ${String(row.enrolSeconds).padStart(7)} ${String(row.openSeconds).padStart(8)} ${String(row.fileMB).padStart(9)} ${String(row.gpuMs).padStart(8)} ${String(row.scanMs).padStart(12)} ${(row.speedup + 'x').padStart(10)} ${String(row.gpuMB).padStart(8)} ${String(row.cpuMB).padStart(8)} ${String(row.exactScans).padStart(13)}`);
   await gallery.close();
+  rmSync(folder, { recursive: true });
 }
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/gallery-node.json', JSON.stringify({ adapter: engine.adapterInfo.description, topK, rows }, null, 2) + '\n');
