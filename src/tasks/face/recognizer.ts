@@ -79,7 +79,7 @@ export interface FaceRecognizerOptions extends FaceQueryOptions {
    * Another gallery index instead of the GPU one (PostgreSQL + pgvector, PGlite), or a function
    * making one for this recognizer's descriptor network and size; `store` is then unused.
    */
-  galleryIndex?: GalleryIndex | ((identity: GalleryIdentity) => GalleryIndex);
+  galleryIndex?: GalleryIndex | ((identity: GalleryIdentity) => GalleryIndex | Promise<GalleryIndex>);
   onProgress?: (p: ModelProgress) => void;
 }
 
@@ -141,16 +141,11 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     private readonly passiveNets: PassiveLivenessNets | null,
     private readonly options: FaceRecognizerOptions,
     private readonly read: (image: Image) => Promise<RGBAImage>,
+    index: GalleryIndex,
   ) {
     const graph = recognitionNet instanceof GraphDescriptorNet ? recognitionNet.spec : null;
     this.threshold = options.threshold ?? graph?.threshold ?? 0.6;
-    this.descriptor = graph ? graph.name : options.alignment === 'dlib' ? 'dlib/dlib-chip' : 'dlib';
-    const identity = { dims: graph?.dims ?? 128, descriptor: this.descriptor };
-    const given = options.galleryIndex;
-    const index = typeof given === 'function' ? given(identity) : (given ?? new GpuGalleryIndex(engine, identity, options.store));
-    if (index.dims !== identity.dims || index.descriptor !== identity.descriptor) {
-      throw new GalleryError(`the gallery index holds ${index.dims}-value '${index.descriptor}' descriptors; this recognizer computes ${identity.dims}-value '${identity.descriptor}' ones`);
-    }
+    this.descriptor = index.descriptor;
     this.gallery = new FaceGallery(index, engine);
   }
 
@@ -163,20 +158,33 @@ export class FaceRecognizer<Image = RGBAImage> implements FaceRecognizerLike<Ima
     if (options.alignment === 'dlib' && name !== 'dlib') throw new RangeError(`alignment: 'dlib' is for the dlib descriptor; '${name}' has its own alignment`);
     const needsGraphs = name !== 'dlib' || options.passive;
     if (needsGraphs && !options.graphModels) throw new Error(`descriptor '${name}'${options.passive ? ' and passive liveness need' : ' needs'} human-models' graph models: give graphModels (the Node and browser hosts do)`);
-    const detectorModel: FaceApiModel = options.detector === 'tiny' ? 'tinyFaceDetector' : 'ssdMobilenetV1';
-    const models: FaceApiModel[] = [detectorModel, 'faceLandmark68', ...(name === 'dlib' ? ['faceRecognition' as const] : [])];
-    let loaded = 0;
-    const maps = await Promise.all(models.map(async (m) => {
-      const map = await load(m);
-      options.onProgress?.({ model: FACE_API_MODELS[m].manifest, loaded: ++loaded, total: models.length });
-      return map;
-    }));
-    const described = name === 'dlib' ? new FaceRecognitionNet(engine, maps[2]!) : await GraphDescriptorNet.load(engine, GRAPH_DESCRIPTORS[name], options.graphModels!(GRAPH_DESCRIPTORS[name].file));
-    const passive = options.passive ? await PassiveLivenessNets.load(engine, options.graphModels!) : null;
-    const detector = options.detector === 'tiny' ? new TinyFaceDetector(engine, maps[0]!) : new SsdMobilenetV1(engine, maps[0]!);
-    const recognizer = new FaceRecognizer<Image>(engine, detector, new FaceLandmark68Net(engine, maps[1]!), described, passive, options, read);
-    await recognizer.gallery.open();
-    return recognizer;
+    // The gallery first: a wrong index or database is reported before any model loads.
+    const graph = name === 'dlib' ? null : GRAPH_DESCRIPTORS[name];
+    const identity = { dims: graph?.dims ?? 128, descriptor: graph ? graph.name : options.alignment === 'dlib' ? 'dlib/dlib-chip' : 'dlib' };
+    const given = options.galleryIndex;
+    const index = typeof given === 'function' ? await given(identity) : (given ?? new GpuGalleryIndex(engine, identity, options.store));
+    if (index.dims !== identity.dims || index.descriptor !== identity.descriptor) {
+      throw new GalleryError(`the gallery index holds ${index.dims}-value '${index.descriptor}' descriptors; this recognizer computes ${identity.dims}-value '${identity.descriptor}' ones`);
+    }
+    try {
+      await index.open();
+      const detectorModel: FaceApiModel = options.detector === 'tiny' ? 'tinyFaceDetector' : 'ssdMobilenetV1';
+      const models: FaceApiModel[] = [detectorModel, 'faceLandmark68', ...(name === 'dlib' ? ['faceRecognition' as const] : [])];
+      let loaded = 0;
+      const maps = await Promise.all(models.map(async (m) => {
+        const map = await load(m);
+        options.onProgress?.({ model: FACE_API_MODELS[m].manifest, loaded: ++loaded, total: models.length });
+        return map;
+      }));
+      const described = name === 'dlib' ? new FaceRecognitionNet(engine, maps[2]!) : await GraphDescriptorNet.load(engine, GRAPH_DESCRIPTORS[name], options.graphModels!(GRAPH_DESCRIPTORS[name].file));
+      const passive = options.passive ? await PassiveLivenessNets.load(engine, options.graphModels!) : null;
+      const detector = options.detector === 'tiny' ? new TinyFaceDetector(engine, maps[0]!) : new SsdMobilenetV1(engine, maps[0]!);
+      const recognizer = new FaceRecognizer<Image>(engine, detector, new FaceLandmark68Net(engine, maps[1]!), described, passive, options, read, index);
+      return recognizer;
+    } catch (e) {
+      await index.close().catch(() => undefined); // the first error is the one to report
+      throw e;
+    }
   }
 
   get adapter(): string {
