@@ -11,6 +11,7 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Pool } from 'pg';
 import { pgliteGalleryIndex } from '../../src/host/pglite.js';
 import { DATABASE_URL_ENV, postgresGalleryIndex, redactDatabaseURL } from '../../src/host/postgres.js';
+import { FaceGallery } from '../../src/tasks/face/gallery.js';
 import { GalleryError, type Match, type PersonDescriptors } from '../../src/tasks/face/gallery-index.js';
 import { databaseError, GalleryDatabaseError, SqlGalleryIndex } from '../../src/tasks/face/sql-gallery.js';
 import { assert, assertClose, assertEqual, assertRejects } from '../util/assert.js';
@@ -254,6 +255,21 @@ describe('face gallery in PostgreSQL + pgvector (pg over TCP to PGlite on pglite
     for (const p of [...fromA, ...fromB]) assert(ids.has(p.id), `${p.id} enrolled`);
     const query = fromB[7]!.descriptors[1]!;
     assertEqual((await a.search(query, 1))[0]!.id, 'cb7', 'A finds what B enrolled');
+  });
+
+  it('serves FaceGallery: enrol, identify, forget', async () => {
+    const rng = new Rng(18);
+    const gallery = people(rng, 20, 2, 'g');
+    const faces = await new FaceGallery(await index({ gallery: 'facegallery_faces' })).open();
+    for (const p of gallery) await faces.enroll(p.id, p.descriptors);
+    const query = perturbed(rng, gallery[9]!.descriptors[1]!, 0.01);
+    const expected = bruteForce(gallery, query, 3);
+    const found = await faces.identify(query, { threshold: 100, topK: 3 });
+    assertEqual(found.id, expected[0]!.id, 'identified');
+    assertSameRanking(found.candidates, expected, 'candidates');
+    assertEqual(await faces.forget('g9'), true, 'forget g9');
+    assertEqual(await rows('facegallery_faces', 'person = $1', ['g9']), 0, 'rows of g9');
+    await assertRejects(() => faces.enroll('bad', [new Float32Array(64)]), /GalleryError: enroll 'bad': descriptor has 64 values, the gallery holds 128/, 'wrong size');
   });
 
   it('says the database is unreachable, quickly, without the password', async () => {
