@@ -188,7 +188,8 @@ export class SqlGalleryIndex implements GalleryIndex {
         try {
           return await inTransaction(client, fn);
         } catch (e) {
-          if (!(e as { code?: string })?.code) broken = e as Error; // a connection fault: do not pool this client again
+          // A connection fault (no SQLSTATE): do not pool this client again.
+          if (!(e instanceof GalleryError) && !/^[0-9A-Z]{5}$/.test(String((e as { code?: unknown })?.code))) broken = e as Error;
           throw e;
         } finally {
           client.release(broken);
