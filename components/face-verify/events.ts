@@ -28,6 +28,8 @@ export interface FaceVerifyEventMap {
   'wv-result': CustomEvent<{ match: boolean; distance: number; threshold: number; confidence?: number; identity?: string; liveness?: { a?: boolean; b?: boolean } }>;
   /** A person was enrolled (identity mode). */
   'wv-enrolled': CustomEvent<{ id: string; descriptors: number }>;
+  /** A person was forgotten: their descriptors are erased from the gallery and its storage (identity mode's Forget). */
+  'wv-forgotten': CustomEvent<{ id: string }>;
   /** One camera frame of a liveness check was analysed: the prompt, what passed so far, the time left. */
   'wv-liveness-progress': CustomEvent<LivenessProgress & { side: 'a' | 'b' }>;
   /** A liveness check ended: pass/fail, the reason and the evidence (EAR and yaw curves). */

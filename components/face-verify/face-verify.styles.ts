@@ -37,6 +37,11 @@ export const styles = css`
   [part='progress'] { width: 100%; }
   [part='error'] { padding: .75rem 1rem; border-radius: var(--wv-radius); background: #c628281a; color: #c62828; font-weight: 600; }
   .identity { display: flex; flex-direction: column; gap: .5rem; }
+  [part='people'] { list-style: none; margin: 0; padding: 0; display: grid; gap: .3rem; text-align: left; }
+  [part='person'] { display: flex; align-items: center; gap: .5rem; padding: .2rem .2rem .2rem .5rem; border: var(--wv-border); border-radius: 8px; }
+  [part='person'] .who { font-weight: 600; overflow-wrap: anywhere; }
+  [part='person'] .count { font-size: .85rem; opacity: .75; margin-right: auto; white-space: nowrap; }
+  [part='forget'] { padding: .2rem .6rem; font-size: .85rem; }
   select, input[type='text'] { font: inherit; padding: .4rem; border-radius: 8px; border: var(--wv-border); background: transparent; color: inherit; }
   video { width: 100%; border-radius: 8px; }
   [part~='examples'] { display: flex; gap: .4rem; flex-wrap: wrap; justify-content: center; }

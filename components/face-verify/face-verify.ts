@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { createFaceRecognizer, euclidean, type BrowserImageInput, type DescribedFace, type FaceQueryOptions, type FaceRecognizerLike, type LivenessChallenge, type LivenessOptions } from '../../src/index.js';
+import { createFaceRecognizer, euclidean, indexedDBGalleryStorage, type BrowserImageInput, type DescribedFace, type FaceQueryOptions, type FaceRecognizerLike, type LivenessChallenge, type LivenessOptions } from '../../src/index.js';
 import { defineElement } from '../define.js';
 import { styleProps } from '../style-props.js';
 import { CameraError, openCamera } from './camera.js';
@@ -65,6 +65,7 @@ const FRAME_SIZE = 640;
  * @event wv-faces - faces found in a photo `{ side, faces }`
  * @event wv-result - verdict `{ match, distance, threshold, confidence?, identity?, liveness? }`
  * @event wv-enrolled - a person was enrolled `{ id, descriptors }`
+ * @event wv-forgotten - a person was forgotten (their descriptors erased from the gallery) `{ id }`
  * @event wv-liveness-progress - a camera frame of a liveness check `{ side, step, passed, t, timeLeftMs, face, ear, yaw, frames }`
  * @event wv-liveness - a liveness check ended `{ side, live, passed, reason, evidence, frames, maxFaceDistance, challenges, turnSide? }`
  * @event wv-error - `{ kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'camera-blocked' | 'camera-denied' | 'no-camera' | 'camera-unavailable' | 'other', message }`
@@ -74,6 +75,7 @@ const FRAME_SIZE = 640;
  * @csspart preview - the photo with the detected face boxes
  * @csspart button - action buttons
  * @csspart examples - a row of example thumbnails; @csspart example - one thumbnail button
+ * @csspart people - the list of enrolled people (identity mode); @csspart person - one of them; @csspart forget - a person's Forget button
  * @csspart verdict - the match / no match line
  * @csspart distance - the distance bar with the threshold mark
  * @csspart progress - the model loading bar
@@ -99,6 +101,12 @@ export class FaceVerify extends LitElement {
   @property({ attribute: 'model-url' }) modelUrl = './models/';
   /** Face detector: 'ssd' (SSD-MobileNetV1) or 'tiny' (tiny face detector). */
   @property() detector: 'ssd' | 'tiny' = 'ssd';
+  /**
+   * The gallery the enrolled people persist to: a name in this origin's IndexedDB database
+   * 'wgsl-vision' (elements with the same `store` share their people). Absent: the default gallery.
+   * Read when the models load; unused with `recognizer`.
+   */
+  @property() store?: string;
   /** A recognizer to use instead of loading one (shared between elements, or a stand-in in tests). */
   @property({ attribute: false }) recognizer?: FaceRecognizerLike<BrowserImageInput>;
   /** Example photos shown as thumbnails under the pickers and the enrol form. */
@@ -119,6 +127,8 @@ export class FaceVerify extends LitElement {
   @state() private notice: Partial<Record<Side, string>> = {};
   @state() private identity = '';
   @state() private people: { id: string; descriptors: number }[] = [];
+  /** The chosen identity's enrolled descriptors (identity mode compares against them). */
+  @state() private enrolled: { id: string; descriptors: Float32Array[] } | null = null;
   @state() private cameraFor: Side | null = null;
   @state() private over: Side | null = null;
   @state() private exampleChosen: Partial<Record<Side, string>> = {};
@@ -128,6 +138,10 @@ export class FaceVerify extends LitElement {
   @query('video') private video?: HTMLVideoElement;
   private stream: MediaStream | null = null;
   private liveRun: AbortController | null = null;
+  /** The recognizer this element loaded itself (not one it was given): disposed when it leaves the page. */
+  private own: { dispose(): Promise<void> } | null = null;
+  /** Bumped when the element leaves the page: a load still under way then is disposed when it ends. */
+  private generation = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -137,32 +151,95 @@ export class FaceVerify extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopCamera();
+    this.generation++;
+    // Its GPU memory and the gallery's database connection go with it; a given recognizer is the page's to keep.
+    const own = this.own;
+    if (own) {
+      this.own = null;
+      this.recognizer = undefined;
+      this.status = 'loading';
+      this.progress = 0;
+      void own.dispose().catch(() => undefined);
+    }
   }
 
   private async start(): Promise<void> {
+    const generation = this.generation;
     if (this.recognizer) return this.ready();
     try {
-      this.recognizer = await createFaceRecognizer({
+      const recognizer = await createFaceRecognizer({
         modelBaseURL: this.modelUrl,
         detector: this.detector,
+        ...(this.store ? { store: indexedDBGalleryStorage({ gallery: this.store }) } : {}),
         onProgress: (p) => {
           this.progress = p.total ? p.loaded / p.total : 0;
           emit(this, 'wv-progress', p);
         },
       });
-      this.ready();
+      if (generation !== this.generation) return void recognizer.dispose().catch(() => undefined); // left the page meanwhile
+      this.recognizer = recognizer;
+      this.own = recognizer;
+      await this.ready();
     } catch (e) {
+      if (generation !== this.generation) return;
       const err = e as Error;
       const kind = err.name === 'WebGPUUnavailableError' ? 'no-webgpu' : 'model-load';
       this.fail(kind, kind === 'model-load' ? `The face models could not be loaded from ${this.modelUrl}: ${err.message}` : err.message);
     }
   }
 
-  private ready(): void {
+  private async ready(): Promise<void> {
+    try {
+      await this.refreshPeople();
+    } catch (e) {
+      this.fail('other', `The gallery could not be read: ${(e as Error).message}`);
+      this.status = 'error';
+      return;
+    }
     this.status = 'ready';
-    this.people = this.recognizer!.gallery.list();
-    if (!this.identity && this.people[0]) this.identity = this.people[0].id;
     emit(this, 'wv-ready', { adapter: this.recognizer!.adapter });
+  }
+
+  /**
+   * Reads who is enrolled; keeps the chosen identity when still enrolled (else the first person)
+   * and loads that person's descriptors, which identity mode compares against.
+   */
+  private async refreshPeople(): Promise<void> {
+    const gallery = this.recognizer!.gallery;
+    this.people = await gallery.list();
+    if (!this.people.some((p) => p.id === this.identity)) this.identity = this.people[0]?.id ?? '';
+    await this.loadIdentity();
+  }
+
+  private async loadIdentity(): Promise<void> {
+    const id = this.identity;
+    const descriptors = id && this.people.some((p) => p.id === id) ? await this.recognizer!.gallery.descriptorsOf(id) : null;
+    if (this.identity === id) this.enrolled = descriptors ? { id, descriptors } : null;
+  }
+
+  /** The chosen identity's descriptors, once loaded. */
+  private get identityDescriptors(): Float32Array[] | null {
+    return this.enrolled && this.enrolled.id === this.identity ? this.enrolled.descriptors : null;
+  }
+
+  /**
+   * Forgets a person: their descriptors are erased from the gallery (and its IndexedDB records);
+   * fires `wv-forgotten`. Resolves whether they were enrolled.
+   */
+  async forget(id: string): Promise<boolean> {
+    if (!this.recognizer) throw new Error('face-verify is not ready yet');
+    this.error = null;
+    let forgotten: boolean;
+    try {
+      forgotten = await this.recognizer.gallery.forget(id);
+      await this.refreshPeople();
+    } catch (e) {
+      this.fail('other', `${id} could not be forgotten: ${(e as Error).message}`);
+      return false;
+    }
+    if (forgotten) emit(this, 'wv-forgotten', { id });
+    this.preselect();
+    return forgotten;
   }
 
   private fail(kind: FaceErrorKind, message: string): void {
@@ -212,8 +289,8 @@ export class FaceVerify extends LitElement {
   private preselect(): void {
     const { a, b } = this.photos;
     if (this.mode === 'identity') {
-      if (a && !a.userChose && a.faces.length > 1 && this.people.some((p) => p.id === this.identity)) {
-        const enrolled = this.recognizer!.gallery.descriptorsOf(this.identity);
+      const enrolled = this.identityDescriptors;
+      if (a && !a.userChose && a.faces.length > 1 && enrolled) {
         const distance = (f: DescribedFace) => Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
         const best = a.faces.reduce((bi, f, i) => (distance(f) < distance(a.faces[bi]!) ? i : bi), 0);
         this.photos = { ...this.photos, a: { ...a, selected: best } };
@@ -237,8 +314,9 @@ export class FaceVerify extends LitElement {
     const probe = a.faces[a.selected]!.descriptor;
     let distance: number;
     if (this.mode === 'identity') {
-      if (!this.identity || !this.people.some((p) => p.id === this.identity)) return null;
-      distance = Math.min(...this.recognizer!.gallery.descriptorsOf(this.identity).map((d) => euclidean(probe, d)));
+      const enrolled = this.identityDescriptors;
+      if (!enrolled) return null;
+      distance = Math.min(...enrolled.map((d) => euclidean(probe, d)));
     } else {
       const b = this.photos.b;
       if (!b || b.selected < 0) return null;
@@ -462,8 +540,8 @@ export class FaceVerify extends LitElement {
         descriptors.push(faces[0]!.descriptor);
       }
       await this.recognizer!.gallery.enroll(name, descriptors);
-      this.people = this.recognizer!.gallery.list();
       this.identity = name;
+      await this.refreshPeople();
       emit(this, 'wv-enrolled', { id: name, descriptors: descriptors.length });
       this.preselect();
       return true;
@@ -544,11 +622,12 @@ export class FaceVerify extends LitElement {
     return html`
       <div part="dropzone dropzone-b" class="identity">
         <label>Identity
-          <select @change=${(e: Event) => { this.identity = (e.target as HTMLSelectElement).value; this.preselect(); }}>
+          <select @change=${(e: Event) => this.chooseIdentity((e.target as HTMLSelectElement).value)}>
             ${this.people.length ? nothing : html`<option value="">Nobody enrolled yet</option>`}
             ${this.people.map((p) => html`<option value=${p.id} ?selected=${p.id === this.identity}>${p.id} (${p.descriptors} photo${p.descriptors > 1 ? 's' : ''})</option>`)}
           </select>
         </label>
+        ${this.peopleList()}
         <form @submit=${this.enroll}>
           <p class="hint">Enrol a person: a name and one or more photos of their face.</p>
           <input type="text" name="name" placeholder="Name" aria-label="Name" />
@@ -558,6 +637,31 @@ export class FaceVerify extends LitElement {
         ${this.busy === 'b' ? html`<p class="hint" role="status">Enrolling…</p>` : nothing}
         ${this.exampleRow('enroll', 'enrol a person')}
       </div>`;
+  }
+
+  private async chooseIdentity(id: string): Promise<void> {
+    this.identity = id;
+    try {
+      await this.loadIdentity();
+    } catch (e) {
+      return this.fail('other', `The gallery could not be read: ${(e as Error).message}`);
+    }
+    this.preselect();
+  }
+
+  /** Everyone enrolled, each with a Forget button that erases their descriptors. */
+  private peopleList() {
+    if (!this.people.length) return nothing;
+    return html`
+      <ul part="people" aria-label="Enrolled people">
+        ${this.people.map((p) => html`
+          <li part="person" data-id=${p.id}>
+            <span class="who">${p.id}</span>
+            <span class="count">${p.descriptors} photo${p.descriptors === 1 ? '' : 's'}</span>
+            <button part="forget" type="button" class="secondary" aria-label="Forget ${p.id}" title="Erase ${p.id}'s face descriptors from this gallery"
+              ?disabled=${this.busy !== null} @click=${() => this.forget(p.id)}>Forget</button>
+          </li>`)}
+      </ul>`;
   }
 
   private verdict() {

@@ -66,10 +66,10 @@ function rig(poses: Pose[], { hold = 1, frameMs = 70 } = {}) {
       return [face];
     },
     gallery: {
-      list: () => [...people].map(([id, d]) => ({ id, descriptors: d.length })),
+      list: async () => [...people].map(([id, d]) => ({ id, descriptors: d.length })),
       enroll: async (id, ds) => void people.set(id, ds.map((d) => Float32Array.from(d))),
-      remove: async (id) => people.delete(id),
-      descriptorsOf: (id) => people.get(id) ?? [],
+      forget: async (id) => people.delete(id),
+      descriptorsOf: async (id) => people.get(id) ?? [],
     },
   };
   return { recognizer, stream, stop: () => clearInterval(keep), follow: (el: FaceVerify) => (prompt = () => shadowText(el, '[part=prompt]') ?? '') };

@@ -2,6 +2,7 @@ import '../../components/face-verify/face-verify.js';
 import type { FaceVerify } from '../../components/face-verify/face-verify.js';
 import { decodePGM } from '../../src/host/pgm.js';
 import { withEdgeBorder } from '../../src/nn/boxes.js';
+import { indexedDBGalleryStorage } from '../../src/index.js';
 import { nextEvent as next } from './next-event.js';
 import { assert, assertEqual } from '../util/assert.js';
 import { readFile } from '../util/engine.js';
@@ -37,5 +38,46 @@ describe('<face-verify> on the real models (SwiftShader)', () => {
     await el.updateComplete;
     assert(/No match/.test(el.shadowRoot!.querySelector('[part=verdict]')!.textContent!), 'verdict shown');
     host.remove();
+  });
+
+  it('store="…" persists the enrolled people to that IndexedDB gallery; Forget erases them there; leaving the page disposes the recognizer', async () => {
+    const store = `wv-test-${Date.now()}`;
+    const identity = { dims: 128, descriptor: 'dlib' };
+    const stored = async (gallery?: string) => {
+      const storage = indexedDBGalleryStorage(gallery ? { gallery } : {});
+      try {
+        return (await storage.load(identity)).map((p) => [p.id, p.descriptors.length]);
+      } finally {
+        await storage.close();
+      }
+    };
+    const host = document.createElement('div');
+    host.innerHTML = `<face-verify mode="identity" store="${store}" model-url="${new URL('node_modules/@vladmandic/face-api/model/', repoURL)}"></face-verify>`;
+    const el = host.firstElementChild as FaceVerify;
+    const ready = next(el, 'wv-ready');
+    document.body.append(host);
+    await ready;
+    await el.updateComplete;
+    // Enrol through the form, as a visitor does: a name and a photo.
+    const face = await orl('s1/1.pgm');
+    const canvas = new OffscreenCanvas(face.width, face.height);
+    canvas.getContext('2d')!.putImageData(face, 0, 0);
+    const files = new DataTransfer();
+    files.items.add(new File([await canvas.convertToBlob({ type: 'image/png' })], 's1.png', { type: 'image/png' }));
+    const form = el.shadowRoot!.querySelector('form')!;
+    (form.elements.namedItem('name') as HTMLInputElement).value = 'Ada';
+    (form.elements.namedItem('photos') as HTMLInputElement).files = files.files;
+    const enrolled = next<{ id: string; descriptors: number }>(el, 'wv-enrolled');
+    form.requestSubmit();
+    assertEqual((await enrolled).detail, { id: 'Ada', descriptors: 1 });
+    assertEqual(await stored(store), [['Ada', 1]], `Ada is in the IndexedDB gallery '${store}'`);
+    assert(!(await stored()).some(([id]) => id === 'Ada'), 'and not in the default gallery');
+    await el.updateComplete;
+    const forgotten = next<{ id: string }>(el, 'wv-forgotten');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button[part=forget][aria-label="Forget Ada"]')!.click();
+    assertEqual((await forgotten).detail, { id: 'Ada' });
+    assertEqual(await stored(store), [], 'Forget erased her record');
+    host.remove();
+    assertEqual(el.recognizer, undefined, 'the recognizer it loaded is disposed when it leaves the page');
   });
 });

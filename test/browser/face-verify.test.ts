@@ -27,13 +27,21 @@ function fakeRecognizer(): FaceRecognizerLike<unknown> & { enrolled: Map<string,
     adapter: 'stand-in',
     describe: facesFor,
     gallery: {
-      list: () => [...enrolled].map(([id, d]) => ({ id, descriptors: d.length })),
-      enroll: async (id, ds) => void enrolled.set(id, [...(enrolled.get(id) ?? []), ...ds.map((d) => Float32Array.from(d))]),
-      remove: async (id) => enrolled.delete(id),
-      descriptorsOf: (id) => enrolled.get(id)!,
+      // Asynchronous like the real gallery (IndexedDB, the GPU index): answers come a task later.
+      list: async () => (await tick(), [...enrolled].map(([id, d]) => ({ id, descriptors: d.length }))),
+      enroll: async (id, ds) => (await tick(), void enrolled.set(id, [...(enrolled.get(id) ?? []), ...ds.map((d) => Float32Array.from(d))])),
+      forget: async (id) => (await tick(), enrolled.delete(id)),
+      descriptorsOf: async (id) => {
+        await tick();
+        const d = enrolled.get(id);
+        if (!d) throw new Error(`'${id}' is not enrolled`);
+        return d;
+      },
     },
   };
 }
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function photo(color: string): Promise<Blob> {
   const c = new OffscreenCanvas(64, 48);
@@ -113,6 +121,45 @@ describe('<face-verify> with a stand-in recognizer', () => {
     await el.setPhoto('a', await photo('#0f0'));
     const r = (await result).detail;
     assertEqual([r.match, r.identity], [true, 'Ada']);
+  });
+
+  it('identity mode lists the enrolled people; Forget erases one: the list, the identity and the verdict follow, wv-forgotten fires', async () => {
+    const recognizer = fakeRecognizer();
+    recognizer.enrolled.set('Ada', [new Float32Array(128).fill(0.1)]);
+    recognizer.enrolled.set('Bob', [new Float32Array(128).fill(0.5), new Float32Array(128).fill(0.52)]);
+    const el = await mount('<face-verify mode="identity"></face-verify>', recognizer);
+    const people = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part=people] [part=person]')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    assertEqual(people(), ['Ada 1 photo Forget', 'Bob 2 photos Forget']);
+    const list = el.shadowRoot!.querySelector('[part=people]')!;
+    assertEqual([list.tagName, list.getAttribute('aria-label')], ['UL', 'Enrolled people']);
+    const forgetButton = (id: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`button[part=forget][aria-label="Forget ${id}"]`);
+    assert(forgetButton('Ada') instanceof HTMLButtonElement && forgetButton('Bob') instanceof HTMLButtonElement, 'a real button per person, named by them');
+    // Ada is the identity (the first enrolled): the red photo matches her.
+    let result = next<{ match: boolean; identity: string }>(el, 'wv-result');
+    await el.setPhoto('a', await photo('#f00'));
+    assertEqual([(await result).detail.match, (await result).detail.identity], [true, 'Ada']);
+
+    const forgotten = next<{ id: string }>(el, 'wv-forgotten');
+    result = next(el, 'wv-result');
+    forgetButton('Ada')!.click();
+    const e = await forgotten;
+    assertEqual(e.detail, { id: 'Ada' });
+    assert(e.bubbles && e.composed, 'wv-forgotten bubbles and is composed');
+    assert(!recognizer.enrolled.has('Ada'), 'the gallery no longer has Ada');
+    const r = (await result).detail;
+    assertEqual([r.match, r.identity], [false, 'Bob'], 'the identity moves to the next person: the photo is compared with Bob');
+    await el.updateComplete;
+    assertEqual(people(), ['Bob 2 photos Forget']);
+    assert(forgetButton('Ada') === null, 'no button for Ada');
+    assertEqual([...el.shadowRoot!.querySelectorAll('select option')].map((o) => o.textContent!.trim()), ['Bob (2 photos)'], 'the identity picker follows');
+
+    assertEqual(await el.forget('Nobody'), false, 'forgetting someone not enrolled says so');
+    forgetButton('Bob')!.click();
+    assertEqual((await next<{ id: string }>(el, 'wv-forgotten')).detail.id, 'Bob');
+    await el.updateComplete;
+    assertEqual([people().length, recognizer.enrolled.size], [0, 0]);
+    assert(/Nobody enrolled yet/.test(el.shadowRoot!.querySelector('select')!.textContent!), 'the picker says nobody is enrolled');
+    assert(el.shadowRoot!.querySelector('[part=verdict]') === null, 'no verdict without an identity');
   });
 
   it('examples: one click on an A example compares it with the first B example; an enrol example enrols; identity mode pre-selects the face closest to the identity', async () => {

@@ -5,10 +5,10 @@ el.recognizer = {
   adapter: 'stand-in',
   describe: async () => [],
   gallery: {
-    list: () => [...people].map(([id, d]) => ({ id, descriptors: d.length })),
+    list: async () => [...people].map(([id, d]) => ({ id, descriptors: d.length })),
     enroll: async (id, d) => void people.set(id, d),
-    remove: async (id) => people.delete(id),
-    descriptorsOf: (id) => people.get(id) ?? [],
+    forget: async (id) => people.delete(id),
+    descriptorsOf: async (id) => people.get(id) ?? [],
   },
 };
 document.body.append(el);
