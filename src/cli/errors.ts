@@ -3,6 +3,7 @@
  * on stderr ("wgsl-vision: …") and a non-zero exit code; stack traces only with --debug.
  */
 import { BufferTooLargeError, DeviceLostError, GalleryError, GPUOpError, ImageTooLargeError, ShapeError, WebGPUUnavailableError, WeightsError } from '../node.js';
+import { GalleryDatabaseError } from '../tasks/face/sql-gallery.js';
 
 /** Exit codes: 0 success, 1 a negative answer (no match, not recognized), ≥ 2 a failure. */
 export const EXIT = {
@@ -37,6 +38,8 @@ export interface ErrorReport {
   kind: string;
   message: string;
   exitCode: number;
+  /** kind 'database': unreachable, authentication, no-pgvector, … (GalleryDatabaseError's fault). */
+  fault?: string;
 }
 
 /** Turns anything thrown into the one line the user sees and its exit code. */
@@ -50,6 +53,8 @@ export function reportOf(e: unknown): ErrorReport {
   if (e instanceof DeviceLostError || e instanceof GPUOpError || e instanceof BufferTooLargeError) return { kind: 'gpu', message: `GPU error: ${e.message}`, exitCode: EXIT.gpuError };
   if (e instanceof ImageTooLargeError) return { kind: 'image-too-large', message: e.message, exitCode: EXIT.input };
   if (e instanceof ShapeError && /bad image/.test(e.message)) return { kind: 'not-an-image', message: e.message, exitCode: EXIT.input };
+  // A database that cannot be reached or used (--db): 'database', and --json's `fault` says why.
+  if (e instanceof GalleryDatabaseError) return { kind: 'database', message: e.message, exitCode: EXIT.input, fault: e.fault };
   if (e instanceof GalleryError) return { kind: 'gallery', message: e.message, exitCode: EXIT.input };
   if (e instanceof WeightsError) return { kind: 'model', message: `model files: ${e.message}`, exitCode: EXIT.input };
   const fsError = fileErrorMessage(e);

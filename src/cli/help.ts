@@ -22,8 +22,9 @@ export function topLevelHelp(commands: readonly Command[], version: string): str
     '',
     'Images: JPEG, PNG or PGM files. Results go to stdout (--json for JSON), messages to stderr.',
     'Exit codes: 0 success, 1 a negative answer (no match, not recognized), 2 bad arguments,',
-    '3 bad input (missing file, not an image, image too large, no face), 4 no WebGPU adapter,',
-    '5 other, 6 GPU error (device lost, kernel rejected, buffer over the device\'s limit).',
+    '3 bad input (missing file, not an image, image too large, no face, a bad gallery or an',
+    'unreachable database), 4 no WebGPU adapter, 5 other, 6 GPU error (device lost, kernel',
+    'rejected, buffer over the device\'s limit).',
     'Run wgsl-vision COMMAND --help for a command\'s options.',
   ].join('\n');
 }

@@ -9,6 +9,8 @@ import { topLevelHelp } from '../../src/cli/help.js';
 import { readImageFile } from '../../src/cli/images.js';
 import { BufferTooLargeError, DeviceLostError, GPUOpError, ImageTooLargeError, WebGPUUnavailableError } from '../../src/gpu/errors.js';
 import { encodePNG } from '../../src/host/node-image.js';
+import { GalleryError } from '../../src/tasks/face/gallery-index.js';
+import { GalleryDatabaseError } from '../../src/tasks/face/sql-gallery.js';
 import { assert, assertEqual } from '../util/assert.js';
 
 describe('command line exit codes', () => {
@@ -40,6 +42,14 @@ describe('command line exit codes', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a gallery that cannot be used is bad input (3): a bad folder or file is kind gallery, a database fault kind database with its fault', () => {
+    const bad = reportOf(new GalleryError('gallery people is damaged: descriptors.bin is shorter than its index says'));
+    assertEqual([bad.exitCode, bad.kind, bad.fault], [3, 'gallery', undefined]);
+    const unreachable = reportOf(new GalleryDatabaseError('database unreachable at wv@127.0.0.1:1/faces: ECONNREFUSED', 'unreachable'));
+    assertEqual([unreachable.exitCode, unreachable.kind, unreachable.fault], [3, 'database', 'unreachable']);
+    assertEqual(unreachable.message, 'database unreachable at wv@127.0.0.1:1/faces: ECONNREFUSED', 'shown as it is');
   });
 
   it('the help lists 4 and 6 apart', () => {

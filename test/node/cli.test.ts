@@ -166,6 +166,8 @@ describe('command line (wgsl-vision)', function () {
         assert(!r.stderr.includes('sekrit'), `the password is never shown: ${r.stderr}`);
         assert(seconds < 20, `${args[0]} failed in ${seconds.toFixed(1)} s`);
       }
+      const json = await cli(['gallery', 'list', '--db', unreachable, '--json']);
+      assertEqual([json.code, JSON.parse(json.stdout).error.kind, JSON.parse(json.stdout).error.fault], [3, 'database', 'unreachable'], '--json names the fault');
       // The environment variable stands in for --db.
       assertFailure(await cli(['gallery', 'list'], { WGSL_VISION_DATABASE_URL: unreachable }), 3, /database unreachable at wv@127\.0\.0\.1:1\/faces/);
     });
