@@ -20,6 +20,10 @@ export { alignmentTransform, similarityTransform, fivePoints, type AlignmentTemp
 export { PassiveLivenessNets, type PassiveScores } from './tasks/face/passive-liveness.js';
 export { FaceGallery, GalleryError, type FaceMatcherJSON, type GalleryChange, type GalleryIdentity, type GalleryIndex, type GalleryJSON, type GalleryStorage, type Identification, type ImportOptions, type Match, type PersonDescriptors, type PersonSummary } from './tasks/face/gallery.js';
 export { GpuGalleryIndex, type GpuGalleryStats } from './tasks/face/gpu-gallery-index.js';
+export { SqlGalleryIndex, GalleryDatabaseError, type GalleryDatabaseFault, type SqlClient, type SqlGalleryOptions } from './tasks/face/sql-gallery.js';
+export { pgliteGalleryIndex, type PGliteGalleryOptions, type PGliteLike } from './host/pglite.js';
+export { postgresGalleryIndex, DATABASE_URL_ENV, type PostgresGalleryOptions, type PgPoolLike } from './host/postgres.js';
+export { type FileGalleryStorageOptions } from './host/gallery-file.js';
 export { extractFaces, type FaceRegion } from './tasks/face/extract.js';
 export { drawDetections, drawLandmarks, type DrawDetectionsOptions, type DrawLandmarksOptions, type RGB } from './tasks/face/draw.js';
 export { eyeAspectRatio, headYaw, evaluateLiveness, livenessCheck, type LivenessChallenge, type LivenessFrame, type LivenessOptions, type LivenessRecognizer, type LivenessResult } from './tasks/face/liveness.js';
