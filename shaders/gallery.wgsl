@@ -14,7 +14,7 @@
 // (ordered()). Candidates are (key, person) pairs, ordered by key then person.
 //
 // Entries, in the order a search runs them:
-//   nearest:    ROWS rows per thread of one chunk: the pair of each row, written at `base` + row
+//   nearest:    8 rows per thread of one chunk: the pair of each row, written at `base` + row
 //               of rowPairs (free rows, owner NONE, write (NONE, NONE)). No atomics: each row
 //               has its own word.
 //   thread_top: each thread takes every T-th pair (T threads, so neighbouring threads read
@@ -37,7 +37,8 @@ struct Params {
 
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> query: array<vec4f>;
-@group(0) @binding(2) var<storage, read> codes: array<u32>;
+// Four rows' words for one dims group are neighbours in a tile: one vec4 load reads them.
+@group(0) @binding(2) var<storage, read> codes: array<vec4u>;
 // Per row: (m, ||ĝ||²).
 @group(0) @binding(3) var<storage, read> scales: array<vec2f>;
 @group(0) @binding(4) var<storage, read> owner: array<u32>;
@@ -48,7 +49,6 @@ struct Params {
 override WG: u32 = 64u;
 // Descriptor size, a multiple of 4.
 override DIMS: u32 = 128u;
-override ROWS: u32 = 8u;
 override PER_THREAD: u32 = 16u;
 
 fn ordered(f: f32) -> u32 {
@@ -63,20 +63,27 @@ var<workgroup> q: array<vec4f, DIMS / 4u>;
 fn nearest(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   for (var j = lid.x; j < DIMS / 4u; j += WG) { q[j] = query[j]; }
   workgroupBarrier();
-  let first = (wid.x + wid.y * nwg.x) * WG * ROWS;
-  for (var i = 0u; i < ROWS; i++) {
-    let r = first + i * WG + lid.x;
-    if (r >= p.rows) { break; }
-    let who = owner[r];
-    var pair = vec2u(NONE, NONE);
-    if (who != NONE) {
-      let base = (r / TILE) * (DIMS / 4u) * TILE + r % TILE;
-      var dot_ = 0.0;
-      for (var j = 0u; j < DIMS / 4u; j++) { dot_ += dot(q[j], unpack4x8snorm(codes[base + j * TILE])); }
-      let s = scales[r];
-      pair = vec2u(ordered(s.y - 2.0 * s.x * dot_), who);
-    }
-    rowPairs[p.base + r] = pair;
+  // Eight neighbouring rows of a tile per thread: two vec4 loads per dims group feed 8 dot products.
+  let r = ((wid.x + wid.y * nwg.x) * WG + lid.x) * 8u;
+  if (r >= p.rows) { return; }
+  let at = ((r / TILE) * (DIMS / 4u) * TILE + r % TILE) / 4u;
+  var lo = vec4f(0.0);
+  var hi = vec4f(0.0);
+  for (var j = 0u; j < DIMS / 4u; j++) {
+    let a = codes[at + j * (TILE / 4u)];
+    let b = codes[at + j * (TILE / 4u) + 1u];
+    let qj = q[j];
+    lo += vec4f(dot(qj, unpack4x8snorm(a.x)), dot(qj, unpack4x8snorm(a.y)), dot(qj, unpack4x8snorm(a.z)), dot(qj, unpack4x8snorm(a.w)));
+    hi += vec4f(dot(qj, unpack4x8snorm(b.x)), dot(qj, unpack4x8snorm(b.y)), dot(qj, unpack4x8snorm(b.z)), dot(qj, unpack4x8snorm(b.w)));
+  }
+  for (var e = 0u; e < 8u; e++) {
+    let row = r + e;
+    // Chunks hold whole tiles, so rows past `rows` can be read; they are not written.
+    if (row >= p.rows) { break; }
+    let who = owner[row];
+    let s = scales[row];
+    let dot_ = select(hi[e & 3u], lo[e & 3u], e < 4u);
+    rowPairs[p.base + row] = select(vec2u(ordered(s.y - 2.0 * s.x * dot_), who), vec2u(NONE, NONE), who == NONE);
   }
 }
 
@@ -104,19 +111,26 @@ fn insert(mine: ptr<function, array<vec2u, MAX_K>>, k: u32, c: vec2u) {
   (*mine)[j] = c;
 }
 
+// The smallest "k-th best key" of this workgroup's threads so far: a thread whose list is full
+// holds k persons at or below it, so a row above it cannot be among the k best persons.
+var<workgroup> bound: atomic<u32>;
+
 @compute @workgroup_size(WG)
-fn thread_top(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+fn thread_top(@builtin(local_invocation_id) lid: vec3u, @builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let threads = nwg.x * nwg.y * WG;
   let t = gid.x + gid.y * nwg.x * WG;
   let k = min(p.k, MAX_K);
+  if (lid.x == 0u) { atomicStore(&bound, NONE); }
+  workgroupBarrier();
   var mine: array<vec2u, MAX_K>;
   for (var j = 0u; j < MAX_K; j++) { mine[j] = vec2u(NONE, NONE); }
   var last = vec2u(NONE, NONE);
   for (var i = t; i < p.candidates; i += threads) {
     let c = pairsIn[i];
-    if (less(c, last)) {
+    if (less(c, last) && c.x <= atomicLoad(&bound)) {
       insert(&mine, k, c);
       last = mine[k - 1u];
+      if (last.x != NONE) { atomicMin(&bound, last.x); }
     }
   }
   for (var j = 0u; j < k; j++) { pairsOut[t * k + j] = mine[j]; }

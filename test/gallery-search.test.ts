@@ -32,7 +32,7 @@ describe('gallery search kernel (8-bit codes, nearest per person, top-k on the G
     }
   });
 
-  it('equals a CPU scan over the decoded rows: per-person minimum, k smallest by (key, slot), over several chunks with free rows', async () => {
+  it('equals a CPU scan over the decoded rows: per-person minimum, k smallest persons by (key, person), over several chunks with free rows, one thread or many', async () => {
     const engine = await testEngine();
     const rng = new Rng(11);
     const dims = 32;
@@ -65,11 +65,13 @@ describe('gallery search kernel (8-bit codes, nearest per person, top-k on the G
       chunks.push({ codes: upload(codes), scales: upload(scales), owner: upload(owner), count: n, base: chunks.length * 1024 });
     }
     const rowPairs = engine.rawBuffer(3 * 1024 * 8, 'rowPairs');
-    for (const k of [1, 5, 32]) {
+    // 4,096 rows per thread as in use (one thread here), and 3 rows per thread: 13 workgroups
+    // of threads whose lists and shared bounds must agree.
+    for (const [k, rowsPerThread] of [[1, 4096], [5, 3], [32, 3], [32, 4096], [7, 40]] as const) {
       const q = rng.array(dims, -0.5, 0.5);
       const qn = q.reduce((a, v) => a + v * v, 0);
       const query = engine.tensor([dims], q);
-      const found = await searchGallery(engine, query, qn, chunks, rowPairs, k);
+      const found = await searchGallery(engine, query, qn, chunks, rowPairs, k, rowsPerThread);
       query.dispose();
       const nearest = new Map<number, number>();
       for (const { g, owner } of rows) {
@@ -78,8 +80,8 @@ describe('gallery search kernel (8-bit codes, nearest per person, top-k on the G
         nearest.set(owner, Math.min(nearest.get(owner) ?? Infinity, s));
       }
       const want = [...nearest].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, k);
-      assertEqual(found.map((f) => f.person), want.map((w) => w[0]), `k=${k}: persons, each once`);
-      assertClose(found.map((f) => f.squared), want.map((w) => w[1]), { atol: 1e-4, rtol: 1e-4 }, `k=${k}: squared distances`);
+      assertEqual(found.map((f) => f.person), want.map((w) => w[0]), `k=${k}, ${rowsPerThread} rows a thread: persons, each once`);
+      assertClose(found.map((f) => f.squared), want.map((w) => w[1]), { atol: 1e-4, rtol: 1e-4 }, `k=${k}, ${rowsPerThread} rows a thread: squared distances`);
     }
     // Fewer people than k: only those come back (the first row of each chunk: its owner, unless free).
     const firstRows = chunks.map((c, i) => ({ ...c, count: 1, base: i }));

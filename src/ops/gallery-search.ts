@@ -15,11 +15,16 @@ export const NO_PERSON = 0xffffffff;
 export const MAX_TOP_K = 32;
 
 const WG = 64;
-const ROWS = 8;
+/** Rows each thread of `nearest` scores (the shader's 8). */
+const ROWS_PER_NEAREST_THREAD = 8;
 const SELECT_WG = 64;
 const PER_THREAD = 64;
-/** Rows each thread of the first top-k pass scans. */
-const ROWS_PER_THREAD = 1024;
+/**
+ * Rows each thread of the first top-k pass scans: on lavapipe its cost is mostly the first k
+ * insertions of every thread, so fewer, longer threads win (1M rows: 58 ms at 1,024 rows per
+ * thread, 6 ms at 4,096 with the workgroup's shared bound).
+ */
+const ROWS_PER_THREAD = 4096;
 
 /** One chunk of gallery rows on the GPU. */
 export interface GalleryChunk {
@@ -75,8 +80,9 @@ export function fromOrderedBits(u: number): number {
  * The k persons whose nearest row has the smallest approximate squared distance to the query
  * ([dims] on the GPU; `queryNorm2` = ||q||²), nearest first, each with that distance. `rowPairs`
  * is scratch of 8 bytes per row (up to the last chunk's base + count). Only the k pairs are read back.
+ * `rowsPerThread`: the first top-k pass's share per thread (tests set it low to run many threads).
  */
-export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: number, chunks: readonly GalleryChunk[], rowPairs: GPUBuffer, k: number): Promise<{ squared: number; person: number }[]> {
+export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: number, chunks: readonly GalleryChunk[], rowPairs: GPUBuffer, k: number, rowsPerThread = ROWS_PER_THREAD): Promise<{ squared: number; person: number }[]> {
   if (!(Number.isInteger(k) && k >= 1 && k <= MAX_TOP_K)) throw new GPUOpError('searchGallery', `k must be an integer from 1 to ${MAX_TOP_K}, got ${k}`);
   const dims = query.size;
   if (dims % 4 !== 0) throw new GPUOpError('searchGallery', `descriptor size ${dims} is not a multiple of 4`);
@@ -90,10 +96,10 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
       op: 'gallery.nearest',
       kernel,
       entry: 'nearest',
-      overrides: { WG, DIMS: dims, ROWS },
+      overrides: { WG, DIMS: dims },
       uniforms: uniforms({ rows: c.count, base: c.base }),
       buffers: { query, codes: c.codes, scales: c.scales, owner: c.owner, rowPairs },
-      workgroups: Math.ceil(c.count / (WG * ROWS)),
+      workgroups: Math.ceil(c.count / (WG * ROWS_PER_NEAREST_THREAD)),
     });
   }
   const scratch: GPUBuffer[] = [];
@@ -104,7 +110,7 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
   };
   try {
     // Each thread's k best persons of its share of the rows: no barriers, a few threads' lists out.
-    const groups0 = Math.ceil(rows / ROWS_PER_THREAD / WG);
+    const groups0 = Math.ceil(rows / rowsPerThread / WG);
     let input = { buffer: pairs(groups0 * WG * k), count: groups0 * WG * k };
     engine.dispatch({ op: 'gallery.top', kernel, entry: 'thread_top', overrides: { WG }, uniforms: uniforms({ candidates: rows, k }), buffers: { pairsIn: rowPairs, pairsOut: input.buffer }, workgroups: groups0 });
     // Then workgroups merge those lists until one is left.
