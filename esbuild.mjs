@@ -45,7 +45,7 @@ const builds = [
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
   { ...forBrowser, entryPoints: browserTests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
   { ...forNode, entryPoints: [...nodeTests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
-  { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts', 'gallery-node': 'bench/gallery-node.ts' }, outdir: 'build/bench' },
+  { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts', 'gallery-node': 'bench/gallery-node.ts', 'gallery-pgvector': 'bench/gallery-pgvector.ts' }, outdir: 'build/bench' },
   { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
   // The face evaluation runs face-api on TF.js as the reference: bundle TF.js (its ES modules do not load in Node as they are).
   // Likewise the style, training and task benchmarks, which hold our engine against TF.js.
