@@ -5,13 +5,7 @@ import { CliError } from './errors.js';
 
 /** Reads a JPEG, PNG or PGM file; missing files, folders, other formats and images over 100 megapixels are CliErrors naming the path. */
 export async function readImageFile(path: string): Promise<RGBAImage> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new CliError(`file not found: ${path}`, undefined, 'file');
-  }
-  if (info.isDirectory()) throw new CliError(`${path} is a directory, not an image file`, undefined, 'file');
+  await checkIsFile(path);
   const bytes = new Uint8Array(await readFile(path));
   try {
     return decodeImage(bytes, path);
@@ -19,6 +13,17 @@ export async function readImageFile(path: string): Promise<RGBAImage> {
     if (e instanceof ImageTooLargeError) throw new CliError(e.message, undefined, 'image-too-large');
     throw new CliError((e as Error).message.replace(/^bad image: /, 'not an image: '), undefined, 'not-an-image');
   }
+}
+
+/** A missing path or a folder, as a CliError naming it. */
+async function checkIsFile(path: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new CliError(`file not found: ${path}`, undefined, 'file');
+  }
+  if (info.isDirectory()) throw new CliError(`${path} is a directory, not an image file`, undefined, 'file');
 }
 
 /** The file extensions of the images the command line reads. */
@@ -34,13 +39,7 @@ export function isImageName(name: string): boolean {
  * PGM. For many images, checked before the models load and decoded one at a time after.
  */
 export async function checkImageFile(path: string): Promise<void> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new CliError(`file not found: ${path}`, undefined, 'file');
-  }
-  if (info.isDirectory()) throw new CliError(`${path} is a directory, not an image file`, undefined, 'file');
+  await checkIsFile(path);
   const head = Buffer.alloc(4);
   const fh = await open(path, 'r');
   try {
