@@ -17,22 +17,26 @@
 //   nearest:    8 rows per thread of one chunk: the pair of each row, written at `base` + row
 //               of rowPairs (free rows, owner NONE, write (NONE, NONE)). No atomics: each row
 //               has its own word.
-//   thread_top: each thread takes every T-th pair (T threads, so neighbouring threads read
-//               neighbouring pairs) and keeps its K smallest with distinct persons, sorted.
-//   select_top: each workgroup merges WG * PER_THREAD pairs (the threads' lists) into its K
-//               smallest with distinct persons; run again on those until one workgroup remains.
+//   select_top: each workgroup takes WG * perThread pairs (the rows' pairs, or the lists of an
+//               earlier select_top); each thread keeps the K smallest of every WG-th one with
+//               distinct persons, then one thread merges the threads' lists into the
+//               workgroup's K smallest with distinct persons; run again on those until one
+//               workgroup remains.
 // Every person outside a list has no row with a key below the list's last: a person is left out
 // of a thread's list only behind K others with smaller keys, and so of every later list.
 
 const TILE = 32u;
 const NONE = 0xffffffffu;
 const MAX_K = 32u;
+// select_top's workgroup size at most (its merge keeps a position per thread's list).
+const MAX_SELECT_WG = 64u;
 
 struct Params {
   rows: u32,       // nearest: rows in use in this chunk
   base: u32,       // nearest: this chunk's first row in rowPairs
-  candidates: u32, // thread_top, select_top: pairs in the input
-  k: u32,          // thread_top, select_top: how many to keep (<= MAX_K)
+  candidates: u32, // select_top: pairs in the input
+  k: u32,          // select_top: how many to keep (<= MAX_K)
+  perThread: u32,  // select_top: pairs each thread scans
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -49,7 +53,6 @@ struct Params {
 override WG: u32 = 64u;
 // Descriptor size, a multiple of 4.
 override DIMS: u32 = 128u;
-override PER_THREAD: u32 = 16u;
 
 fn ordered(f: f32) -> u32 {
   let u = bitcast<u32>(f);
@@ -111,21 +114,26 @@ fn insert(mine: ptr<function, array<vec2u, MAX_K>>, k: u32, c: vec2u) {
   (*mine)[j] = c;
 }
 
-// The smallest "k-th best key" of this workgroup's threads so far: a thread whose list is full
-// holds k persons at or below it, so a row above it cannot be among the k best persons.
+// The threads' lists, for the merge; and the workgroup's bound: the smallest "k-th best key" of
+// its threads so far (a thread whose list is full holds k persons at or below it, so a pair
+// above it cannot be among the k best persons).
+var<workgroup> lists: array<vec2u, WG * MAX_K>;
 var<workgroup> bound: atomic<u32>;
 
 @compute @workgroup_size(WG)
-fn thread_top(@builtin(local_invocation_id) lid: vec3u, @builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let threads = nwg.x * nwg.y * WG;
-  let t = gid.x + gid.y * nwg.x * WG;
+fn select_top(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let group = wid.x + wid.y * nwg.x;
+  let start = group * WG * p.perThread;
   let k = min(p.k, MAX_K);
   if (lid.x == 0u) { atomicStore(&bound, NONE); }
   workgroupBarrier();
+  // This thread's k smallest of its share (every WG-th pair of the workgroup's span), persons distinct.
   var mine: array<vec2u, MAX_K>;
   for (var j = 0u; j < MAX_K; j++) { mine[j] = vec2u(NONE, NONE); }
   var last = vec2u(NONE, NONE);
-  for (var i = t; i < p.candidates; i += threads) {
+  for (var t = 0u; t < p.perThread; t++) {
+    let i = start + t * WG + lid.x;
+    if (i >= p.candidates) { break; }
     let c = pairsIn[i];
     if (less(c, last) && c.x <= atomicLoad(&bound)) {
       insert(&mine, k, c);
@@ -133,59 +141,33 @@ fn thread_top(@builtin(local_invocation_id) lid: vec3u, @builtin(global_invocati
       if (last.x != NONE) { atomicMin(&bound, last.x); }
     }
   }
-  for (var j = 0u; j < k; j++) { pairsOut[t * k + j] = mine[j]; }
-}
-
-var<workgroup> heads: array<vec2u, WG>;
-var<workgroup> heldBy: array<u32, WG>;
-var<workgroup> listed: array<u32, MAX_K>;
-var<workgroup> count: u32;
-var<workgroup> done: u32;
-
-@compute @workgroup_size(WG)
-fn select_top(@builtin(local_invocation_id) lid: vec3u, @builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let group = wid.x + wid.y * nwg.x;
-  let start = group * WG * PER_THREAD;
-  let k = min(p.k, MAX_K);
-  // This thread's k smallest of its PER_THREAD pairs, persons distinct.
-  var mine: array<vec2u, MAX_K>;
-  for (var j = 0u; j < MAX_K; j++) { mine[j] = vec2u(NONE, NONE); }
-  for (var t = 0u; t < PER_THREAD; t++) {
-    let i = start + t * WG + lid.x;
-    let c = select(vec2u(NONE, NONE), pairsIn[min(i, p.candidates - 1u)], i < p.candidates);
-    if (less(c, mine[k - 1u])) { insert(&mine, k, c); }
-  }
-  if (lid.x == 0u) { count = 0u; }
-  // Rounds: the smallest of the threads' heads wins and its thread moves to its next; a winner
-  // whose person is listed already (from another thread's list) is dropped. Ends with k listed
-  // or every list spent.
-  var next = 0u;
-  loop {
-    heads[lid.x] = select(vec2u(NONE, NONE), mine[min(next, MAX_K - 1u)], next < k);
-    heldBy[lid.x] = lid.x;
-    workgroupBarrier();
-    for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-      if (lid.x < stride && less(heads[lid.x + stride], heads[lid.x])) {
-        heads[lid.x] = heads[lid.x + stride];
-        heldBy[lid.x] = heldBy[lid.x + stride];
+  for (var j = 0u; j < MAX_K; j++) { lists[lid.x * MAX_K + j] = mine[j]; }
+  workgroupBarrier();
+  // One thread merges the sorted lists (WG * k compares at most): the smallest head each time,
+  // a person already taken (from another thread's list) skipped. Ends with k or the lists spent.
+  if (lid.x != 0u) { return; }
+  var next: array<u32, MAX_SELECT_WG>;
+  for (var l = 0u; l < WG; l++) { next[l] = 0u; }
+  var taken: array<u32, MAX_K>;
+  var count = 0u;
+  while (count < k) {
+    var source = 0u;
+    var head = vec2u(NONE, NONE);
+    for (var l = 0u; l < WG; l++) {
+      if (next[l] < k && less(lists[l * MAX_K + next[l]], head)) {
+        head = lists[l * MAX_K + next[l]];
+        source = l;
       }
-      workgroupBarrier();
     }
-    let winner = heads[0];
-    if (lid.x == heldBy[0]) { next++; }
-    if (lid.x == 0u) {
-      var seen = false;
-      for (var j = 0u; j < count; j++) { seen = seen || listed[j] == winner.y; }
-      if (!seen && winner.x != NONE) {
-        pairsOut[group * k + count] = winner;
-        listed[count] = winner.y;
-        count++;
-      }
-      done = select(0u, 1u, count >= k || winner.x == NONE);
+    if (head.x == NONE) { break; }
+    next[source]++;
+    var seen = false;
+    for (var j = 0u; j < count; j++) { seen = seen || taken[j] == head.y; }
+    if (!seen) {
+      pairsOut[group * k + count] = head;
+      taken[count] = head.y;
+      count++;
     }
-    // (Also keeps this round's reads of heads and heldBy before the next round's writes.)
-    if (workgroupUniformLoad(&done) == 1u) { break; }
   }
-  let listedCount = workgroupUniformLoad(&count);
-  for (var j = listedCount + lid.x; j < k; j += WG) { pairsOut[group * k + j] = vec2u(NONE, NONE); }
+  for (var j = count; j < k; j++) { pairsOut[group * k + j] = vec2u(NONE, NONE); }
 }

@@ -17,10 +17,10 @@ export const MAX_TOP_K = 32;
 const WG = 64;
 /** Rows each thread of `nearest` scores (the shader's 8). */
 const ROWS_PER_NEAREST_THREAD = 8;
-const SELECT_WG = 64;
-const PER_THREAD = 64;
+/** Threads of a top-k workgroup: their lists (WG × 32 pairs) fill 8 KB of workgroup memory. */
+const SELECT_WG = 32;
 /**
- * Rows each thread of the first top-k pass scans: on lavapipe its cost is mostly the first k
+ * Pairs each thread of a top-k pass scans at most: on lavapipe the cost is mostly the first k
  * insertions of every thread, so fewer, longer threads win (1M rows: 58 ms at 1,024 rows per
  * thread, 6 ms at 4,096 with the workgroup's shared bound).
  */
@@ -80,7 +80,7 @@ export function fromOrderedBits(u: number): number {
  * The k persons whose nearest row has the smallest approximate squared distance to the query
  * ([dims] on the GPU; `queryNorm2` = ||q||²), nearest first, each with that distance. `rowPairs`
  * is scratch of 8 bytes per row (up to the last chunk's base + count). Only the k pairs are read back.
- * `rowsPerThread`: the first top-k pass's share per thread (tests set it low to run many threads).
+ * `rowsPerThread`: the most pairs a thread of a top-k pass scans (tests set it low to run many threads).
  */
 export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: number, chunks: readonly GalleryChunk[], rowPairs: GPUBuffer, k: number, rowsPerThread = ROWS_PER_THREAD): Promise<{ squared: number; person: number }[]> {
   if (!(Number.isInteger(k) && k >= 1 && k <= MAX_TOP_K)) throw new GPUOpError('searchGallery', `k must be an integer from 1 to ${MAX_TOP_K}, got ${k}`);
@@ -89,7 +89,7 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
   const rows = Math.max(0, ...chunks.map((c) => c.base + c.count));
   if (rows === 0) return [];
   if (rowPairs.size < rows * 8) throw new GPUOpError('searchGallery', `the row scratch holds ${rowPairs.size / 8} rows, the chunks ${rows}`);
-  const uniforms = (u: { rows?: number; base?: number; candidates?: number; k?: number }) => ({ rows: 0, base: 0, candidates: 0, k: 0, ...u });
+  const uniforms = (u: { rows?: number; base?: number; candidates?: number; k?: number; perThread?: number }) => ({ rows: 0, base: 0, candidates: 0, k: 0, perThread: 0, ...u });
   for (const c of chunks) {
     if (c.count === 0) continue;
     engine.dispatch({
@@ -109,15 +109,16 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
     return b;
   };
   try {
-    // Each thread's k best persons of its share of the rows: no barriers, a few threads' lists out.
-    const groups0 = Math.ceil(rows / rowsPerThread / WG);
-    let input = { buffer: pairs(groups0 * WG * k), count: groups0 * WG * k };
-    engine.dispatch({ op: 'gallery.top', kernel, entry: 'thread_top', overrides: { WG }, uniforms: uniforms({ candidates: rows, k }), buffers: { pairsIn: rowPairs, pairsOut: input.buffer }, workgroups: groups0 });
-    // Then workgroups merge those lists until one is left.
+    // Workgroups of threads each keep the k best persons of their share, merge them, and pass
+    // their lists on, until one workgroup holds them all.
+    let input = { buffer: rowPairs, count: rows };
     for (;;) {
-      const groups = Math.ceil(input.count / (SELECT_WG * PER_THREAD));
+      // Long threads: each thread's first k insertions are most of the cost (on lavapipe, more
+      // workgroups over 10,000 rows were slower, not faster).
+      const perThread = Math.min(rowsPerThread, Math.ceil(input.count / SELECT_WG));
+      const groups = Math.ceil(input.count / (SELECT_WG * perThread));
       const out = pairs(groups * k);
-      engine.dispatch({ op: 'gallery.select', kernel, entry: 'select_top', overrides: { WG: SELECT_WG, PER_THREAD }, uniforms: uniforms({ candidates: input.count, k }), buffers: { pairsIn: input.buffer, pairsOut: out }, workgroups: groups });
+      engine.dispatch({ op: 'gallery.select', kernel, entry: 'select_top', overrides: { WG: SELECT_WG }, uniforms: uniforms({ candidates: input.count, k, perThread }), buffers: { pairsIn: input.buffer, pairsOut: out }, workgroups: groups });
       input = { buffer: out, count: groups * k };
       if (groups === 1) break;
     }
