@@ -8,7 +8,7 @@ const CHUNK_ROWS = 65_536;
 /** The first chunk starts this small and doubles, so a gallery of a few people holds kilobytes. */
 const FIRST_CHUNK_ROWS = 1_024;
 /** Candidates the GPU returns beyond k, for the exact re-ranking to choose from. */
-const EXTRA_CANDIDATES = 16;
+const EXTRA_CANDIDATES = 8;
 
 interface Person {
   slot: number;
@@ -131,24 +131,24 @@ export class GpuGalleryIndex implements GalleryIndex {
     if (this.people.size === 0) return [];
     this.upload();
     const want = Math.min(k, this.people.size);
-    const wanted = Math.min(MAX_TOP_K, this.people.size, want + EXTRA_CANDIDATES);
     let queryNorm2 = 0;
     for (let i = 0; i < query.length; i++) queryNorm2 += query[i]! * query[i]!;
     const q = (this.query ??= this.engine.keep(this.engine.empty([this.dims], 'gallery.query')));
     this.engine.writeBuffer(q.buffer, 0, query);
-    const approx = await searchGallery(this.engine, q, queryNorm2, this.chunks, this.rowScratch(), wanted);
-    const exact = approx.map(({ person }) => this.slotIds[person]).filter((id): id is string => id != null && this.people.has(id)).map((id) => ({ id, distance: this.exactDistance(query, id) }));
-    exact.sort((a, b) => a.distance - b.distance);
-    if (approx.length === wanted && wanted < this.people.size) {
+    // A few candidates beyond k, then as many as the GPU selects, then the exact scan.
+    for (const wanted of new Set([Math.min(MAX_TOP_K, want + EXTRA_CANDIDATES), MAX_TOP_K])) {
+      const approx = await searchGallery(this.engine, q, queryNorm2, this.chunks, this.rowScratch(), Math.min(wanted, this.people.size));
+      const exact = approx.map(({ person }) => this.slotIds[person]).filter((id): id is string => id != null && this.people.has(id)).map((id) => ({ id, distance: this.exactDistance(query, id) }));
+      exact.sort((a, b) => a.distance - b.distance);
+      // Fewer candidates than asked for: every person with a row was among them.
+      if (approx.length < wanted) return exact.slice(0, want);
       // Anyone not among the candidates is at least this far (the codes' error bound, and slack for f32 sums).
       const last = Math.sqrt(approx[approx.length - 1]!.squared);
       const floor = last - this.maxError - 1e-4 * (1 + last);
-      if (!(exact.length >= want && exact[want - 1]!.distance <= floor)) {
-        this.exactScans++;
-        return this.scan(query, want);
-      }
+      if (exact.length >= want && exact[want - 1]!.distance <= floor) return exact.slice(0, want);
     }
-    return exact.slice(0, want);
+    this.exactScans++;
+    return this.scan(query, want);
   }
 
   async close(): Promise<void> {
