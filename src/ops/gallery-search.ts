@@ -66,12 +66,8 @@ export function encodeRow(g: ArrayLike<number>): { words: Uint32Array; m: number
   return { words, m: mf, norm2, error: Math.sqrt(error2) };
 }
 
-/** f32 → u32 with unsigned order equal to float order (the shader's `ordered`), and back. */
-export function orderedBits(f: number): number {
-  const u = new Uint32Array(new Float32Array([f]).buffer)[0]!;
-  return (u & 0x80000000 ? ~u : u | 0x80000000) >>> 0;
-}
-export function fromOrderedBits(u: number): number {
+/** The f32 behind a key the shader's `ordered` made (unsigned order is float order). */
+function fromOrderedBits(u: number): number {
   const bits = (u & 0x80000000 ? u & 0x7fffffff : ~u) >>> 0;
   return new Float32Array(new Uint32Array([bits]).buffer)[0]!;
 }

@@ -122,21 +122,33 @@ export class FaceGallery {
 
   /** Adds descriptors for a person (several per person are allowed; enrolling an id again adds to it). */
   async enroll(id: string, descriptors: readonly ArrayLike<number>[]): Promise<void> {
-    if (typeof id !== 'string' || !id.trim()) throw new GalleryError('enroll needs a non-empty id');
-    if (!descriptors.length) throw new GalleryError(`enroll '${id}': no descriptors (no face found?)`);
-    const checked = descriptors.map((d) => {
-      const why = descriptorProblem(d, this.dims);
-      if (why) throw new GalleryError(`enroll '${id}': ${why}`);
-      return Float32Array.from(d);
-    });
-    await this.changed(this.index.add([{ id, descriptors: checked }]));
+    await this.changed(this.index.add([this.checked(id, descriptors)]));
   }
 
   /** Enrols many people in one write (all checked first; an id given twice is refused). */
   async enrollMany(people: readonly { id: string; descriptors: readonly ArrayLike<number>[] }[]): Promise<void> {
-    const bad = (why: string) => new GalleryError(`enroll: ${why}`);
-    const checked = peopleFrom(people.map((p) => ({ id: p.id, descriptors: p.descriptors.map((d) => Array.from(d)) })), this.dims, (i) => `entry ${i}`, (i, id) => `entry ${i} ('${id}')`, bad);
+    const at = new Map<string, number>();
+    const checked = people.map((p, i) => {
+      const before = at.get(p.id);
+      if (before !== undefined) throw new GalleryError(`enroll: duplicate id '${p.id}' (entry ${before} and entry ${i})`);
+      at.set(p.id, i);
+      return this.checked(p.id, p.descriptors);
+    });
     await this.changed(this.index.add(checked));
+  }
+
+  /** A person's descriptors as the index stores them, or a GalleryError naming what is wrong. */
+  private checked(id: string, descriptors: readonly ArrayLike<number>[]): PersonDescriptors {
+    if (typeof id !== 'string' || !id.trim()) throw new GalleryError('enroll needs a non-empty id');
+    if (!descriptors.length) throw new GalleryError(`enroll '${id}': no descriptors (no face found?)`);
+    return {
+      id,
+      descriptors: descriptors.map((d) => {
+        const why = descriptorProblem(d, this.dims);
+        if (why) throw new GalleryError(`enroll '${id}': ${why}`);
+        return Float32Array.from(d);
+      }),
+    };
   }
 
   /** Forgets a person: their descriptors are erased from the index and its storage. False if not enrolled. */
