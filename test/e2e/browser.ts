@@ -37,6 +37,9 @@ export async function openWatched(browser: Browser, url: string, viewport = { wi
   const page = await browser.newPage();
   const watch: PageWatch = { errors: [], violations: [], offOrigin: [], warnings: [] };
   const origin = new URL(url).origin;
+  // Puppeteer's 30 s default also bounds the wait for a frame's script context: a cross-origin
+  // frame loading the library on a loaded 2-core machine once took longer than that.
+  page.setDefaultTimeout(120_000);
   await page.setViewport(viewport);
   page.on('console', (m) => {
     if (m.type() === 'error') watch.errors.push(m.text());
