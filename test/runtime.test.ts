@@ -1,7 +1,8 @@
 import { acquireDevice } from '../src/gpu/device.js';
 import { Engine } from '../src/gpu/engine.js';
 import { defineKernel } from '../src/gpu/kernel.js';
-import { packUniforms, reflectShader } from '../src/gpu/reflect.js';
+import { foldGrid } from '../src/gpu/engine.js';
+import { packUniforms, reflectShader, workgroupSize } from '../src/gpu/reflect.js';
 import { conv } from '../src/ops/conv.js';
 import { relu } from '../src/ops/elementwise.js';
 import { matmul } from '../src/ops/matmul.js';
@@ -28,6 +29,10 @@ describe('runtime: reflection and dispatch checks', () => {
     assertEqual(info.entries.get('copy_scaled')!.bindings.map((b) => `${b.binding}:${b.name}:${b.kind}`), ['0:params:uniform', '1:src:read-only-storage', '2:dst:storage']);
     assertEqual(info.entries.get('clear')!.bindings.map((b) => b.name), ['dst']);
     assertEqual(info.entries.get('clear')!.workgroupSize, [8, 2, 1]);
+    // The override a size names is resolved at dispatch, with the values given.
+    assertEqual(info.entries.get('copy_scaled')!.workgroupSizeArgs, ['WG']);
+    assertEqual(workgroupSize(info.entries.get('copy_scaled')!, { WG: 16 }), [16, 1, 1]);
+    assertEqual(workgroupSize(info.entries.get('copy_scaled')!, {}), [32, 1, 1]);
     const fields = Object.fromEntries([...info.uniform!.fields].map(([k, f]) => [k, [f.offset, f.kind, f.count]]));
     // WGSL layout rules: vec4 aligns to 16, arrays of vec4 have a 16-byte stride.
     assertEqual(fields, { count: [0, 'u32', 1], shift: [4, 'i32', 1], scale: [8, 'f32', 1], offset: [16, 'f32', 4], dims: [32, 'u32', 8], tail: [64, 'u32', 1] });
@@ -35,12 +40,13 @@ describe('runtime: reflection and dispatch checks', () => {
     assertEqual([...info.overrides], ['WG']);
   });
 
-  it('packs uniforms by name and rejects missing, unknown and mistyped values', async () => {
+  it('packs uniforms by name: omitted fields are zero; unknown and mistyped values are rejected', async () => {
     const layout = reflectShader('fixture', FIXTURE).uniform!;
     const good = { count: 3, shift: -2, scale: 0.5, offset: [1, 2, 3, 4], dims: [1, 2, 3, 4, 5, 6, 7, 8], tail: 9 };
     const bytes = new DataView(packUniforms(layout, good, 'fixture'));
     assertEqual([bytes.getUint32(0, true), bytes.getInt32(4, true), bytes.getFloat32(8, true), bytes.getFloat32(28, true), bytes.getUint32(60, true), bytes.getUint32(64, true)], [3, -2, 0.5, 4, 8, 9]);
-    await assertRejects(() => packUniforms(layout, { ...good, tail: undefined as unknown as number }, 'k'), /missing uniform 'tail'/);
+    const some = new DataView(packUniforms(layout, { scale: 0.5 }, 'fixture'));
+    assertEqual([some.getUint32(0, true), some.getFloat32(8, true), some.getFloat32(16, true), some.getUint32(64, true)], [0, 0.5, 0, 0]);
     await assertRejects(() => packUniforms(layout, { ...good, strideH: 2 }, 'k'), /unknown uniform 'strideH'/);
     await assertRejects(() => packUniforms(layout, { ...good, count: -1 }, 'k'), /'count' must be a non-negative integer/);
     await assertRejects(() => packUniforms(layout, { ...good, shift: 1.5 }, 'k'), /'shift' must be an integer/);
@@ -56,11 +62,28 @@ describe('runtime: reflection and dispatch checks', () => {
       const uniforms = { count: 40, shift: 1, scale: 2, offset: [0.5, 0, 0, 0], dims: [0, 0, 0, 0, 0, 0, 0, 3], tail: 0 };
       engine.dispatch({ op: 'fixture', kernel, entry: 'copy_scaled', overrides: { WG: 16 }, uniforms, buffers: { src, dst }, workgroups: 3 });
       assertClose(await dst.read(), Array.from({ length: 40 }, (_, i) => 2 * i + 4.5), { atol: 0, rtol: 0 });
+      // By thread count: 40 threads in workgroups of 16 are 3 workgroups, all 40 values written.
+      const byThreads = engine.empty([40]);
+      engine.dispatch({ op: 'fixture', kernel, entry: 'copy_scaled', overrides: { WG: 16 }, uniforms: { ...uniforms, scale: 3 }, buffers: { src, dst: byThreads }, threads: 40 });
+      assertClose(await byThreads.read(), Array.from({ length: 40 }, (_, i) => 3 * i + 4.5), { atol: 0, rtol: 0 });
+      await assertRejects(() => engine.dispatch({ op: 'fixture', kernel, entry: 'copy_scaled', uniforms, buffers: { src, dst }, threads: 40, workgroups: 3 }), /give threads or workgroups/);
+      await assertRejects(() => engine.dispatch({ op: 'fixture', kernel, entry: 'copy_scaled', uniforms, buffers: { src, dst } }), /give threads or workgroups/);
       await assertRejects(() => engine.dispatch({ op: 'fixture', kernel, entry: 'copy_scaled', uniforms, buffers: { src }, workgroups: 1 }), /GPUOpError: fixture: missing buffer 'dst'/);
       await assertRejects(() => engine.dispatch({ op: 'fixture', kernel, entry: 'copy_scaled', uniforms, buffers: { src, dst, extra: dst }, workgroups: 1 }), /unknown buffer\(s\) extra/);
       await assertRejects(() => engine.dispatch({ op: 'fixture', kernel, entry: 'nope', buffers: {}, workgroups: 1 }), /has no entry point 'nope'/);
       await assertRejects(() => engine.dispatch({ op: 'fixture', kernel, entry: 'clear', overrides: { TILE: 4 }, buffers: { dst }, workgroups: 1 }), /has no override 'TILE'/);
     });
+  });
+
+  it('folds grids past the per-dimension limit in one place: a 1-D grid into x·y, a 2-D grid\'s y into y·z', () => {
+    assertEqual(foldGrid([100, 1, 1], 65535), [100, 1, 1]);
+    assertEqual(foldGrid([200_000, 1, 1], 65535), [50_000, 4, 1]);
+    assertEqual(foldGrid([4, 150_000, 1], 65535), [4, 50_000, 3]);
+    assertEqual(foldGrid([4, 150_000, 2], 65535), [4, 150_000, 2]);
+    for (const [x, y] of [[65536, 1], [1_000_001, 1], [3, 70_000]] as const) {
+      const [fx, fy, fz] = foldGrid([x, y, 1], 65535);
+      assert(fx <= 65535 && fy <= 65535 && (y === 1 ? fx * fy >= x : fy * fz >= y), `[${x}, ${y}] folds to [${fx}, ${fy}, ${fz}]`);
+    }
   });
 
   it('rejects an output bound to the same buffer as an input, naming both bindings', async () => {

@@ -1,8 +1,8 @@
 import { BufferPool, sizeClass, type PoolStats } from './buffer-pool.js';
 import { acquireDevice, type AcquireOptions, type AdapterDescription } from './device.js';
 import { BufferTooLargeError, DeviceLostError, GPUOpError } from './errors.js';
-import { foldWorkgroups, type KernelSource } from './kernel.js';
-import { packUniforms, type EntryInfo, type UniformValues } from './reflect.js';
+import type { KernelSource } from './kernel.js';
+import { packUniforms, workgroupSize, type EntryInfo, type UniformValues } from './reflect.js';
 import { sizeOf, Tensor } from './tensor.js';
 import { UniformArena } from './uniform-arena.js';
 
@@ -15,8 +15,35 @@ export interface DispatchSpec {
   uniforms?: UniformValues;
   /** Buffers by their WGSL binding name. */
   buffers: Record<string, Tensor | GPUBuffer>;
-  /** Workgroup counts; x is folded into y past the device limit (shaders must use `flatWorkgroup`). */
-  workgroups: number | [number, number?, number?];
+  /**
+   * Invocations per dimension: the engine divides them by the entry point's workgroup size
+   * (reflected, with the overrides given). Past the device's limit of workgroups per dimension a
+   * 1-D grid is folded into x·y and a 2-D grid's y into y·z: kernels read their index with
+   * `shaders/common/grid.wgsl`.
+   */
+  threads?: number | readonly [number, number?, number?];
+  /** Workgroup counts instead, for kernels where a workgroup owns one item (a row, a reduction); folded the same way. */
+  workgroups?: number | readonly [number, number?, number?];
+}
+
+type Grid = [number, number, number];
+
+/** Workgroups for `count` per dimension, folded past `limit` as DispatchSpec.threads says. */
+export function foldGrid([x, y, z]: Grid, limit: number): Grid {
+  if (y === 1 && z === 1 && x > limit) {
+    const rows = Math.ceil(x / limit);
+    return [Math.ceil(x / rows), rows, 1];
+  }
+  if (z === 1 && y > limit) {
+    const layers = Math.ceil(y / limit);
+    return [x, Math.ceil(y / layers), layers];
+  }
+  return [x, y, z];
+}
+
+function asGrid(v: number | readonly [number, number?, number?]): Grid {
+  const [x, y = 1, z = 1] = typeof v === 'number' ? [v] : v;
+  return [x, y, z];
 }
 
 export interface EngineOptions extends AcquireOptions {
@@ -375,12 +402,19 @@ export class Engine {
       throw new GPUOpError(spec.op, `${where} does not read uniforms`);
     }
 
-    const [wx0, wy0 = 1, wz = 1] = typeof spec.workgroups === 'number' ? [spec.workgroups] : spec.workgroups;
+    if ((spec.threads === undefined) === (spec.workgroups === undefined)) throw new GPUOpError(spec.op, `${where}: give threads or workgroups (one of them)`);
+    let counts: Grid;
+    if (spec.threads !== undefined) {
+      const size = workgroupSize(entry, overrides);
+      counts = asGrid(spec.threads).map((t, i) => Math.ceil(t / size[i]!)) as Grid;
+    } else {
+      counts = asGrid(spec.workgroups!);
+    }
+    if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new GPUOpError(spec.op, `${where}: bad grid [${counts}]`);
+    if (counts.includes(0)) return;
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
-    const [wx, wyFold] = wy0 === 1 ? foldWorkgroups(wx0, limit) : [wx0, 1];
-    const wy = wy0 * wyFold;
+    const [wx, wy, wz] = foldGrid(counts, limit);
     if (wx > limit || wy > limit || wz > limit) throw new GPUOpError(spec.op, `dispatch of ${wx}x${wy}x${wz} workgroups exceeds the device limit ${limit}`);
-    if (wx0 === 0 || wy0 === 0 || wz === 0) return;
 
     this.device.pushErrorScope('validation');
     const { pipeline, layout } = this.pipeline(spec.kernel, entry, overrides);

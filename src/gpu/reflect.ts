@@ -28,7 +28,10 @@ export interface BindingInfo {
 
 export interface EntryInfo {
   name: string;
+  /** With every override at its default. */
   workgroupSize: [number, number, number];
+  /** `@workgroup_size`'s arguments: a number, or the override whose value it is. */
+  workgroupSizeArgs: (number | string)[];
   /** The group-0 bindings this entry point uses, by binding number. */
   bindings: BindingInfo[];
 }
@@ -90,6 +93,7 @@ export function reflectShader(name: string, code: string): ShaderInfo {
     const access = String((s as unknown as { access: string }).access);
     bindings.set(s.name, { name: s.name, binding: s.binding, kind: access === 'read' ? 'read-only-storage' : 'storage' });
   }
+  const sizeArgs = workgroupSizeArgs(code);
   const entries = new Map<string, EntryInfo>();
   for (const e of reflect.entry.compute) {
     const used = new Set((e.resources ?? []).map((r: { name: string }) => r.name));
@@ -97,6 +101,7 @@ export function reflectShader(name: string, code: string): ShaderInfo {
     entries.set(e.name, {
       name: e.name,
       workgroupSize: [ws[0] ?? 1, ws[1] ?? 1, ws[2] ?? 1],
+      workgroupSizeArgs: sizeArgs.get(e.name) ?? [ws[0] ?? 1, ws[1] ?? 1, ws[2] ?? 1],
       bindings: [...bindings.values()].filter((b) => used.has(b.name)).sort((a, b) => a.binding - b.binding),
     });
   }
@@ -104,11 +109,31 @@ export function reflectShader(name: string, code: string): ShaderInfo {
   return { name, code, entries, uniform, overrides };
 }
 
+/** Each entry point's `@workgroup_size(…)` arguments (wgsl_reflect gives only their default values). */
+function workgroupSizeArgs(code: string): Map<string, (number | string)[]> {
+  const found = new Map<string, (number | string)[]>();
+  const source = code.replace(/\/\/[^\n]*/g, '');
+  for (const m of source.matchAll(/@workgroup_size\(([^)]*)\)[^{;]*?\bfn\s+(\w+)/g)) {
+    const args = m[1]!.split(',').map((a) => a.trim()).filter(Boolean);
+    found.set(m[2]!, args.map((a) => (/^\d+u?$/.test(a) ? parseInt(a, 10) : a)));
+  }
+  return found;
+}
+
+/** An entry point's workgroup size with these override values. */
+export function workgroupSize(entry: EntryInfo, overrides: Record<string, number>): [number, number, number] {
+  const size: [number, number, number] = [1, 1, 1];
+  entry.workgroupSizeArgs.forEach((arg, i) => {
+    size[i] = typeof arg === 'number' ? arg : overrides[arg] ?? entry.workgroupSize[i]!;
+  });
+  return size;
+}
+
 export type UniformValues = Record<string, number | readonly number[]>;
 
 /**
- * Packs named uniform values into the struct's byte layout. Every field must be given, with the
- * right number of scalars, integers for integer fields, and nothing unknown.
+ * Packs named uniform values into the struct's byte layout. Fields not given are zero; those
+ * given need the right number of scalars, integers for integer fields; unknown names throw.
  */
 export function packUniforms(layout: UniformLayout, values: UniformValues, where: string): ArrayBuffer {
   const bytes = new ArrayBuffer(layout.size);
@@ -121,7 +146,7 @@ export function packUniforms(layout: UniformLayout, values: UniformValues, where
   }
   for (const [key, field] of layout.fields) {
     const value = values[key];
-    if (value === undefined) throw new Error(`${where}: missing uniform '${key}'`);
+    if (value === undefined) continue;
     const list = typeof value === 'number' ? [value] : value;
     if (list.length > field.count || (field.count <= 4 && list.length !== field.count)) {
       throw new Error(`${where}: uniform '${key}' takes ${field.count} value(s), got ${list.length}`);
