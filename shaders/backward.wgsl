@@ -1,7 +1,7 @@
 // Backward kernels of the elementwise, pooling and normalisation ops, in gather form (each
 // output value sums its own contributions; no atomics). Tensors are channels-last; pooling views
 // them as [N, D, H, W, C] like pool.wgsl.
-// activation_grad:      dx = dy · f'(x) for the activation chosen by OP (x = its input).
+// activation_grad:      dx = dy · f'(x) for the activation chosen by ACTIVATION (x = its input).
 // max_pool_grad:        dx at an input position sums dy over the windows whose maximum it is
 //                       (the first maximum in window order, as the forward picks it).
 // avg_pool_grad:        dx sums dy / count over the windows that contain the position.
@@ -11,9 +11,11 @@
 // inv_std, bn_centered_square, bn_forward, bn_dy_xhat, bn_grad_coefficients, bn_grad_input:
 //                       the per-element and per-channel steps of training batch norm (the sums
 //                       over rows run in reduce.wgsl).
+//
+// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/backward.ts).
 
 struct Params {
-  size: u32, channels: u32, alpha: f32, epsilon: f32,
+  size: u32, channels: u32, slope: f32, epsilon: f32,
   batch: u32, inD: u32, inH: u32, inW: u32,
   outD: u32, outH: u32, outW: u32,
   kD: u32, kH: u32, kW: u32,
@@ -37,30 +39,14 @@ struct Params {
 @group(0) @binding(8) var<storage, read_write> y: array<f32>;
 
 const WG = 64u;
-// activation_grad: 1 relu, 2 relu6, 3 leaky relu (slope alpha), 4 sigmoid, 5 tanh, 6 hard-swish.
-override OP: u32 = 1u;
-
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
-fn derivative4(v: vec4f) -> vec4f {
-  switch OP {
-    case 1u: { return select(vec4f(0.0), vec4f(1.0), v > vec4f(0.0)); }
-    case 2u: { return select(vec4f(0.0), vec4f(1.0), (v > vec4f(0.0)) & (v < vec4f(6.0))); }
-    case 3u: { return select(vec4f(p.alpha), vec4f(1.0), v >= vec4f(0.0)); }
-    case 4u: { let s = 1.0 / (1.0 + exp(-v)); return s * (1.0 - s); }
-    case 5u: { let e = exp(-2.0 * abs(v)); let t = (1.0 - e) / (1.0 + e); return 1.0 - t * t; }
-    case 6u: { return select(select((2.0 * v + 3.0) / 6.0, vec4f(1.0), v >= vec4f(3.0)), vec4f(0.0), v <= vec4f(-3.0)); }
-    default: { return vec4f(1.0); }
-  }
-}
+// activation_grad: an activation code of common/activation.wgsl (leaky ReLU's slope: p.slope).
+override ACTIVATION: u32 = 0u;
 
 @compute @workgroup_size(WG)
 fn activation_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
-  y[i] = dy[i] * derivative4(vec4f(x[i])).x;
+  y[i] = dy[i] * activationDerivative4(ACTIVATION, vec4f(x[i]), p.slope).x;
 }
 
 // Four values per thread (p.size counts vec4s): CPU drivers load a vec4 about as fast as one value.
@@ -70,9 +56,9 @@ fn activation_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_w
 
 @compute @workgroup_size(WG)
 fn activation_grad_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
-  y4[i] = dy4[i] * derivative4(x4[i]);
+  y4[i] = dy4[i] * activationDerivative4(ACTIVATION, x4[i], p.slope);
 }
 
 // ---- pooling --------------------------------------------------------------------------------
@@ -127,7 +113,7 @@ fn argmaxOf(n: u32, c: u32, od: u32, oh: u32, ow: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.size) { return; }
   let s = inputPosition(index);
   var sum = 0.0;
@@ -163,7 +149,7 @@ fn axisCount(o: u32, stride: u32, pad: i32, padEnd: i32, k: u32, dil: u32, size:
 
 @compute @workgroup_size(WG)
 fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.size) { return; }
   let s = inputPosition(index);
   var sum = 0.0;
@@ -190,7 +176,7 @@ fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
 
 @compute @workgroup_size(WG)
 fn global_avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.size) { return; }
   let spatial = p.inD * p.inH * p.inW;
   let c = index % p.channels;
@@ -241,14 +227,14 @@ fn l2_normalize_grad(@builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgrou
 
 @compute @workgroup_size(WG)
 fn inv_std(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   y[i] = inverseSqrt(x[i] + p.epsilon);
 }
 
 @compute @workgroup_size(WG)
 fn bn_centered_square(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let d = x[i] - mean[i % p.channels];
   y[i] = d * d;
@@ -256,7 +242,7 @@ fn bn_centered_square(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
 
 @compute @workgroup_size(WG)
 fn bn_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let c = i % p.channels;
   y[i] = fma(gamma[c] * invStd[c], x[i] - mean[c], beta[c]);
@@ -264,7 +250,7 @@ fn bn_forward(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
 
 @compute @workgroup_size(WG)
 fn bn_dy_xhat(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let c = i % p.channels;
   y[i] = dy[i] * (x[i] - mean[c]) * invStd[c];
@@ -275,7 +261,7 @@ fn bn_dy_xhat(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
 // holds dβ; y receives [A, B, D] (3·channels values).
 @compute @workgroup_size(WG)
 fn bn_grad_coefficients(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let c = flatIndex(gid, nwg);
+  let c = flatIndex(gid, nwg, WG);
   if (c >= p.channels) { return; }
   let m = f32(p.rows);
   let a = gamma[c] * invStd[c];
@@ -287,7 +273,7 @@ fn bn_grad_coefficients(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
 
 @compute @workgroup_size(WG)
 fn bn_grad_input(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let c = i % p.channels;
   y[i] = coef[c] * dy[i] + coef[p.channels + c] * x[i] + coef[2u * p.channels + c];

@@ -1,6 +1,8 @@
 // Concatenation along one axis, one dispatch per input: the input viewed as
 // [outer, axis, inner] is copied into the output [outer, total, inner] starting at `offset`
 // along the axis (outer, inner: the products of the dimensions before and after it).
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   outer: u32,
@@ -18,7 +20,7 @@ override WG: u32 = 64u;
 
 @compute @workgroup_size(WG)
 fn concat_into(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = gid.x + gid.y * nwg.x * WG;
+  let i = flatIndex(gid, nwg, WG);
   let line = p.axis * p.inner;
   if (i >= p.outer * line) { return; }
   let o = i / line;

@@ -8,6 +8,8 @@
 //   staged in workgroup memory TK reduction steps at a time.
 // conv_direct: one output value per thread, for depthwise and other groups with few channels,
 //   where a GEMM tile would be mostly empty.
+//
+// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/conv.ts).
 
 struct Params {
   batch: u32, inD: u32, inH: u32, inW: u32, inC: u32,
@@ -17,7 +19,7 @@ struct Params {
   padD: i32, padH: i32, padW: i32,
   dilD: u32, dilH: u32, dilW: u32,
   cinPerGroup: u32, coutPerGroup: u32,
-  alpha: f32,
+  slope: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
@@ -27,25 +29,13 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 
 override HAS_BIAS: bool = false;
-// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.alpha), 4 sigmoid, 5 tanh, 6 hard-swish.
+// An activation code of common/activation.wgsl (leaky ReLU's slope: p.slope).
 override ACTIVATION: u32 = 0u;
-
-fn activate(v: f32) -> f32 {
-  switch ACTIVATION {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return clamp(v, 0.0, 6.0); }
-    case 3u: { return select(v * p.alpha, v, v >= 0.0); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
-    default: { return v; }
-  }
-}
 
 fn epilogue(row: u32, oc: u32, sum: f32) {
   var v = sum;
   if (HAS_BIAS) { v += bias[oc]; }
-  y[row * p.outC + oc] = activate(v);
+  y[row * p.outC + oc] = activate(ACTIVATION, v, p.slope);
 }
 
 // Output row (flat pixel index) → (od, oh, ow, n).
@@ -162,7 +152,7 @@ override WG_DIRECT: u32 = 64u;
 @compute @workgroup_size(WG_DIRECT)
 fn conv_direct(@builtin(global_invocation_id) gid: vec3<u32>,
                @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = gid.x + gid.y * nwg.x * WG_DIRECT;
+  let index = flatIndex(gid, nwg, WG_DIRECT);
   let rows = p.batch * p.outD * p.outH * p.outW;
   if (index >= rows * p.outC) { return; }
   let oc = index % p.outC;
@@ -314,7 +304,7 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
 // computes 4 consecutive output pixels along W of one (n, od, oh) line x 4 consecutive output
 // channels, in vec4 registers, with the line's D/H bounds checked once per kernel row. On
 // CPU-emulated adapters this is several times faster than conv_direct's one value per thread.
-// Threads: x across channel blocks, (y, z) across pixel blocks (z only past 65535 workgroups).
+// Threads: x across channel blocks, y across pixel blocks (folded into z past the limit).
 
 // A depthwise thread's 4 output pixels along W of one (n, od, oh) line.
 struct PixelQuad { line: u32, ow0: u32, n: u32, valid: bool, laneOk: vec4<bool>, iw0: vec4i, d0: i32, h0: i32 }
@@ -322,7 +312,7 @@ struct PixelQuad { line: u32, ow0: u32, n: u32, valid: bool, laneOk: vec4<bool>,
 fn pixelQuad(gid: vec3<u32>, nwg: vec3<u32>) -> PixelQuad {
   var b: PixelQuad;
   let wBlocks = (p.outW + 3u) / 4u;
-  let quad = gid.y + gid.z * nwg.y * WG_BY;
+  let quad = threadRow(gid, nwg, WG_BY);
   b.line = quad / wBlocks;
   b.valid = b.line < p.batch * p.outD * p.outH;
   b.ow0 = (quad - b.line * wBlocks) * 4u;
@@ -443,6 +433,6 @@ fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
   for (var r = 0u; r < 4u; r++) {
     if (b.ow0 + r >= p.outW) { break; }
     let v = accs[r] + bias4;
-    y4[(b.line * p.outW + b.ow0 + r) * C4 + c4] = vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
+    y4[(b.line * p.outW + b.ow0 + r) * C4 + c4] = activate4(ACTIVATION, v, p.slope);
   }
 }

@@ -18,6 +18,8 @@
 // writes dw_j and the parts are summed afterwards (reduce.wgsl).
 // filter_grad:           4 input channels x 8 output channels of one tap per thread.
 // filter_grad_depthwise: C / groups == 1: 4 output channels of one tap per thread.
+//
+// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/conv-backward.ts).
 
 struct Params {
   batch: u32, inD: u32, inH: u32, inW: u32, inC: u32,
@@ -27,7 +29,7 @@ struct Params {
   padD: i32, padH: i32, padW: i32,
   dilD: u32, dilH: u32, dilW: u32,
   cinPerGroup: u32, coutPerGroup: u32,
-  alpha: f32,
+  slope: f32,
   // input_grad_blocked / _depthwise: blocks of 4 same-residue pixels per (n, d, h, residue) line.
   wBlocks: u32,
   // filter_grad: chunks of output pixels.
@@ -42,7 +44,7 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> result: array<f32>;
 
 override HAS_BIAS: bool = false;
-// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.alpha), 4 sigmoid, 5 tanh, 6 hard-swish.
+// An activation code of common/activation.wgsl (leaky ReLU's slope: p.slope).
 override ACTIVATION: u32 = 0u;
 const WG = 64u;
 // Blocked kernels: threads across channel blocks x across pixel blocks (64 in all).
@@ -51,22 +53,10 @@ override WG_BY: u32 = 8u;
 // input_grad_depthwise: the depth multiplier when known at pipeline creation (0: read p).
 override DEPTH_MULTIPLIER: u32 = 0u;
 
-fn activate(v: f32) -> f32 {
-  switch ACTIVATION {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return clamp(v, 0.0, 6.0); }
-    case 3u: { return select(v * p.alpha, v, v >= 0.0); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
-    default: { return v; }
-  }
-}
-
 fn storeInputGrad(at: u32, c: u32, sum: f32) {
   var v = sum;
   if (HAS_BIAS) { v += bias[c]; }
-  result[at] = activate(v);
+  result[at] = activate(ACTIVATION, v, p.slope);
 }
 
 // The output position o with i + pad − k·dil = o·stride along one axis, or −1 if there is none.
@@ -87,10 +77,6 @@ fn strideDivides(t: i32, s: u32) -> bool {
 fn exactQuotient(t: i32, s: u32) -> i32 {
   if ((s & (s - 1u)) == 0u) { return t >> countTrailingZeros(s); }
   return t / i32(s);
-}
-
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
 }
 
 // ---- input gradient -------------------------------------------------------------------------
@@ -116,7 +102,7 @@ fn tapFor(i: u32, pad: i32, o: i32, dil: u32, stride: u32) -> i32 {
 
 @compute @workgroup_size(WG)
 fn input_grad_direct(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.batch * p.inD * p.inH * p.inW * p.inC) { return; }
   let c = index % p.inC;
   var q = index / p.inC;
@@ -246,10 +232,10 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 
 @compute @workgroup_size(WG_BX, WG_BY, 1)
-fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let c = gid.x * 4u;
   if (c >= p.inC) { return; }
-  let pb = pixelBlock(gid.y);
+  let pb = pixelBlock(threadRow(gid, nwg, WG_BY));
   if (!any(pb.valid)) { return; }
   // Channel c feeds output channels c·m + j, j < m (the depth multiplier; a constant where
   // DEPTH_MULTIPLIER is set, so the loop over j unrolls).
@@ -303,11 +289,11 @@ fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>) {
 @group(0) @binding(5) var<storage, read_write> result4: array<vec4f>;
 
 @compute @workgroup_size(WG_BX, WG_BY, 1)
-fn input_grad_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn input_grad_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let c4 = gid.x;
   let C4 = p.inC / 4u;
   if (c4 >= C4) { return; }
-  let pb = pixelBlock(gid.y);
+  let pb = pixelBlock(threadRow(gid, nwg, WG_BY));
   if (!any(pb.valid)) { return; }
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
@@ -341,7 +327,7 @@ fn input_grad_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var r = 0u; r < 4u; r++) {
     if (!pb.valid[r]) { continue; }
     let v = accs[r] + b;
-    result4[(rowBase + pb.iw0 + r * p.strideW) * C4 + c4] = vec4f(activate(v.x), activate(v.y), activate(v.z), activate(v.w));
+    result4[(rowBase + pb.iw0 + r * p.strideW) * C4 + c4] = activate4(ACTIVATION, v, p.slope);
   }
 }
 
@@ -395,7 +381,7 @@ fn filter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   let ciBlocks = (p.cinPerGroup + 3u) / 4u;
   let taps = p.kD * p.kH * p.kW;
   let groups = p.inC / p.cinPerGroup;
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.parts * groups * taps * ciBlocks * ocBlocks) { return; }
   let ob = index % ocBlocks;
   var q = index / ocBlocks;
@@ -461,7 +447,7 @@ fn filter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
 fn filter_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let ocBlocks = (p.outC + 3u) / 4u;
   let taps = p.kD * p.kH * p.kW;
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.parts * taps * ocBlocks) { return; }
   let ob = index % ocBlocks;
   let tap = (index / ocBlocks) % taps;

@@ -4,6 +4,8 @@
 // METRIC 0: squared euclidean Σ (q - g)²; 1: euclidean; 2: the learned similarity
 //   ŷ = σ(Σ w_k |q_k - g_k| + b); 3: its chi-square variant ŷ = σ(Σ w_k (q_k - g_k)² / (q_k + g_k) + b)
 //   (w = head[0..D), b = head[D]).
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   queries: u32,
@@ -40,7 +42,7 @@ fn finish(sum: f32) -> f32 {
 @compute @workgroup_size(WG)
 fn distances(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let blocks = (p.gallery + 3u) / 4u;
-  let index = gid.x + gid.y * nwg.x * WG;
+  let index = flatIndex(gid, nwg, WG);
   if (index >= blocks * p.queries) { return; }
   let query = index / blocks;
   let k0 = (index % blocks) * 4u;

@@ -12,14 +12,13 @@
 //              c = (i / inner) % channels (inner = 1 for channels-last tensors).
 // add_padded:  y = f(a' + b') where a' and b' are a and b zero-extended at the end of every axis
 //              to the output shape (ResNet shortcuts that add channels or lose a border row).
+//
+// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/elementwise.ts).
 
 struct Params {
-  size: u32,
-  rank: u32,
-  channels: u32,
-  inner: u32,
-  alpha: f32,
-  beta: f32,
+  size: u32, rank: u32, channels: u32, inner: u32,
+  // Leaky ReLU's slope; MAP_AFFINE's y = scale·x + shift.
+  slope: f32, scale: f32, shift: f32,
   outShape: array<vec4<u32>, 2>,
   aStrides: array<vec4<u32>, 2>,
   bStrides: array<vec4<u32>, 2>,
@@ -39,9 +38,8 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> y4: array<vec4<f32>>;
 
 override WG: u32 = 64u;
-// unary, scale_shift and add_padded activations: 0 identity, 1 relu, 2 relu6, 3 leaky relu (slope alpha),
-// 4 sigmoid, 5 tanh, 6 hard-swish, 7 alpha * x + beta; unary only: 8 |x|, 9 x², 10 1/√x.
-// binary: 0 add, 1 sub, 2 mul, 3 div, 4 max, 5 min, 6 prelu (a if a >= 0, else a * b).
+// unary: an activation code of common/activation.wgsl or a MAP_ code; scale_shift and
+// add_padded: an activation code; binary: a BINARY_ code.
 override OP: u32 = 0u;
 // binary, add_padded: the number of (merged) axes, 1 to 8.
 override RANK: u32 = 1u;
@@ -53,38 +51,39 @@ override B_VEC: bool = true;
 // consecutive channels (channels last, channels % 4 == 0).
 override SHARED_CHANNEL: bool = false;
 
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
+// unary's maps past the activation codes (src/ops/elementwise.ts reads them from here).
+const MAP_AFFINE: u32 = 7u;
+const MAP_ABS: u32 = 8u;
+const MAP_SQUARE: u32 = 9u;
+const MAP_RSQRT: u32 = 10u;
 
-fn activate4(v: vec4<f32>) -> vec4<f32> {
+fn unaryMap4(v: vec4f) -> vec4f {
   switch OP {
-    case 1u: { return max(v, vec4(0.0)); }
-    case 2u: { return clamp(v, vec4(0.0), vec4(6.0)); }
-    case 3u: { return select(v * p.alpha, v, v >= vec4(0.0)); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 6u: { return v * clamp(v + 3.0, vec4(0.0), vec4(6.0)) / 6.0; }
-    case 7u: { return p.alpha * v + p.beta; }
-    case 8u: { return abs(v); }
-    case 9u: { return v * v; }
-    case 10u: { return inverseSqrt(v); }
-    default: { return v; }
+    case MAP_AFFINE: { return p.scale * v + p.shift; }
+    case MAP_ABS: { return abs(v); }
+    case MAP_SQUARE: { return v * v; }
+    case MAP_RSQRT: { return inverseSqrt(v); }
+    default: { return activate4(OP, v, p.slope); }
   }
 }
 
-fn activate(v: f32) -> f32 {
-  return activate4(vec4(v)).x;
-}
+// binary's operations (prelu: a where a >= 0, else a·b).
+const BINARY_ADD: u32 = 0u;
+const BINARY_SUB: u32 = 1u;
+const BINARY_MUL: u32 = 2u;
+const BINARY_DIV: u32 = 3u;
+const BINARY_MAX: u32 = 4u;
+const BINARY_MIN: u32 = 5u;
+const BINARY_PRELU: u32 = 6u;
 
-fn combine4(va: vec4<f32>, vb: vec4<f32>) -> vec4<f32> {
+fn combine4(va: vec4f, vb: vec4f) -> vec4f {
   switch OP {
-    case 1u: { return va - vb; }
-    case 2u: { return va * vb; }
-    case 3u: { return va / vb; }
-    case 4u: { return max(va, vb); }
-    case 5u: { return min(va, vb); }
-    case 6u: { return select(va * vb, va, va >= vec4(0.0)); }
+    case BINARY_SUB: { return va - vb; }
+    case BINARY_MUL: { return va * vb; }
+    case BINARY_DIV: { return va / vb; }
+    case BINARY_MAX: { return max(va, vb); }
+    case BINARY_MIN: { return min(va, vb); }
+    case BINARY_PRELU: { return select(va * vb, va, va >= vec4f(0.0)); }
     default: { return va + vb; }
   }
 }
@@ -120,22 +119,22 @@ fn broadcastOffsets(i: u32) -> vec2<u32> {
 
 @compute @workgroup_size(WG)
 fn unary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
-  y[i] = activate(a[i]);
+  y[i] = unaryMap4(vec4f(a[i])).x;
 }
 
 // p.size counts vec4s.
 @compute @workgroup_size(WG)
 fn unary_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
-  y4[i] = activate4(a4[i]);
+  y4[i] = unaryMap4(a4[i]);
 }
 
 @compute @workgroup_size(WG)
 fn binary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let at = broadcastOffsets(i);
   y[i] = combine4(vec4(a[at.x]), vec4(b[at.y])).x;
@@ -147,7 +146,7 @@ fn binary(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups
 // as a vec4.
 @compute @workgroup_size(WG)
 fn binary_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let at = broadcastOffsets(i);
   var va: vec4<f32>;
@@ -159,17 +158,17 @@ fn binary_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
 
 @compute @workgroup_size(WG)
 fn scale_shift(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let ch = (i / p.inner) % p.channels;
-  y[i] = activate(fma(a[i], b[ch], c[ch]));
+  y[i] = activate(OP, fma(a[i], b[ch], c[ch]), p.slope);
 }
 
 // p.size counts vec4s. Four consecutive channels (channels last, p.channels given in vec4s) or
 // one channel for all four lanes (p.inner a multiple of 4, given in vec4s).
 @compute @workgroup_size(WG)
 fn scale_shift_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   var scale: vec4<f32>;
   var shift: vec4<f32>;
@@ -182,7 +181,7 @@ fn scale_shift_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     scale = b4[ch4];
     shift = c4[ch4];
   }
-  y4[i] = activate4(fma(a4[i], scale, shift));
+  y4[i] = activate4(OP, fma(a4[i], scale, shift), p.slope);
 }
 
 fn dim(v: array<vec4<u32>, 2>, i: u32) -> u32 {
@@ -191,7 +190,7 @@ fn dim(v: array<vec4<u32>, 2>, i: u32) -> u32 {
 
 @compute @workgroup_size(WG)
 fn add_padded(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   var rest = i;
   var ia = 0u;
@@ -210,13 +209,13 @@ fn add_padded(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   var v = 0.0;
   if (inA) { v = a[ia]; }
   if (inB) { v += b[ib]; }
-  y[i] = activate(v);
+  y[i] = activate(OP, v, p.slope);
 }
 
 // add_padded of equal shapes: y = f(a + b), four values per thread; p.size counts vec4s.
 @compute @workgroup_size(WG)
 fn add_act_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
-  y4[i] = activate4(a4[i] + b4[i]);
+  y4[i] = activate4(OP, a4[i] + b4[i], p.slope);
 }

@@ -7,6 +7,8 @@
 // tf.image.resizeBilinear (no half-pixel centres, no corner alignment) of the cropped image.
 // With zeroOutside, source pixels outside [validX0, validX1) x [validY0, validY1) read as 0
 // (zero padding, as face-api's padToSquare) instead of the image's edge.
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   srcW: u32, srcH: u32,
@@ -40,7 +42,7 @@ fn texel(ix: i32, iy: i32) -> vec3<f32> {
 
 @compute @workgroup_size(WG)
 fn rgba_to_tensor(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = gid.x + gid.y * nwg.x * WG;
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.outW * p.outH) { return; }
   let ox = index % p.outW;
   let oy = index / p.outW;
@@ -107,7 +109,7 @@ fn texelOrBlack(ix: i32, iy: i32) -> vec3<f32> {
 
 @compute @workgroup_size(WG)
 fn warp_affine(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = gid.x + gid.y * nwg.x * WG;
+  let index = flatIndex(gid, nwg, WG);
   let perChip = p.outW * p.outH;
   if (index >= perChip * p.chips) { return; }
   let chip = index / perChip;

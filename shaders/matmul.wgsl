@@ -1,40 +1,7 @@
-// Batched GEMM: C[b] = alpha * op(A[b]) · op(B[b]) + beta * bias, then an activation.
-// op() transposes when TRANS_A / TRANS_B are set, reading the operand in place. A batch stride
-// of 0 broadcasts an operand over the batch; the bias is read through (strideM, strideN), so a
-// scalar, a row vector, a column vector or a full matrix all work. Tiling as in conv_gemm: a
-// workgroup computes a BM x BN tile of C, each thread TM x TN of it in registers.
-
-struct Params {
-  M: u32, N: u32, K: u32,
-  batchStrideA: u32, batchStrideB: u32,
-  biasStrideM: u32, biasStrideN: u32,
-  alpha: f32, beta: f32,
-  slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
-
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.slope), 4 sigmoid, 5 tanh, 6 hard-swish.
-override ACTIVATION: u32 = 0u;
-
-fn activate(v: f32) -> f32 {
-  switch ACTIVATION {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return clamp(v, 0.0, 6.0); }
-    case 3u: { return select(v * p.slope, v, v >= 0.0); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
-    default: { return v; }
-  }
-}
+// Batched GEMM, C[b] = scale · op(A[b]) · op(B[b]) + biasScale · bias and an activation, as
+// common/gemm.wgsl declares it (joined after common/activation.wgsl and common/gemm.wgsl).
+// matmul: tiled as conv_gemm is: a workgroup computes a BM x BN tile of C, each thread TM x TN
+// of it in registers. matmul_blocked(8): register-blocked, no workgroup memory.
 
 const TM = 4u;
 const TN = 4u;
@@ -45,16 +12,15 @@ override TK: u32 = 16u;
 var<workgroup> tileA: array<f32, WG_M * TM * TK>;
 var<workgroup> tileB: array<f32, TK * WG_N * TN>;
 
+// op(A) and op(B), zero past their edges (partial tiles).
 fn loadA(base: u32, m: u32, k: u32) -> f32 {
   if (m >= p.M || k >= p.K) { return 0.0; }
-  if (TRANS_A) { return a[base + k * p.M + m]; }
-  return a[base + m * p.K + k];
+  return elementA(base, m, k);
 }
 
 fn loadB(base: u32, k: u32, n: u32) -> f32 {
   if (k >= p.K || n >= p.N) { return 0.0; }
-  if (TRANS_B) { return b[base + n * p.K + k]; }
-  return b[base + k * p.N + n];
+  return elementB(base, k, n);
 }
 
 @compute @workgroup_size(WG_N, WG_M, 1)
@@ -97,9 +63,7 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>,
     for (var j = 0u; j < TN; j++) {
       let col = colBase + lid.x + j * WG_N;
       if (col >= p.N) { continue; }
-      var v = p.alpha * acc[i * TN + j];
-      if (HAS_BIAS) { v += p.beta * bias[row * p.biasStrideM + col * p.biasStrideN]; }
-      c[(batch * p.M + row) * p.N + col] = activate(v);
+      storeC(batch, row, col, acc[i * TN + j]);
     }
   }
 }
@@ -159,9 +123,7 @@ fn matmul_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (m >= p.M) { break; }
     for (var j = 0u; j < 8u; j++) {
       let n = col + j;
-      var v = p.alpha * acc[2u * r + j / 4u][j % 4u];
-      if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
-      c[(batch * p.M + m) * p.N + n] = activate(v);
+      storeC(batch, m, n, acc[2u * r + j / 4u][j % 4u]);
     }
   }
 }
@@ -217,9 +179,7 @@ fn matmul_blocked8(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (m >= p.M) { break; }
     for (var j = 0u; j < 8u; j++) {
       let n = col + j;
-      var v = p.alpha * acc[2u * r + j / 4u][j % 4u];
-      if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
-      c[(batch * p.M + m) * p.N + n] = activate(v);
+      storeC(batch, m, n, acc[2u * r + j / 4u][j % 4u]);
     }
   }
 }

@@ -3,7 +3,7 @@ enable subgroups;
 // (lid.y, the workgroup id) are uniform within it; WGSL's analysis cannot see that.
 diagnostic(off, subgroup_uniformity);
 
-// Matrix product C = alpha * op(A) · op(B) (+ beta * bias, activation) for CPU Vulkan drivers,
+// Matrix product C = scale · op(A) · op(B) (+ biasScale · bias, activation) for CPU Vulkan drivers,
 // where each thread is a SIMD lane and every per-lane load from a buffer is a gather. One
 // subgroup computes a block of 16 rows of C; per step along K each lane loads 16/SG values of A
 // (rows lane, lane + SG, ...), which reach the other lanes through subgroupBroadcast (a register
@@ -12,32 +12,15 @@ diagnostic(off, subgroup_uniformity);
 // four steps at a time). matmul_sg8 does 32 multiply-adds per lane
 // for 4 loads, matmul_sg8_b4 64 for 3, against 64 for 16 in matmul_blocked8 (1.4-2.5x faster on
 // llvmpipe). One set of entry points per subgroup size (8: llvmpipe; 4: SwiftShader); the
-// dispatcher picks those matching the adapter, which must have a fixed subgroup size. Operands
-// and the bias are read as in matmul.wgsl.
+// dispatcher picks those matching the adapter, which must have a fixed subgroup size. Operands,
+// bias and epilogue as common/gemm.wgsl declares them (joined after common/activation.wgsl and
+// common/gemm.wgsl).
 
-struct Params {
-  M: u32, N: u32, K: u32,
-  batchStrideA: u32, batchStrideB: u32,
-  biasStrideM: u32, biasStrideN: u32,
-  alpha: f32, beta: f32,
-  slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> c: array<f32>;
 // B as vec4s, for the *_b4 entry points (no TRANS_B; N and the batch stride divisible by 4).
 @group(0) @binding(2) var<storage, read> b4: array<vec4f>;
 // A as vec4s along K, for the *_a4b4 entry points (no TRANS_A; K divisible by 4).
 @group(0) @binding(1) var<storage, read> a4: array<vec4f>;
 
-override TRANS_A: bool = false;
-override TRANS_B: bool = false;
-override HAS_BIAS: bool = false;
-// 0 none, 1 relu, 2 relu6, 3 leaky relu (slope p.slope), 4 sigmoid, 5 tanh, 6 hard-swish.
-override ACTIVATION: u32 = 0u;
 // Subgroups per workgroup, each a 16-row tile, stacked along M.
 override TILES_M: u32 = 4u;
 // C is symmetric (a Gram matrix AᵀA): blocks wholly below the diagonal are skipped, and values
@@ -45,33 +28,9 @@ override TILES_M: u32 = 4u;
 // with the same products in the same order: the same value).
 override SYMMETRIC: bool = false;
 
-fn activate(v: f32) -> f32 {
-  switch ACTIVATION {
-    case 1u: { return max(v, 0.0); }
-    case 2u: { return clamp(v, 0.0, 6.0); }
-    case 3u: { return select(v * p.slope, v, v >= 0.0); }
-    case 4u: { return 1.0 / (1.0 + exp(-v)); }
-    case 5u: { let e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
-    case 6u: { return v * clamp(v + 3.0, 0.0, 6.0) / 6.0; }
-    default: { return v; }
-  }
-}
-
-fn loadA(base: u32, m: u32, k: u32) -> f32 {
-  if (TRANS_A) { return a[base + k * p.M + m]; }
-  return a[base + m * p.K + k];
-}
-
-fn loadB(base: u32, k: u32, n: u32) -> f32 {
-  if (TRANS_B) { return b[base + n * p.K + k]; }
-  return b[base + k * p.N + n];
-}
-
-fn storeC(batch: u32, m: u32, n: u32, sum: f32) {
-  var v = p.alpha * sum;
-  if (HAS_BIAS) { v += p.beta * bias[m * p.biasStrideM + n * p.biasStrideN]; }
-  v = activate(v);
-  c[(batch * p.M + m) * p.N + n] = v;
+// C[m, n] and, for a symmetric product above the diagonal, its mirror C[n, m].
+fn storeBoth(batch: u32, m: u32, n: u32, sum: f32) {
+  let v = storeC(batch, m, n, sum);
   if (SYMMETRIC && m < n) { c[(batch * p.M + n) * p.N + m] = v; }
 }
 
@@ -99,9 +58,9 @@ fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id
   // acc[r][j]: row row0 + r, column col0 + 8j + lane.
   var acc: array<vec2f, 16>;
   for (var k = 0u; k < p.K; k++) {
-    let a0 = loadA(baseA, m0, k);
-    let a1 = loadA(baseA, m1, k);
-    let bv = vec2f(loadB(baseB, k, n0), loadB(baseB, k, n1));
+    let a0 = elementA(baseA, m0, k);
+    let a1 = elementA(baseA, m1, k);
+    let bv = vec2f(elementB(baseB, k, n0), elementB(baseB, k, n1));
     acc[0] = fma(vec2f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
     acc[1] = fma(vec2f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
     acc[2] = fma(vec2f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
@@ -124,7 +83,7 @@ fn matmul_sg8(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id
     if (m >= p.M) { break; }
     for (var j = 0u; j < 2u; j++) {
       let n = col0 + 8u * j + lane;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeBoth(batch, m, n, acc[r][j]); }
     }
   }
 }
@@ -146,8 +105,8 @@ fn matmul_sg8_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
   // acc[r][j]: row row0 + r, column col0 + 4·lane + j.
   var acc: array<vec4f, 16>;
   for (var k = 0u; k < p.K; k++) {
-    let a0 = loadA(baseA, m0, k);
-    let a1 = loadA(baseA, m1, k);
+    let a0 = elementA(baseA, m0, k);
+    let a1 = elementA(baseA, m1, k);
     let bv = b4[baseB4 + k * N4 + n4];
     acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
     acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
@@ -171,7 +130,7 @@ fn matmul_sg8_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * lane + j;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeBoth(batch, m, n, acc[r][j]); }
     }
   }
 }
@@ -220,7 +179,7 @@ fn matmul_sg8_a4b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * lane + j;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeBoth(batch, m, n, acc[r][j]); }
     }
   }
 }
@@ -246,11 +205,11 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id
   // acc[r][j]: row row0 + r, column col0 + 4j + lane.
   var acc: array<vec4f, 16>;
   for (var k = 0u; k < p.K; k++) {
-    let a0 = loadA(baseA, m0, k);
-    let a1 = loadA(baseA, m1, k);
-    let a2 = loadA(baseA, m2, k);
-    let a3 = loadA(baseA, m3, k);
-    let bv = vec4f(loadB(baseB, k, n0), loadB(baseB, k, n1), loadB(baseB, k, n2), loadB(baseB, k, n3));
+    let a0 = elementA(baseA, m0, k);
+    let a1 = elementA(baseA, m1, k);
+    let a2 = elementA(baseA, m2, k);
+    let a3 = elementA(baseA, m3, k);
+    let bv = vec4f(elementB(baseB, k, n0), elementB(baseB, k, n1), elementB(baseB, k, n2), elementB(baseB, k, n3));
     acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
     acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
     acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
@@ -273,7 +232,7 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * j + lane;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeBoth(batch, m, n, acc[r][j]); }
     }
   }
 }
@@ -297,10 +256,10 @@ fn matmul_sg4_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
   // acc[r][j]: row row0 + r, column col0 + 4·lane + j.
   var acc: array<vec4f, 16>;
   for (var k = 0u; k < p.K; k++) {
-    let a0 = loadA(baseA, m0, k);
-    let a1 = loadA(baseA, m1, k);
-    let a2 = loadA(baseA, m2, k);
-    let a3 = loadA(baseA, m3, k);
+    let a0 = elementA(baseA, m0, k);
+    let a1 = elementA(baseA, m1, k);
+    let a2 = elementA(baseA, m2, k);
+    let a3 = elementA(baseA, m3, k);
     let bv = b4[baseB4 + k * N4 + n4];
     acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
     acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
@@ -324,7 +283,7 @@ fn matmul_sg4_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * lane + j;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeBoth(batch, m, n, acc[r][j]); }
     }
   }
 }
@@ -377,7 +336,7 @@ fn matmul_sg4_a4b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
     if (m >= p.M) { break; }
     for (var j = 0u; j < 4u; j++) {
       let n = col0 + 4u * lane + j;
-      if (n < p.N) { storeC(batch, m, n, acc[r][j]); }
+      if (n < p.N) { storeBoth(batch, m, n, acc[r][j]); }
     }
   }
 }

@@ -3,6 +3,8 @@
 //   average pooling divides by the window positions inside the input, or (countIncludePad)
 //   inside the padded input.
 // global_pool: the mean or max over all spatial positions, one (n, c) per thread.
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   batch: u32, inD: u32, inH: u32, inW: u32, channels: u32,
@@ -22,13 +24,9 @@ struct Params {
 override POOL_MAX: bool = true;
 override WG: u32 = 64u;
 
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
-}
-
 @compute @workgroup_size(WG)
 fn pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.batch * p.outD * p.outH * p.outW * p.channels) { return; }
   let c = index % p.channels;
   var q = index / p.channels;
@@ -71,7 +69,7 @@ fn pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 
 @compute @workgroup_size(WG)
 fn global_pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = flatIndex(gid, nwg);
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.batch * p.channels) { return; }
   let c = index % p.channels;
   let n = index / p.channels;

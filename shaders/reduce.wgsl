@@ -6,6 +6,8 @@
 // reduce_tree: one workgroup per output value (parts = 1): 64 threads stride over the axis,
 //   then a tree sum in workgroup memory; for few outputs over a long axis.
 // Both multiply the result by `scale` (1 for sums, 1 / count for means).
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   outer: u32,
@@ -25,7 +27,7 @@ var<workgroup> partial: array<f32, WG>;
 
 @compute @workgroup_size(WG)
 fn reduce_chunks(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = gid.x + gid.y * nwg.x * WG;
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.outer * p.parts * p.inner) { return; }
   let i = index % p.inner;
   let q = index / p.inner;

@@ -1,6 +1,8 @@
 // Bilinear resize of NHWC tensors. Output pixel (oy, ox) samples the input at
 // (oy * scaleH + offsetH, ox * scaleW + offsetW), clamped to the image; the caller picks scale
 // and offset for the coordinate convention (asymmetric, half-pixel or align-corners).
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   batch: u32, inH: u32, inW: u32, channels: u32,
@@ -17,7 +19,7 @@ override WG: u32 = 64u;
 
 @compute @workgroup_size(WG)
 fn resize_bilinear(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let index = gid.x + gid.y * nwg.x * WG;
+  let index = flatIndex(gid, nwg, WG);
   if (index >= p.batch * p.outH * p.outW * p.channels) { return; }
   let c = index % p.channels;
   var q = index / p.channels;

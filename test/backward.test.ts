@@ -201,7 +201,7 @@ describe('backward kernels', () => {
     for (const a of ACTIVATIONS) {
       const g = await engine.scope(() => activationGrad(a, engine.tensor([64], x), engine.tensor([64], r), 0.01).read());
       const dir = rng.array(64);
-      const numeric = await directionalDerivative((xv) => engine.scope(async () => dotProduct(await unary(engine.tensor([64], xv), a, { alpha: 0.01 }).read(), r)), x, dir, 1e-3);
+      const numeric = await directionalDerivative((xv) => engine.scope(async () => dotProduct(await unary(engine.tensor([64], xv), a, { slope: 0.01 }).read(), r)), x, dir, 1e-3);
       assertClose([dotProduct(g, dir)], [numeric], { atol: 2e-2, rtol: 1e-2 }, `${a} directional derivative`);
     }
   });

@@ -178,7 +178,7 @@ describe('conv backward', () => {
         const y = convTranspose(engine.tensor(dyShape(c), x), engine.tensor(wShape(c), wForward), {
           strides: c.strides, dilations: c.dilations, groups: c.groups,
           ...(useShape ? { outputShape: c.inShape.slice(1, -1), padding: [...c.padBegin, ...c.padEnd] } : { padding: [...c.padBegin, ...c.padEnd], outputPadding }),
-          bias: engine.tensor([bias.length], bias), activation, alpha: 0.2,
+          bias: engine.tensor([bias.length], bias), activation, slope: 0.2,
         });
         assertEqual([...y.shape], c.inShape, 'convTranspose shape');
         return y.read();

@@ -55,7 +55,7 @@ async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'block
   const got = await engine.scope(async () => {
     const y = conv(engine.tensor(inShape, xData), engine.tensor(wShape, wData), {
       strides: c.strides, dilations: c.dilations, padding: [...c.padBegin, ...c.padEnd], groups: c.groups,
-      bias: c.bias ? engine.tensor([c.outC], bData) : undefined, activation: c.activation, alpha: 0.2, algorithm,
+      bias: c.bias ? engine.tensor([c.outC], bData) : undefined, activation: c.activation, slope: 0.2, algorithm,
     });
     assertEqual([...y.shape], ref.shape, 'output shape');
     return y.read();

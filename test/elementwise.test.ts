@@ -20,10 +20,10 @@ describe('elementwise', () => {
     for (const act of ['relu', 'relu6', 'leakyRelu', 'sigmoid', 'tanh', 'hardSwish', 'affine'] as const) {
       const n = rng.int(1, 3000);
       const x = rng.array(n, -50, 50);
-      const alpha = act === 'affine' ? 1.5 : 0.1;
-      const beta = act === 'affine' ? -2 : 0;
-      const got = await engine.scope(() => unary(engine.tensor([n], x), act, { alpha, beta }).read());
-      assertClose(got, Array.from(x, (v) => refActivation(act, v, alpha, beta)), TOL, act);
+      // leakyRelu's slope, or affine's scale and shift.
+      const [slope, scale, shift] = act === 'affine' ? [0, 1.5, -2] : [0.1, 1, 0];
+      const got = await engine.scope(() => unary(engine.tensor([n], x), act, { slope, scale, shift }).read());
+      assertClose(got, Array.from(x, (v) => refActivation(act, v, act === 'affine' ? scale : slope, shift)), TOL, act);
     }
   });
 
@@ -209,7 +209,7 @@ describe('elementwise', () => {
         expected[i] = refActivation(activation, at(a, aShape, coord) + at(b, bShape, coord), 0.1);
       }
       const got = await engine.scope(async () => {
-        const y = addPadded(engine.tensor(aShape, a), engine.tensor(bShape, b), { activation, alpha: 0.1 });
+        const y = addPadded(engine.tensor(aShape, a), engine.tensor(bShape, b), { activation, slope: 0.1 });
         assertEqual([...y.shape], shape, 'addPadded shape');
         return y.read();
       });

@@ -8,7 +8,7 @@ import { Rng } from './util/random.js';
 const TOL = { atol: 3e-4, rtol: 3e-4 };
 
 describe('matmul', () => {
-  it('random shapes, both transposes, batches, shared operands, alpha/beta and every bias shape', async () => {
+  it('random shapes, both transposes, batches, shared operands, scale/biasScale and every bias shape', async () => {
     const engine = await testEngine();
     const rng = new Rng(42);
     for (let i = 0; i < 24; i++) {
@@ -19,17 +19,17 @@ describe('matmul', () => {
       const transA = rng.next() < 0.5, transB = rng.next() < 0.5;
       const shareB = batch > 1 && rng.next() < 0.3;
       const biasKind = rng.pick(['none', 'scalar', 'row', 'col', 'full'] as const);
-      const alpha = rng.pick([1, 0.5, -2]), beta = rng.pick([1, 0.25]);
+      const scale = rng.pick([1, 0.5, -2]), biasScale = rng.pick([1, 0.25]);
       const a = rng.array(batch * M * K), b = rng.array((shareB ? 1 : batch) * K * N);
       const biasShape = { none: [], scalar: [], row: [N], col: [M, 1], full: [M, N] }[biasKind];
       const biasData = rng.array(biasShape.reduce((x, y) => x * y, 1));
       const biasAt = { none: () => 0, scalar: () => biasData[0]!, row: (_: number, n: number) => biasData[n]!, col: (m: number) => biasData[m]!, full: (m: number, n: number) => biasData[m * N + n]! }[biasKind];
-      const expected = refMatmul(a, b, { batch, M, N, K, transA, transB, shareB, alpha, beta, bias: biasKind === 'none' ? undefined : biasAt });
+      const expected = refMatmul(a, b, { batch, M, N, K, transA, transB, shareB, scale, biasScale, bias: biasKind === 'none' ? undefined : biasAt });
       const aShape = [...(batch > 1 ? [batch] : []), ...(transA ? [K, M] : [M, K])];
       const bShape = [...(batch > 1 && !shareB ? [batch] : []), ...(transB ? [N, K] : [K, N])];
       const got = await engine.scope(async () => {
         const c = matmul(engine.tensor(aShape, a), engine.tensor(bShape, b), {
-          transposeA: transA, transposeB: transB, alpha, beta, algorithm,
+          transposeA: transA, transposeB: transB, scale, biasScale, algorithm,
           bias: biasKind === 'none' ? undefined : engine.tensor(biasShape, biasData),
         });
         assertEqual([...c.shape], [...(batch > 1 ? [batch] : []), M, N], 'shape');
@@ -64,12 +64,12 @@ describe('matmul', () => {
       const withBias = rng.next() < 0.5;
       const act = rng.pick(['none', 'relu', 'hardSwish'] as const);
       const a = rng.array(batch * M * K), b = rng.array((shareB ? 1 : batch) * K * N), biasData = rng.array(N);
-      const expected = refMatmul(a, b, { batch, M, N, K, transA, transB, shareB, alpha: 0.5, beta: 1, bias: withBias ? (_: number, n: number) => biasData[n]! : undefined })
+      const expected = refMatmul(a, b, { batch, M, N, K, transA, transB, shareB, scale: 0.5, biasScale: 1, bias: withBias ? (_: number, n: number) => biasData[n]! : undefined })
         .map((v) => refActivation(act, v, 0.2));
       const got = await engine.scope(() => matmul(
         engine.tensor([...(batch > 1 ? [batch] : []), ...(transA ? [K, M] : [M, K])], a),
         engine.tensor([...(batch > 1 && !shareB ? [batch] : []), ...(transB ? [N, K] : [K, N])], b),
-        { transposeA: transA, transposeB: transB, alpha: 0.5, bias: withBias ? engine.tensor([N], biasData) : undefined, activation: act, algorithm },
+        { transposeA: transA, transposeB: transB, scale: 0.5, bias: withBias ? engine.tensor([N], biasData) : undefined, activation: act, algorithm },
       ).read());
       assertClose(got, expected, TOL, `${algorithm}${engine.subgroupSize} case ${i} M${M} N${N} K${K} batch${batch} tA${transA} tB${transB} bias ${withBias} ${act}`);
     }
@@ -81,13 +81,13 @@ describe('matmul', () => {
     const algorithms = ['tiled', 'blocked', 'blocked8', ...(hasSubgroupMatmul(engine) ? ['subgroup', 'subgroupVec4'] as const : [])] as const;
     for (const [K, M] of [[50, 40], [1536, 40], [30, 7], [200, 48], [2048, 33], [70, 100]] as const) {
       const a = rng.array(K * M);
-      const expected = refMatmul(a, a, { batch: 1, M, N: M, K, transA: true, transB: false, alpha: 0.5 });
+      const expected = refMatmul(a, a, { batch: 1, M, N: M, K, transA: true, transB: false, scale: 0.5 });
       for (const algorithm of algorithms) {
         if ((algorithm === 'blocked' || algorithm === 'blocked8') && M % 8 !== 0) continue;
         if (algorithm === 'subgroupVec4' && M % 4 !== 0) continue;
         const got = await engine.scope(() => {
           const t = engine.tensor([K, M], a);
-          return matmul(t, t, { transposeA: true, alpha: 0.5, symmetric: true, algorithm }).read();
+          return matmul(t, t, { transposeA: true, scale: 0.5, symmetric: true, algorithm }).read();
         });
         assertClose(got, expected, { atol: 2e-3, rtol: 2e-3 }, `symmetric K${K} M${M} ${algorithm}`);
       }
@@ -99,20 +99,20 @@ describe('matmul', () => {
     });
   });
 
-  it('long reductions (Gram-shaped AᵀA and AᵀB, split over K): values, alpha, shapes, memory returned', async () => {
+  it('long reductions (Gram-shaped AᵀA and AᵀB, split over K): values, scale, shapes, memory returned', async () => {
     const engine = await testEngine();
     const rng = new Rng(8);
     const cases = [[1536, 16, 16, true, 'blocked'], [1536, 24, 24, true, 'blocked8'], [2048, 12, 24, false, 'blocked'], [1200, 9, 13, false, 'tiled'], [1031, 8, 8, true, 'blocked']] as const;
     const subgroupCases = hasSubgroupMatmul(engine) ? [[1536, 40, 40, true, 'subgroup'], [2048, 20, 36, false, 'subgroup'], [1536, 40, 40, true, 'subgroupVec4'], [2048, 20, 36, false, 'subgroupVec4']] as const : [];
     for (const [K, M, N, same, algorithm] of [...cases, ...subgroupCases]) {
       const a = rng.array(K * M), b = same ? a : rng.array(K * N);
-      const alpha = 0.5;
-      const expected = refMatmul(a, b, { batch: 1, M, N, K, transA: true, transB: false, alpha });
+      const scale = 0.5;
+      const expected = refMatmul(a, b, { batch: 1, M, N, K, transA: true, transB: false, scale });
       const got = await engine.scope(async () => {
         const ta = engine.tensor([K, M], a);
         const tb = same ? ta : engine.tensor([K, N], b);
         const before = engine.memory().inUse;
-        const c = matmul(ta, tb, { transposeA: true, alpha, algorithm });
+        const c = matmul(ta, tb, { transposeA: true, scale, algorithm });
         assertEqual([...c.shape], [M, N], 'shape');
         assertEqual(engine.memory().inUse - before, 1, 'buffers held besides the result');
         return c.read();

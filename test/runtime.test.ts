@@ -76,12 +76,13 @@ describe('runtime: reflection and dispatch checks', () => {
   });
 
   it('folds grids past the per-dimension limit in one place: a 1-D grid into x·y, a 2-D grid\'s y into y·z', () => {
-    assertEqual(foldGrid([100, 1, 1], 65535), [100, 1, 1]);
-    assertEqual(foldGrid([200_000, 1, 1], 65535), [50_000, 4, 1]);
-    assertEqual(foldGrid([4, 150_000, 1], 65535), [4, 50_000, 3]);
-    assertEqual(foldGrid([4, 150_000, 2], 65535), [4, 150_000, 2]);
+    assertEqual(foldGrid([100, 1, 1], 1, 65535), [100, 1, 1]);
+    assertEqual(foldGrid([200_000, 1, 1], 1, 65535), [50_000, 4, 1]);
+    assertEqual(foldGrid([4, 150_000, 1], 2, 65535), [4, 50_000, 3]);
+    // z means something in a 3-D grid (a group, a batch entry): never folded into.
+    assertEqual(foldGrid([4, 150_000, 1], 3, 65535), [4, 150_000, 1]);
     for (const [x, y] of [[65536, 1], [1_000_001, 1], [3, 70_000]] as const) {
-      const [fx, fy, fz] = foldGrid([x, y, 1], 65535);
+      const [fx, fy, fz] = foldGrid([x, y, 1], y === 1 ? 1 : 2, 65535);
       assert(fx <= 65535 && fy <= 65535 && (y === 1 ? fx * fy >= x : fy * fz >= y), `[${x}, ${y}] folds to [${fx}, ${fy}, ${fz}]`);
     }
   });

@@ -18,8 +18,8 @@ export interface DispatchSpec {
   /**
    * Invocations per dimension: the engine divides them by the entry point's workgroup size
    * (reflected, with the overrides given). Past the device's limit of workgroups per dimension a
-   * 1-D grid is folded into x·y and a 2-D grid's y into y·z: kernels read their index with
-   * `shaders/common/grid.wgsl`.
+   * 1-D grid (a number or [x]) is folded into x·y and a 2-D one ([x, y]) has its y folded into
+   * y·z: kernels read their index with `shaders/common/grid.wgsl`. A 3-D grid is not folded.
    */
   threads?: number | readonly [number, number?, number?];
   /** Workgroup counts instead, for kernels where a workgroup owns one item (a row, a reduction); folded the same way. */
@@ -28,22 +28,23 @@ export interface DispatchSpec {
 
 type Grid = [number, number, number];
 
-/** Workgroups for `count` per dimension, folded past `limit` as DispatchSpec.threads says. */
-export function foldGrid([x, y, z]: Grid, limit: number): Grid {
-  if (y === 1 && z === 1 && x > limit) {
+/** Workgroups for `counts` of a grid of `dims` dimensions, folded past `limit` as DispatchSpec.threads says. */
+export function foldGrid([x, y, z]: Grid, dims: number, limit: number): Grid {
+  if (dims === 1 && x > limit) {
     const rows = Math.ceil(x / limit);
     return [Math.ceil(x / rows), rows, 1];
   }
-  if (z === 1 && y > limit) {
+  if (dims === 2 && y > limit) {
     const layers = Math.ceil(y / limit);
     return [x, Math.ceil(y / layers), layers];
   }
   return [x, y, z];
 }
 
-function asGrid(v: number | readonly [number, number?, number?]): Grid {
-  const [x, y = 1, z = 1] = typeof v === 'number' ? [v] : v;
-  return [x, y, z];
+function asGrid(v: number | readonly [number, number?, number?]): { grid: Grid; dims: number } {
+  const list = typeof v === 'number' ? [v] : v.filter((d) => d !== undefined);
+  const [x, y = 1, z = 1] = list;
+  return { grid: [x!, y, z], dims: list.length };
 }
 
 export interface EngineOptions extends AcquireOptions {
@@ -403,17 +404,13 @@ export class Engine {
     }
 
     if ((spec.threads === undefined) === (spec.workgroups === undefined)) throw new GPUOpError(spec.op, `${where}: give threads or workgroups (one of them)`);
-    let counts: Grid;
-    if (spec.threads !== undefined) {
-      const size = workgroupSize(entry, overrides);
-      counts = asGrid(spec.threads).map((t, i) => Math.ceil(t / size[i]!)) as Grid;
-    } else {
-      counts = asGrid(spec.workgroups!);
-    }
-    if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new GPUOpError(spec.op, `${where}: bad grid [${counts}]`);
+    const { grid, dims } = asGrid(spec.threads ?? spec.workgroups!);
+    const size = spec.threads !== undefined ? workgroupSize(entry, overrides) : [1, 1, 1];
+    const counts = grid.map((t, i) => Math.ceil(t / size[i]!)) as Grid;
+    if (counts.some((c) => !Number.isInteger(c) || c < 0)) throw new GPUOpError(spec.op, `${where}: bad grid [${grid}]`);
     if (counts.includes(0)) return;
     const limit = this.device.limits.maxComputeWorkgroupsPerDimension;
-    const [wx, wy, wz] = foldGrid(counts, limit);
+    const [wx, wy, wz] = foldGrid(counts, dims, limit);
     if (wx > limit || wy > limit || wz > limit) throw new GPUOpError(spec.op, `dispatch of ${wx}x${wy}x${wz} workgroups exceeds the device limit ${limit}`);
 
     this.device.pushErrorScope('validation');

@@ -10,7 +10,11 @@ export class KernelSource {
   /** The text compiled: the shared pieces, then the kernel file. */
   readonly code: string;
   constructor(readonly name: string, code: string, uses: readonly string[] = []) {
-    this.code = [...uses, code].join('\n');
+    // Directives (`enable subgroups;`, `diagnostic(…);`) must open the module: they move ahead
+    // of the shared pieces.
+    const directive = /^\s*(enable|requires|diagnostic)\b[^;]*;[^\n]*$/gm;
+    const directives = code.match(directive) ?? [];
+    this.code = [...directives, ...uses, code.replace(directive, '')].join('\n');
   }
 
   get info(): ShaderInfo {

@@ -129,6 +129,19 @@ export function workgroupSize(entry: EntryInfo, overrides: Record<string, number
   return size;
 }
 
+/**
+ * A shader's named codes: `const ACTIVATION_LEAKY_RELU: u32 = 3u;` with prefix 'ACTIVATION_'
+ * is leakyRelu → 3. TypeScript reads the codes an override takes from here, never a copy.
+ */
+export function shaderConstants(code: string, prefix: string): Map<string, number> {
+  const codes = new Map<string, number>();
+  for (const m of code.matchAll(new RegExp(`const ${prefix}(\\w+): u32 = (\\d+)u;`, 'g'))) {
+    codes.set(m[1]!.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), Number(m[2]));
+  }
+  if (codes.size === 0) throw new Error(`no constants named ${prefix}… in the shader`);
+  return codes;
+}
+
 export type UniformValues = Record<string, number | readonly number[]>;
 
 /**

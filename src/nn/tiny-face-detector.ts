@@ -67,7 +67,7 @@ export class TinyFaceDetector implements FaceDetector {
   /** The raw network output [1, g, g, 25] for a prepared input [1, S, S, 3] (S divisible by 32). */
   forward(x: Tensor): Tensor {
     const p = this.params;
-    const leaky = { activation: 'leakyRelu' as const, alpha: LEAKY };
+    const leaky = { activation: 'leakyRelu' as const, slope: LEAKY };
     let out = conv(x, p.get('conv0/filters'), { padding: 'valid', bias: p.get('conv0/bias'), ...leaky });
     out = maxPool(out, { kernel: 2, strides: 2, padding: 'same' });
     for (let i = 1; i <= 5; i++) {

@@ -1,4 +1,5 @@
 import activationWGSL from '../../shaders/common/activation.wgsl';
+import { shaderConstants } from '../gpu/reflect.js';
 
 /** Activations fused into conv, matmul and elementwise kernels (the ACTIVATION/OP overrides). */
 export type Activation = 'none' | 'relu' | 'relu6' | 'leakyRelu' | 'sigmoid' | 'tanh' | 'hardSwish';
@@ -9,10 +10,8 @@ export const DEFAULT_LEAKY_SLOPE = 0.2;
 /** The shared WGSL every kernel with a fused activation is joined with. */
 export { activationWGSL };
 
-/** The codes, as the shader declares them: `const ACTIVATION_LEAKY_RELU: u32 = 3u;` is leakyRelu → 3. */
-const CODES: ReadonlyMap<string, number> = new Map(
-  [...activationWGSL.matchAll(/const ACTIVATION_(\w+): u32 = (\d+)u;/g)].map((m) => [m[1]!.toLowerCase().replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), Number(m[2])]),
-);
+/** The codes as the shader declares them (`ACTIVATION_LEAKY_RELU` is leakyRelu). */
+const CODES = shaderConstants(activationWGSL, 'ACTIVATION_');
 
 export function activationCode(a: Activation | undefined): number {
   const code = CODES.get(a ?? 'none');

@@ -1,46 +1,32 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import backwardWGSL from '../../shaders/backward.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { activationCode, type Activation } from './activation.js';
+import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { vec4Safe } from './elementwise.js';
-import { flatWorkgroups } from './flat.js';
 import type { PoolOptions } from './pool.js';
 import { mean as meanOf, sum } from './reduce.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type WindowGeometry } from './window.js';
 
-const kernel = defineKernel('backward', backwardWGSL);
-
-/** Every uniform the family declares, zeroed; each op sets the ones its entry reads. */
-function baseUniforms(size: number) {
-  return {
-    size, channels: 1, alpha: 0, epsilon: 0, batch: 0,
-    inD: 1, inH: 1, inW: 1, outD: 1, outH: 1, outW: 1, kD: 1, kH: 1, kW: 1,
-    strideD: 1, strideH: 1, strideW: 1, padD: 0, padH: 0, padW: 0, padEndD: 0, padEndH: 0, padEndW: 0,
-    dilD: 1, dilH: 1, dilW: 1, countIncludePad: 0, outer: 1, axis: 1, inner: 1, rows: 1,
-  };
-}
+const kernel = defineKernel('backward', backwardWGSL, [activationWGSL, gridWGSL]);
 
 type Buffers = Record<string, Tensor | GPUBuffer>;
 
 function elementwise(op: string, entry: string, out: Tensor, buffers: Buffers, uniforms: Record<string, number>, overrides: Record<string, number> = {}): Tensor {
-  out.engine.dispatch({ op, kernel, entry, overrides, uniforms: { ...baseUniforms(out.size), ...uniforms }, buffers: { ...buffers, y: out }, workgroups: flatWorkgroups(out.size) });
+  out.engine.dispatch({ op, kernel, entry, overrides, uniforms: { size: out.size, ...uniforms }, buffers: { ...buffers, y: out }, threads: out.size });
   return out;
 }
 
-/**
- * dL/dx of y = f(x) for an activation, given its INPUT x and dy. alpha is the leakyRelu slope
- * (0.2 by default, as conv's fused activation; elementwise leakyRelu defaults to 0.01).
- */
-export function activationGrad(activation: Activation, x: Tensor, dy: Tensor, alpha = 0.2): Tensor {
+/** dL/dx of y = f(x) for an activation, given its INPUT x and dy; `slope` is leakyRelu's. */
+export function activationGrad(activation: Activation, x: Tensor, dy: Tensor, slope = DEFAULT_LEAKY_SLOPE): Tensor {
   const op = 'activationGrad';
   shapeCheck(x.size === dy.size, op, `x [${x.shape}] and dy [${dy.shape}] must have the same size`);
-  const code = activationCode(activation);
-  const overrides = { OP: code === 0 ? 7 : code };
+  const overrides = { ACTIVATION: activationCode(activation) };
   const dx = x.engine.empty(x.shape, op);
-  if (!vec4Safe(x, dy, dx)) return elementwise(op, 'activation_grad', dx, { x, dy }, { alpha }, overrides);
+  if (!vec4Safe(x, dy, dx)) return elementwise(op, 'activation_grad', dx, { x, dy }, { slope }, overrides);
   const vec4s = Math.ceil(x.size / 4);
-  x.engine.dispatch({ op, kernel, entry: 'activation_grad_vec4', overrides, uniforms: { ...baseUniforms(vec4s), alpha }, buffers: { x4: x, dy4: dy, y4: dx }, workgroups: flatWorkgroups(vec4s) });
+  x.engine.dispatch({ op, kernel, entry: 'activation_grad_vec4', overrides, uniforms: { size: vec4s, slope }, buffers: { x4: x, dy4: dy, y4: dx }, threads: vec4s });
   return dx;
 }
 
@@ -96,7 +82,7 @@ export function l2NormalizeGrad(x: Tensor, dy: Tensor, axisArg = -1, epsilon = 1
   const dx = x.engine.empty(x.shape, op);
   x.engine.dispatch({
     op, kernel, entry: 'l2_normalize_grad',
-    uniforms: { ...baseUniforms(x.size), outer, axis: x.shape[axis]!, inner, epsilon },
+    uniforms: { size: x.size, outer, axis: x.shape[axis]!, inner, epsilon },
     buffers: { x, dy, y: dx },
     workgroups: outer * inner,
   });
@@ -144,9 +130,9 @@ export function batchNormGrad(x: Tensor, dy: Tensor, gamma: Tensor, mu: Tensor, 
   const coefficients = engine.empty([3 * C], op);
   engine.dispatch({
     op, kernel, entry: 'bn_grad_coefficients',
-    uniforms: { ...baseUniforms(C), channels: C, rows },
+    uniforms: { size: C, channels: C, rows },
     buffers: { x: dGamma, dy: dBeta, gamma, mean: mu, invStd, y: coefficients },
-    workgroups: flatWorkgroups(C),
+    threads: C,
   });
   const dx = elementwise(op, 'bn_grad_input', engine.empty(x.shape, op), { x, dy, coef: coefficients }, { channels: C });
   coefficients.dispose();

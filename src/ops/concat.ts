@@ -1,10 +1,10 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import concatWGSL from '../../shaders/concat.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 
-const kernel = defineKernel('concat', concatWGSL);
+const kernel = defineKernel('concat', concatWGSL, [gridWGSL]);
 
 /**
  * The tensors joined along `axis` (0 by default; negative counts from the end), as
@@ -36,7 +36,7 @@ export function concat(xs: readonly Tensor[], axisArg = 0): Tensor {
       entry: 'concat_into',
       uniforms: { outer, axis: x.shape[axis]!, inner, total, offset },
       buffers: { x, y },
-      workgroups: flatWorkgroups(x.size),
+      threads: x.size,
     });
     offset += x.shape[axis]!;
   }

@@ -1,14 +1,14 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import convBackwardWGSL from '../../shaders/conv_backward.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
-import { activationCode, type Activation } from './activation.js';
-import { flatWorkgroups } from './flat.js';
+import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { matmul } from './matmul.js';
 import { sumAlongAxis } from './reduce.js';
 import { perAxis, windowGeometry, windowUniforms, type Padding, type WindowGeometry } from './window.js';
 
-const kernel = defineKernel('conv_backward', convBackwardWGSL);
+const kernel = defineKernel('conv_backward', convBackwardWGSL, [activationWGSL, gridWGSL]);
 
 /** The forward convolution's geometry, as conv() takes it. */
 export interface ConvGeometry {
@@ -63,18 +63,17 @@ function setup(op: string, inputShape: readonly number[], filterShape: readonly 
   return { g, rank, batch: inputShape[0]!, inC, outC, groups, cinPerGroup, coutPerGroup: outC / groups };
 }
 
-function uniforms(s: Setup, extra: { alpha?: number; wBlocks?: number; parts?: number; chunk?: number } = {}) {
+function uniforms(s: Setup, extra: { slope?: number; wBlocks?: number; parts?: number; chunk?: number } = {}) {
   return {
     batch: s.batch, inC: s.inC, outC: s.outC, cinPerGroup: s.cinPerGroup, coutPerGroup: s.coutPerGroup,
-    alpha: extra.alpha ?? 0.2, wBlocks: extra.wBlocks ?? 0, parts: extra.parts ?? 1, chunk: extra.chunk ?? 0,
-    ...windowUniforms(s.g),
+    ...extra, slope: extra.slope ?? DEFAULT_LEAKY_SLOPE, ...windowUniforms(s.g),
   };
 }
 
 const isPointwise = (s: Setup) =>
   s.groups === 1 && s.g.kernel.every((k) => k === 1) && s.g.strides.every((v) => v === 1) && s.g.padBegin.every((v) => v === 0) && s.g.padEnd.every((v) => v === 0);
 
-interface Epilogue { bias?: Tensor; activation?: Activation; alpha?: number }
+interface Epilogue { bias?: Tensor; activation?: Activation; slope?: number }
 
 /** The input gradient with an optional fused bias and activation (ConvTranspose shares it). */
 function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly number[], o: ConvInputGradOptions, epi: Epilogue = {}): Tensor {
@@ -88,7 +87,7 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
     const rows = sizeOf(dy.shape) / s.outC;
     const dy2 = dy.reshape([rows, s.outC]);
     const w2 = w.reshape([s.inC, s.outC]);
-    const dx = matmul(dy2, w2, { transposeB: true, bias: epi.bias, activation: epi.activation, slope: epi.alpha ?? 0.2 });
+    const dx = matmul(dy2, w2, { transposeB: true, bias: epi.bias, activation: epi.activation, slope: epi.slope });
     dy2.dispose();
     w2.dispose();
     const view = dx.reshape(inputShape);
@@ -108,7 +107,7 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
   const wBlocks = Math.ceil(Math.ceil(inW / strideW) / 4);
   const pixelBlocks = s.batch * inD * inH * strideW * wBlocks;
   if (algorithm === 'direct') {
-    engine.dispatch({ ...common, entry: 'input_grad_direct', uniforms: uniforms(s, { alpha: epi.alpha }), workgroups: flatWorkgroups(dx.size) });
+    engine.dispatch({ ...common, entry: 'input_grad_direct', uniforms: uniforms(s, { slope: epi.slope }), threads: dx.size });
   } else if (algorithm === 'blocked') {
     const blocks = Math.ceil(s.cinPerGroup / 8);
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(blocks)));
@@ -117,8 +116,8 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
       ...common,
       entry: 'input_grad_blocked',
       overrides: { ...common.overrides, WG_BX, WG_BY },
-      uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
-      workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), s.groups],
+      uniforms: uniforms(s, { slope: epi.slope, wBlocks }),
+      threads: [blocks, pixelBlocks, s.groups],
     });
   } else if (algorithm === 'depthwise' || algorithm === 'depthwiseScalar') {
     if (s.cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${s.cinPerGroup}`);
@@ -132,8 +131,8 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
       entry: vec4 ? 'input_grad_depthwise_vec4' : 'input_grad_depthwise',
       buffers: vec4 ? { dy4: dy, w4: w, bias: common.buffers.bias, result4: dx } : common.buffers,
       overrides: { ...common.overrides, WG_BX, WG_BY, ...(vec4 ? {} : { DEPTH_MULTIPLIER: s.coutPerGroup === 1 ? 1 : 0 }) },
-      uniforms: uniforms(s, { alpha: epi.alpha, wBlocks }),
-      workgroups: [Math.ceil(blocks / WG_BX), Math.ceil(pixelBlocks / WG_BY), 1],
+      uniforms: uniforms(s, { slope: epi.slope, wBlocks }),
+      threads: [blocks, pixelBlocks],
     });
   } else {
     throw new GPUOpError(op, `unknown algorithm '${algorithm}'`);
@@ -186,7 +185,7 @@ export function convFilterGrad(x: Tensor, dy: Tensor, filterShape: readonly numb
     entry: algorithm === 'depthwise' ? 'filter_grad_depthwise' : 'filter_grad',
     uniforms: uniforms(s, { parts, chunk }),
     buffers: { dy, x, result: partial },
-    workgroups: flatWorkgroups(parts * threadsPerPart),
+    threads: parts * threadsPerPart,
   });
   if (parts === 1) return partial;
   const dw = sumAlongAxis(op, partial, 1, parts, filterSize, 1, filterShape);
@@ -202,8 +201,8 @@ export interface ConvTransposeOptions extends ConvGeometry {
   /** Per output channel, shape [OC]. */
   bias?: Tensor;
   activation?: Activation;
-  /** Slope of leakyRelu. */
-  alpha?: number;
+  /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
+  slope?: number;
   /** Force a kernel variant (tests). */
   algorithm?: InputGradAlgorithm;
 }

@@ -1,13 +1,13 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import convWGSL from '../../shaders/conv.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { activationCode, type Activation } from './activation.js';
-import { flatWorkgroups } from './flat.js';
+import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { matmul } from './matmul.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
-const kernel = defineKernel('conv', convWGSL);
+const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL]);
 
 export interface ConvOptions {
   strides?: number | readonly number[];
@@ -18,8 +18,8 @@ export interface ConvOptions {
   /** Per output channel, shape [OC]. */
   bias?: Tensor;
   activation?: Activation;
-  /** Slope of leakyRelu. */
-  alpha?: number;
+  /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
+  slope?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
   algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'matmul';
 }
@@ -57,7 +57,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
     const x2 = x.reshape([x.size / inC, inC]);
     const w2 = w.reshape([inC, outC]);
     const b1 = options.bias?.reshape([outC]);
-    const y2 = matmul(x2, w2, { bias: b1, activation: options.activation, slope: options.alpha ?? 0.2 });
+    const y2 = matmul(x2, w2, { bias: b1, activation: options.activation, slope: options.slope });
     const y = y2.reshape(windowOutputShape(g, batch, rank, outC));
     for (const t of [x2, w2, b1, y2]) t?.dispose();
     return y;
@@ -66,7 +66,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
   const common = {
     op,
     kernel,
-    uniforms: { batch, inC, outC, cinPerGroup, coutPerGroup, alpha: options.alpha ?? 0.2, ...windowUniforms(g) },
+    uniforms: { batch, inC, outC, cinPerGroup, coutPerGroup, slope: options.slope ?? DEFAULT_LEAKY_SLOPE, ...windowUniforms(g) },
     buffers: { x, w, bias: options.bias ?? x.engine.placeholder(), y },
   };
   const fused = { HAS_BIAS: options.bias ? 1 : 0, ACTIVATION: activationCode(options.activation) };
@@ -78,7 +78,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
       ...common,
       entry: 'conv_gemm',
       overrides: { ...fused, WG_M, WG_N, TK: 16 },
-      workgroups: [Math.ceil(coutPerGroup / (WG_N * 4)), Math.ceil(rows / (WG_M * 4)), groups],
+      threads: [Math.ceil(coutPerGroup / 4), Math.ceil(rows / 4), groups],
     });
   } else if (algorithm === 'blocked') {
     if (coutPerGroup % 8 !== 0) throw new GPUOpError(op, `the blocked kernel needs output channels per group divisible by 8, got ${coutPerGroup}`);
@@ -89,7 +89,7 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
       ...common,
       entry: 'conv_blocked',
       overrides: { ...fused, WG_BX, WG_BY, FLAT_TAPS: groups === 1 && g.dilations[2] === 1 && inC < 16 ? 1 : 0 },
-      workgroups: [Math.ceil(coutPerGroup / 8 / WG_BX), Math.ceil(rows / 4 / WG_BY), groups],
+      threads: [Math.ceil(coutPerGroup / 8), Math.ceil(rows / 4), groups],
     });
   } else if (algorithm === 'depthwise' || algorithm === 'depthwiseScalar') {
     if (cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${cinPerGroup}`);
@@ -97,7 +97,6 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(Math.ceil(outC / 4))));
     const WG_BY = 64 / WG_BX;
     const pixelBlocks = batch * g.outSize[0] * g.outSize[1] * Math.ceil(g.outSize[2] / 4);
-    const wgY = Math.ceil(pixelBlocks / WG_BY);
     // Multiplier 1 and whole vec4s of channels: one vec4 load per pixel and tap.
     const vec4 = coutPerGroup === 1 && outC % 4 === 0 && algorithm === 'depthwise';
     x.engine.dispatch({
@@ -105,10 +104,10 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
       entry: vec4 ? 'conv_depthwise_vec4' : 'conv_depthwise',
       buffers: vec4 ? { x4: x, w4: w, bias: common.buffers.bias, y4: y } : common.buffers,
       overrides: { ...fused, WG_BX, WG_BY },
-      workgroups: [Math.ceil(outC / 4 / WG_BX), Math.min(wgY, 65535), Math.ceil(wgY / 65535)],
+      threads: [Math.ceil(outC / 4), pixelBlocks],
     });
   } else if (algorithm === 'direct') {
-    x.engine.dispatch({ ...common, entry: 'conv_direct', overrides: fused, workgroups: flatWorkgroups(rows * outC) });
+    x.engine.dispatch({ ...common, entry: 'conv_direct', overrides: fused, threads: rows * outC });
   } else {
     throw new GPUOpError(op, `unknown algorithm '${algorithm}'`);
   }

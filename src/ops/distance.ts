@@ -1,10 +1,10 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import distanceWGSL from '../../shaders/distance.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 
-const kernel = defineKernel('distance', distanceWGSL);
+const kernel = defineKernel('distance', distanceWGSL, [gridWGSL]);
 
 export type DistanceMetric = 'squaredEuclidean' | 'euclidean';
 export type SimilarityHead = 'absDiff' | 'chiSquare';
@@ -25,7 +25,7 @@ function run(op: string, queries: Tensor, gallery: Tensor, metric: number, head?
     overrides: { METRIC: metric },
     uniforms: { queries: Q, gallery: K, dims: D },
     buffers: { q: queries, g: gallery, head: head ?? queries.engine.placeholder(), out },
-    workgroups: flatWorkgroups(Q * Math.ceil(K / 4)),
+    threads: Q * Math.ceil(K / 4),
   });
   return out;
 }

@@ -1,17 +1,13 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import elementwiseWGSL from '../../shaders/elementwise.wgsl';
 import { ShapeError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
+import { shaderConstants } from '../gpu/reflect.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { activationCode, type Activation } from './activation.js';
-import { flatWorkgroups } from './flat.js';
+import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 
-const kernel = defineKernel('elementwise', elementwiseWGSL);
+const kernel = defineKernel('elementwise', elementwiseWGSL, [activationWGSL, gridWGSL]);
 const MAX_RANK = 8;
-
-function baseUniforms(size: number) {
-  const zeros = Array(MAX_RANK).fill(0);
-  return { size, rank: 0, channels: 1, inner: 1, alpha: 0, beta: 0, outShape: zeros, aStrides: zeros, bStrides: zeros, aShape: zeros, bShape: zeros };
-}
 
 /**
  * Whether the *_vec4 kernels may bind these tensors as vec4 arrays: they read and write up to
@@ -23,11 +19,19 @@ export function vec4Safe(...ts: Tensor[]): boolean {
 }
 
 /** Elementwise maps beyond the activations (the unary entry's OP codes after them). */
-const MATH_CODES = { affine: 7, abs: 8, square: 9, rsqrt: 10 } as const;
-export type UnaryMath = keyof typeof MATH_CODES;
+export type UnaryMath = 'affine' | 'abs' | 'square' | 'rsqrt';
+const MAP_CODES = shaderConstants(elementwiseWGSL, 'MAP_');
 
-/** y = f(x) for an activation or a math map: 'affine' is alpha * x + beta, 'rsqrt' is 1/√x. */
-export function unary(x: Tensor, activation: Activation | UnaryMath, options: { alpha?: number; beta?: number } = {}): Tensor {
+export interface UnaryOptions {
+  /** leakyRelu's slope (default DEFAULT_LEAKY_SLOPE). */
+  slope?: number;
+  /** affine: y = scale·x + shift (defaults 1 and 0). */
+  scale?: number;
+  shift?: number;
+}
+
+/** y = f(x) for an activation or a math map: 'affine' is scale·x + shift, 'rsqrt' is 1/√x. */
+export function unary(x: Tensor, activation: Activation | UnaryMath, options: UnaryOptions = {}): Tensor {
   const y = x.engine.empty(x.shape, activation);
   const vec4 = vec4Safe(x, y);
   const threads = vec4 ? Math.ceil(x.size / 4) : x.size;
@@ -35,10 +39,10 @@ export function unary(x: Tensor, activation: Activation | UnaryMath, options: { 
     op: activation,
     kernel,
     entry: vec4 ? 'unary_vec4' : 'unary',
-    overrides: { OP: activation in MATH_CODES ? MATH_CODES[activation as UnaryMath] : activationCode(activation as Activation) },
-    uniforms: { ...baseUniforms(threads), alpha: options.alpha ?? (activation === 'leakyRelu' ? 0.01 : 1), beta: options.beta ?? 0 },
+    overrides: { OP: MAP_CODES.get(activation) ?? activationCode(activation as Activation) },
+    uniforms: { size: threads, slope: options.slope ?? DEFAULT_LEAKY_SLOPE, scale: options.scale ?? 1, shift: options.shift ?? 0 },
     buffers: vec4 ? { a4: x, y4: y } : { a: x, y },
-    workgroups: flatWorkgroups(threads),
+    threads,
   });
   return y;
 }
@@ -48,7 +52,7 @@ export const relu6 = (x: Tensor) => unary(x, 'relu6');
 export const sigmoid = (x: Tensor) => unary(x, 'sigmoid');
 export const tanh = (x: Tensor) => unary(x, 'tanh');
 export const hardSwish = (x: Tensor) => unary(x, 'hardSwish');
-export const leakyRelu = (x: Tensor, alpha = 0.01) => unary(x, 'leakyRelu', { alpha });
+export const leakyRelu = (x: Tensor, slope = DEFAULT_LEAKY_SLOPE) => unary(x, 'leakyRelu', { slope });
 
 /** Numpy-style broadcast of two shapes; returns the output shape and each operand's strides over it. */
 export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): { shape: number[]; aStrides: number[]; bStrides: number[] } {
@@ -73,8 +77,8 @@ export function broadcastShapes(op: string, a: readonly number[], b: readonly nu
   return { shape, aStrides: strides(pa), bStrides: strides(pb) };
 }
 
-const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, max: 4, min: 5, prelu: 6 } as const;
-export type BinaryOp = keyof typeof BINARY_CODES;
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'prelu';
+const BINARY_CODES = shaderConstants(elementwiseWGSL, 'BINARY_');
 
 /**
  * Merges adjacent axes along which both operands are contiguous (or both broadcast), and drops
@@ -154,10 +158,10 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
     op,
     kernel,
     entry: plan.entry,
-    overrides: { OP: BINARY_CODES[op], RANK: plan.shape.length, ...(vec4 ? { A_VEC: Number(plan.aVec), B_VEC: Number(plan.bVec) } : {}) },
-    uniforms: { ...baseUniforms(plan.threads), rank: plan.shape.length, outShape: pad(plan.shape), aStrides: pad(plan.aStrides), bStrides: pad(plan.bStrides) },
+    overrides: { OP: BINARY_CODES.get(op)!, RANK: plan.shape.length, ...(vec4 ? { A_VEC: Number(plan.aVec), B_VEC: Number(plan.bVec) } : {}) },
+    uniforms: { size: plan.threads, rank: plan.shape.length, outShape: pad(plan.shape), aStrides: pad(plan.aStrides), bStrides: pad(plan.bStrides) },
     buffers: vec4 ? { a4: a, b4: b, y4: y } : { a, b, y },
-    workgroups: flatWorkgroups(plan.threads),
+    threads: plan.threads,
   });
   return y;
 }
@@ -172,7 +176,8 @@ export interface ScaleShiftOptions {
   /** The channel axis; -1 (channels last) by default. */
   axis?: number;
   activation?: Activation;
-  alpha?: number;
+  /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
+  slope?: number;
 }
 
 /** y = f(x * scale[c] + shift[c]) per channel: inference batch norm folded to scale and shift. */
@@ -195,17 +200,17 @@ export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor, options: Sca
     kernel,
     entry: vec4 ? 'scale_shift_vec4' : 'scale_shift',
     overrides: { OP: activationCode(options.activation), ...(vec4 ? { SHARED_CHANNEL: Number(shared) } : {}) },
-    uniforms: { ...baseUniforms(threads), channels: vec4 && !shared ? channels / 4 : channels, inner: vec4 && shared ? inner / 4 : inner, alpha: options.alpha ?? 0.01 },
+    uniforms: { size: threads, channels: vec4 && !shared ? channels / 4 : channels, inner: vec4 && shared ? inner / 4 : inner, slope: options.slope ?? DEFAULT_LEAKY_SLOPE },
     buffers: vec4 ? { a4: x, b4: scale, c4: shift, y4: y } : { a: x, b: scale, c: shift, y },
-    workgroups: flatWorkgroups(threads),
+    threads,
   });
   return y;
 }
 
 export interface AddPaddedOptions {
   activation?: Activation;
-  /** Slope of leakyRelu. */
-  alpha?: number;
+  /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
+  slope?: number;
 }
 
 /**
@@ -235,9 +240,9 @@ export function addPadded(a: Tensor, b: Tensor, options: AddPaddedOptions = {}):
       kernel,
       entry: 'add_act_vec4',
       overrides: { OP: activationCode(options.activation) },
-      uniforms: { ...baseUniforms(threads), alpha: options.alpha ?? 0.01 },
+      uniforms: { size: threads, slope: options.slope ?? DEFAULT_LEAKY_SLOPE },
       buffers: { a4: a, b4: b, y4: y },
-      workgroups: flatWorkgroups(threads),
+      threads,
     });
     return y;
   }
@@ -247,11 +252,11 @@ export function addPadded(a: Tensor, b: Tensor, options: AddPaddedOptions = {}):
     entry: 'add_padded',
     overrides: { OP: activationCode(options.activation) },
     uniforms: {
-      ...baseUniforms(y.size), rank: shape.length, alpha: options.alpha ?? 0.01,
+      size: y.size, rank: shape.length, slope: options.slope ?? DEFAULT_LEAKY_SLOPE,
       outShape: pad(shape), aShape: pad(a.shape), bShape: pad(b.shape), aStrides: pad(strides(a.shape)), bStrides: pad(strides(b.shape)),
     },
     buffers: { a, b, y },
-    workgroups: flatWorkgroups(y.size),
+    threads: y.size,
   });
   return y;
 }

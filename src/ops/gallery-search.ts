@@ -3,7 +3,6 @@ import type { Engine } from '../gpu/engine.js';
 import { GPUOpError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 
 const kernel = defineKernel('gallery', galleryWGSL);
 
@@ -85,7 +84,6 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
   const rows = Math.max(0, ...chunks.map((c) => c.base + c.count));
   if (rows === 0) return [];
   if (rowPairs.size < rows * 8) throw new GPUOpError('searchGallery', `the row scratch holds ${rowPairs.size / 8} rows, the chunks ${rows}`);
-  const uniforms = (u: { rows?: number; base?: number; candidates?: number; k?: number; perThread?: number }) => ({ rows: 0, base: 0, candidates: 0, k: 0, perThread: 0, ...u });
   for (const c of chunks) {
     if (c.count === 0) continue;
     engine.dispatch({
@@ -93,9 +91,9 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
       kernel,
       entry: 'nearest',
       overrides: { WG, DIMS: dims },
-      uniforms: uniforms({ rows: c.count, base: c.base }),
+      uniforms: { rows: c.count, base: c.base },
       buffers: { query, codes: c.codes, scales: c.scales, owner: c.owner, rowPairs },
-      workgroups: Math.ceil(c.count / (WG * ROWS_PER_NEAREST_THREAD)),
+      threads: Math.ceil(c.count / ROWS_PER_NEAREST_THREAD),
     });
   }
   const scratch: GPUBuffer[] = [];
@@ -114,7 +112,7 @@ export async function searchGallery(engine: Engine, query: Tensor, queryNorm2: n
       const perThread = Math.min(rowsPerThread, Math.ceil(input.count / SELECT_WG));
       const groups = Math.ceil(input.count / (SELECT_WG * perThread));
       const out = pairs(groups * k);
-      engine.dispatch({ op: 'gallery.select', kernel, entry: 'select_top', overrides: { WG: SELECT_WG }, uniforms: uniforms({ candidates: input.count, k, perThread }), buffers: { pairsIn: input.buffer, pairsOut: out }, workgroups: groups });
+      engine.dispatch({ op: 'gallery.select', kernel, entry: 'select_top', overrides: { WG: SELECT_WG }, uniforms: { candidates: input.count, k, perThread }, buffers: { pairsIn: input.buffer, pairsOut: out }, workgroups: groups });
       input = { buffer: out, count: groups * k };
       if (groups === 1) break;
     }

@@ -1,11 +1,11 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import imageWGSL from '../../shaders/image.wgsl';
 import type { Engine } from '../gpu/engine.js';
 import { ImageTooLargeError, ShapeError } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 
-const kernel = defineKernel('image', imageWGSL);
+const kernel = defineKernel('image', imageWGSL, [gridWGSL]);
 
 /** 8-bit RGBA pixels, row-major, as in ImageData. */
 export interface RGBAImage {
@@ -120,7 +120,7 @@ export function imageToTensor(engine: Engine, image: RGBAImage, options: ImageTo
       chips: 1,
     },
     buffers: { pixels, y },
-    workgroups: flatWorkgroups(outW * outH),
+    threads: outW * outH,
   });
   engine.releaseStorage(pixels);
   return y;
@@ -172,7 +172,7 @@ export function warpAffine(engine: Engine, image: RGBAImage, transforms: readonl
       chips: transforms.length,
     },
     buffers: { pixels, y, transforms: coefficients },
-    workgroups: flatWorkgroups(transforms.length * size * size),
+    threads: transforms.length * size * size,
   });
   engine.releaseStorage(pixels);
   coefficients.dispose();

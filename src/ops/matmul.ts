@@ -1,13 +1,14 @@
+import gemmWGSL from '../../shaders/common/gemm.wgsl';
 import matmulWGSL from '../../shaders/matmul.wgsl';
 import matmulSubgroupWGSL from '../../shaders/matmul_subgroup.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
-import { activationCode, type Activation } from './activation.js';
+import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { sum } from './reduce.js';
 
-const kernel = defineKernel('matmul', matmulWGSL);
-const subgroupKernel = defineKernel('matmul_subgroup', matmulSubgroupWGSL);
+const kernel = defineKernel('matmul', matmulWGSL, [activationWGSL, gemmWGSL]);
+const subgroupKernel = defineKernel('matmul_subgroup', matmulSubgroupWGSL, [activationWGSL, gemmWGSL]);
 
 export type MatmulAlgorithm = 'tiled' | 'blocked' | 'blocked8' | 'subgroup' | 'subgroupVec4';
 
@@ -24,11 +25,11 @@ export interface MatmulOptions {
   transposeB?: boolean;
   /** Added after scaling: shape [], [1], [N], [1, N], [M, 1] or [M, N]. */
   bias?: Tensor;
-  /** C = alpha * A·B + beta * bias (ONNX Gemm). */
-  alpha?: number;
-  beta?: number;
+  /** C = scale · A·B + biasScale · bias (ONNX Gemm's alpha and beta); both default to 1. */
+  scale?: number;
+  biasScale?: number;
   activation?: Activation;
-  /** Slope of leakyRelu. */
+  /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
   slope?: number;
   /** The caller promises C is symmetric (a Gram matrix AᵀA, no bias or activation): kernels
    *  that can compute only the blocks on and above the diagonal and mirror them. */
@@ -79,7 +80,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     const kc = K / parts;
     const aChunks = a.reshape([parts, kc, M]);
     const bChunks = b === a ? aChunks : b.reshape([parts, kc, N]);
-    const partial = matmul(aChunks, bChunks, { transposeA: true, alpha: options.alpha, algorithm: options.algorithm, symmetric: options.symmetric });
+    const partial = matmul(aChunks, bChunks, { transposeA: true, scale: options.scale, algorithm: options.algorithm, symmetric: options.symmetric });
     const c = sum(partial, [0]);
     for (const t of new Set([aChunks, bChunks, partial])) t.dispose();
     if (batchShape.length === 0) return c;
@@ -100,7 +101,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     ACTIVATION: activationCode(options.activation),
   };
   let overrides: Record<string, number>;
-  let workgroups: [number, number, number];
+  let threads: [number, number, number];
   // The vec4 subgroup kernel also reads A as vec4s along K where it can (untransposed, K divisible by 4).
   const vec4A = algorithm === 'subgroupVec4' && !options.transposeA && K % 4 === 0;
   if (algorithm === 'subgroup' || algorithm === 'subgroupVec4') {
@@ -111,17 +112,19 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
     const tilesM = Math.ceil(M / 16);
     const TILES_M = Math.min(4, tilesM);
     overrides = { ...fused, TILES_M, SYMMETRIC: options.symmetric ? 1 : 0 };
-    workgroups = [Math.ceil(N / width), Math.ceil(tilesM / TILES_M), batch];
+    // A lane per column of its subgroup's block (a workgroup is one subgroup wide), a row of
+    // lanes per 16-row tile.
+    threads = [Math.ceil(N / width) * a.engine.subgroupSize, tilesM, batch];
   } else if (algorithm !== 'tiled') {
     const WG_BX = Math.min(8, 2 ** Math.floor(Math.log2(N / 8)));
     const WG_BY = 64 / WG_BX;
     overrides = { ...fused, WG_BX, WG_BY };
-    workgroups = [Math.ceil(N / 8 / WG_BX), Math.ceil(M / (algorithm === 'blocked8' ? 8 : 4) / WG_BY), batch];
+    threads = [Math.ceil(N / 8), Math.ceil(M / (algorithm === 'blocked8' ? 8 : 4)), batch];
   } else {
     const WG_M = M <= 32 ? 8 : 16;
     const WG_N = N <= 32 ? 8 : 16;
     overrides = { ...fused, WG_M, WG_N, TK: 16 };
-    workgroups = [Math.ceil(N / (WG_N * 4)), Math.ceil(M / (WG_M * 4)), batch];
+    threads = [Math.ceil(N / 4), Math.ceil(M / 4), batch];
   }
   a.engine.dispatch({
     op,
@@ -133,12 +136,12 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       batchStrideA: nA === 1 ? 0 : M * K,
       batchStrideB: nB === 1 ? 0 : K * N,
       biasStrideM, biasStrideN,
-      alpha: options.alpha ?? 1,
-      beta: options.beta ?? 1,
-      slope: options.slope ?? 0.2,
+      scale: options.scale ?? 1,
+      biasScale: options.biasScale ?? 1,
+      slope: options.slope ?? DEFAULT_LEAKY_SLOPE,
     },
     buffers: { [vec4A ? 'a4' : 'a']: a, [algorithm === 'subgroupVec4' ? 'b4' : 'b']: b, bias: bias ?? a.engine.placeholder(), c },
-    workgroups,
+    threads,
   });
   return c;
 }

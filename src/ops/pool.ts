@@ -1,11 +1,11 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import poolWGSL from '../../shaders/pool.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
-const kernel = defineKernel('pool', poolWGSL);
+const kernel = defineKernel('pool', poolWGSL, [gridWGSL]);
 
 export interface PoolOptions {
   /** Window size per spatial dimension (or one number for all). */
@@ -38,7 +38,7 @@ function pool(kind: 'maxPool' | 'avgPool', x: Tensor, options: PoolOptions): Ten
       countIncludePad: options.countIncludePad ? 1 : 0,
     },
     buffers: { x, y },
-    workgroups: flatWorkgroups(y.size),
+    threads: y.size,
   });
   return y;
 }
@@ -76,7 +76,7 @@ function globalPool(kind: 'globalAvgPool' | 'globalMaxPool', x: Tensor): Tensor 
       countIncludePad: 0,
     },
     buffers: { x, y },
-    workgroups: flatWorkgroups(y.size),
+    threads: y.size,
   });
   return y;
 }

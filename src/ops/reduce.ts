@@ -1,10 +1,10 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import reduceWGSL from '../../shaders/reduce.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 
-const kernel = defineKernel('reduce', reduceWGSL);
+const kernel = defineKernel('reduce', reduceWGSL, [gridWGSL]);
 
 /** Outputs below which a long axis is spread over more threads (two passes, or a tree per output). */
 const PARALLEL_OUTPUTS = 2048;
@@ -25,7 +25,7 @@ export function sumAlongAxis(op: string, x: Tensor, outer: number, axis: number,
       entry,
       uniforms: { outer, axis: len, inner, parts, chunk, scale: s },
       buffers: { x: src, y },
-      workgroups: entry === 'reduce_tree' ? outer * inner : flatWorkgroups(outer * parts * inner),
+      ...(entry === 'reduce_tree' ? { workgroups: outer * inner } : { threads: outer * parts * inner }),
     });
     return y;
   };

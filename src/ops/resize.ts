@@ -1,10 +1,10 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import resizeWGSL from '../../shaders/resize.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { flatWorkgroups } from './flat.js';
 
-const kernel = defineKernel('resize', resizeWGSL);
+const kernel = defineKernel('resize', resizeWGSL, [gridWGSL]);
 
 /**
  * 'asymmetric': src = dst · in/out (TensorFlow's default); 'halfPixel': pixel centres line up
@@ -34,7 +34,7 @@ export function resizeBilinear(x: Tensor, size: readonly [number, number], mode:
     entry: 'resize_bilinear',
     uniforms: { batch, inH, inW, channels, outH, outW, scaleH, scaleW, offsetH, offsetW },
     buffers: { x, y },
-    workgroups: flatWorkgroups(y.size),
+    threads: y.size,
   });
   return y;
 }

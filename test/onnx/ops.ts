@@ -287,8 +287,8 @@ const Gemm: Handler = async ({ engine }, node, inputs) => {
   return [await onGPU(engine, list, (ta, tb, tc) => matmul(ta!, tb!, {
     transposeA: attrInt(node, 'transA', 0) !== 0,
     transposeB: attrInt(node, 'transB', 0) !== 0,
-    alpha: attrFloat(node, 'alpha', 1),
-    beta: attrFloat(node, 'beta', 1),
+    scale: attrFloat(node, 'alpha', 1),
+    biasScale: attrFloat(node, 'beta', 1),
     bias: tc,
   }))];
 };

@@ -1,7 +1,7 @@
-/** Reference batched GEMM: C = alpha * op(A)·op(B) + beta * bias (bias as an [M, N] function). */
+/** Reference batched GEMM: C = scale · op(A)·op(B) + biasScale · bias (bias as an [M, N] function). */
 export function refMatmul(
   a: Float32Array, b: Float32Array,
-  o: { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean; shareA?: boolean; shareB?: boolean; alpha?: number; beta?: number; bias?: (m: number, n: number) => number },
+  o: { batch: number; M: number; N: number; K: number; transA: boolean; transB: boolean; shareA?: boolean; shareB?: boolean; scale?: number; biasScale?: number; bias?: (m: number, n: number) => number },
 ): Float32Array {
   const { batch, M, N, K } = o;
   const c = new Float32Array(batch * M * N);
@@ -16,7 +16,7 @@ export function refMatmul(
           const bv = o.transB ? b[bb + n * K + k]! : b[bb + k * N + n]!;
           s += av * bv;
         }
-        c[(t * M + m) * N + n] = (o.alpha ?? 1) * s + (o.bias ? (o.beta ?? 1) * o.bias(m, n) : 0);
+        c[(t * M + m) * N + n] = (o.scale ?? 1) * s + (o.bias ? (o.biasScale ?? 1) * o.bias(m, n) : 0);
       }
     }
   }

@@ -17,14 +17,14 @@ import { mean, sum, sumToShape } from '../../ops/reduce.js';
 import type { Padding } from '../../ops/window.js';
 
 /** Attributes of each op (GraphNode.attrs). */
-export interface ConvAttrs { strides?: number | number[]; dilations?: number | number[]; padding?: Padding; groups?: number; activation?: Activation; alpha?: number }
-export interface ActivationAttrs { activation: Activation; alpha?: number }
+export interface ConvAttrs { strides?: number | number[]; dilations?: number | number[]; padding?: Padding; groups?: number; activation?: Activation; slope?: number }
+export interface ActivationAttrs { activation: Activation; slope?: number }
 export interface MeanAttrs { axes: number[]; keepDims?: boolean }
 /** Inference-only elementwise maps (|x|, x², 1/√x): no backward rule. */
 export interface MathAttrs { fn: Exclude<UnaryMath, 'affine'> }
 export interface SqueezeAttrs { axes: number[] }
 export interface SoftmaxAttrs { axis?: number }
-export interface DenseAttrs { activation?: Activation; alpha?: number }
+export interface DenseAttrs { activation?: Activation; slope?: number }
 export interface ReshapeAttrs { shape: number[] }
 export interface L2Attrs { axis?: number; epsilon?: number }
 export interface BatchNormAttrs { epsilon?: number; momentum?: number }
@@ -67,19 +67,19 @@ function convGeometry(a: ConvAttrs) {
 }
 
 /** y = f(x·W + b) style ops: run fused, or split off the activation when backward needs its input. */
-function fusedActivation(ctx: ForwardContext, act: Activation, alpha: number | undefined, run: (a: Activation) => Tensor): ForwardResult {
+function fusedActivation(ctx: ForwardContext, act: Activation, slope: number | undefined, run: (a: Activation) => Tensor): ForwardResult {
   if (!ctx.record || !ctx.needsAny || act === 'none' || MASK_FROM_OUTPUT.has(act)) {
     const y = run(act);
     return { y, saved: ctx.record && ctx.needsAny && act !== 'none' ? { act: ctx.retain(y) } : {} };
   }
   const z = run('none');
-  const y = unary(z, act, { alpha });
+  const y = unary(z, act, { slope });
   return { y, saved: { act: ctx.retain(z) } };
 }
 
-function dropFused(dy: Tensor, saved: Record<string, Tensor>, act: Activation, alpha?: number): { dz: Tensor; owned: boolean } {
+function dropFused(dy: Tensor, saved: Record<string, Tensor>, act: Activation, slope?: number): { dz: Tensor; owned: boolean } {
   if (act === 'none') return { dz: dy, owned: false };
-  return { dz: activationGrad(act, saved.act!, dy, alpha), owned: true };
+  return { dz: activationGrad(act, saved.act!, dy, slope), owned: true };
 }
 
 function reduceTo(ctx: BackwardContext, g: Tensor, shape: readonly number[]): Tensor {
@@ -115,7 +115,7 @@ export function forwardNode(ctx: ForwardContext, node: Node, xs: Tensor[]): Forw
     case 'conv': {
       const c = a as ConvAttrs;
       const [x, w, bias] = xs as [Tensor, Tensor, Tensor | undefined];
-      const r = fusedActivation(ctx, c.activation ?? 'none', c.alpha, (act) => conv(x, w, { ...convGeometry(c), bias, activation: act, alpha: c.alpha }));
+      const r = fusedActivation(ctx, c.activation ?? 'none', c.slope, (act) => conv(x, w, { ...convGeometry(c), bias, activation: act, slope: c.slope }));
       const saved = { ...r.saved, x: keep(ctx.record && ctx.needs[1]!, x)!, w: keep(ctx.record && ctx.needs[0]!, w)! };
       return { y: r.y, saved };
     }
@@ -123,7 +123,7 @@ export function forwardNode(ctx: ForwardContext, node: Node, xs: Tensor[]): Forw
       const d = a as DenseAttrs;
       const [x, w, bias] = xs as [Tensor, Tensor, Tensor | undefined];
       shapeCheck(x.rank === 2, node.name, `dense needs a [N, K] input, got [${x.shape}] (flatten first)`);
-      const r = fusedActivation(ctx, d.activation ?? 'none', d.alpha, (act) => matmul(x, w, { bias, activation: act, slope: d.alpha }));
+      const r = fusedActivation(ctx, d.activation ?? 'none', d.slope, (act) => matmul(x, w, { bias, activation: act, slope: d.slope }));
       const saved = { ...r.saved, x: keep(ctx.record && ctx.needs[1]!, x)!, w: keep(ctx.record && ctx.needs[0]!, w)! };
       return { y: r.y, saved };
     }
@@ -151,8 +151,8 @@ export function forwardNode(ctx: ForwardContext, node: Node, xs: Tensor[]): Forw
     case 'softmax':
       return { y: softmax(xs[0]!, (a as SoftmaxAttrs).axis ?? -1) };
     case 'activation': {
-      const { activation, alpha } = a as unknown as ActivationAttrs;
-      const y = unary(xs[0]!, activation, { alpha });
+      const { activation, slope } = a as unknown as ActivationAttrs;
+      const y = unary(xs[0]!, activation, { slope });
       if (!ctx.record || !ctx.needs[0]) return { y };
       return { y, saved: { act: ctx.retain(MASK_FROM_OUTPUT.has(activation) ? y : xs[0]!) } };
     }
@@ -199,8 +199,8 @@ function batchNormForward(ctx: ForwardContext, node: Node, xs: Tensor[]): Forwar
     const { y, mean: mu, invStd } = batchNormTrain(x, gamma, beta, eps);
     const m = b.momentum ?? 0.99;
     const blend = (old: Tensor, now: Tensor) => {
-      const s = unary(old, 'affine', { alpha: m, beta: 0 });
-      const t = unary(now, 'affine', { alpha: 1 - m, beta: 0 });
+      const s = unary(old, 'affine', { scale: m });
+      const t = unary(now, 'affine', { scale: 1 - m });
       const r = add(s, t.reshape(old.shape));
       s.dispose();
       t.dispose();
@@ -235,7 +235,7 @@ export function backwardNode(ctx: BackwardContext, node: Node, dy: Tensor, saved
       return [ctx.view(dy, s0)];
     case 'conv': {
       const c = a as ConvAttrs;
-      const { dz, owned } = dropFused(dy, saved, c.activation ?? 'none', c.alpha);
+      const { dz, owned } = dropFused(dy, saved, c.activation ?? 'none', c.slope);
       const geom = convGeometry(c);
       const grads = [
         need(0) ? convInputGrad(dz, saved.w!, s0, geom) : null,
@@ -247,7 +247,7 @@ export function backwardNode(ctx: BackwardContext, node: Node, dy: Tensor, saved
     }
     case 'dense': {
       const d = a as DenseAttrs;
-      const { dz, owned } = dropFused(dy, saved, d.activation ?? 'none', d.alpha);
+      const { dz, owned } = dropFused(dy, saved, d.activation ?? 'none', d.slope);
       const grads = [
         need(0) ? matmul(dz, saved.w!, { transposeB: true }) : null,
         need(1) ? matmul(saved.x!, dz, { transposeA: true }) : null,
@@ -261,7 +261,7 @@ export function backwardNode(ctx: BackwardContext, node: Node, dy: Tensor, saved
     case 'sub': {
       let db: Tensor | null = null;
       if (need(1)) {
-        const neg = unary(dy, 'affine', { alpha: -1, beta: 0 });
+        const neg = unary(dy, 'affine', { scale: -1 });
         db = reduceTo(ctx, neg, s1!);
         neg.dispose();
       }
@@ -277,8 +277,8 @@ export function backwardNode(ctx: BackwardContext, node: Node, dy: Tensor, saved
       return [need(0) ? side(saved.b!, s0) : null, need(1) ? side(saved.a!, s1!) : null];
     }
     case 'activation': {
-      const { activation, alpha } = a as unknown as ActivationAttrs;
-      return [activationGrad(activation, saved.act!, dy, alpha)];
+      const { activation, slope } = a as unknown as ActivationAttrs;
+      return [activationGrad(activation, saved.act!, dy, slope)];
     }
     case 'globalAvgPool':
       return [globalAvgPoolGrad(dy, s0)];

@@ -234,7 +234,7 @@ class Builder {
       case 'Sigmoid':
       case 'Tanh':
       case 'LeakyRelu':
-        return this.add({ name: n.name, op: 'activation', inputs: [ins[0]!], attrs: { activation: ACTIVATION_OPS[n.op]!, alpha: a.alpha?.f ?? 0.2 } });
+        return this.add({ name: n.name, op: 'activation', inputs: [ins[0]!], attrs: { activation: ACTIVATION_OPS[n.op]!, slope: a.alpha?.f ?? 0.2 } });
       case 'Mean': {
         const axes = Array.from(this.constValue(ins[1]!, `Mean '${n.name}' axes`).data);
         return this.add({ name: n.name, op: 'mean', inputs: [ins[0]!], attrs: { axes, keepDims: a.keep_dims?.b ?? false } });
@@ -277,9 +277,9 @@ class Builder {
   }
 
   /** The activation of a fused op's fused_ops list after its BiasAdd/FusedBatchNorm. */
-  private fusedActivation(n: TfNode, rest: string[]): { activation: Activation; alpha?: number } {
+  private fusedActivation(n: TfNode, rest: string[]): { activation: Activation; slope?: number } {
     if (rest.length === 0) return { activation: 'none' };
-    if (rest.length === 1 && ACTIVATION_OPS[rest[0]!]) return { activation: ACTIVATION_OPS[rest[0]!]!, alpha: n.attr?.leakyrelu_alpha?.f ?? 0.2 };
+    if (rest.length === 1 && ACTIVATION_OPS[rest[0]!]) return { activation: ACTIVATION_OPS[rest[0]!]!, slope: n.attr?.leakyrelu_alpha?.f ?? 0.2 };
     throw new UnsupportedModelError(`node '${n.name}' (${n.op}) fuses [${rest}]; supported: BiasAdd or FusedBatchNorm then one of ${Object.keys(ACTIVATION_OPS).join(', ')}`);
   }
 
@@ -309,7 +309,7 @@ class Builder {
     const outC = filterShape[3]!;
     let wParam = wName;
     let bParam: string | undefined;
-    let act: { activation: Activation; alpha?: number } = { activation: 'none' };
+    let act: { activation: Activation; slope?: number } = { activation: 'none' };
     if (fused.length === 0) {
       // Plain conv.
     } else if (fused[0] === 'BiasAdd') {
@@ -344,7 +344,7 @@ class Builder {
       const bw = this.constValue(bParam, `${n.op} '${n.name}' bias`);
       if (bw.data.length !== outC) throw new UnsupportedModelError(`node '${n.name}': bias '${bParam}' has shape [${bw.shape}], expected [${outC}]`);
     }
-    this.add({ name: n.name, op: 'conv', inputs: bParam ? [x, wParam, bParam] : [x, wParam], attrs: { ...attrs, activation: act.activation, alpha: act.alpha } });
+    this.add({ name: n.name, op: 'conv', inputs: bParam ? [x, wParam, bParam] : [x, wParam], attrs: { ...attrs, activation: act.activation, slope: act.slope } });
   }
 
   private convertMatMul(n: TfNode, ins: string[]): void {
@@ -361,13 +361,13 @@ class Builder {
       this.addParam(wName, [cols, rows], t);
       this.add({ name: wName, op: 'const', inputs: [], attrs: {} });
     }
-    let act: { activation: Activation; alpha?: number } = { activation: 'none' };
+    let act: { activation: Activation; slope?: number } = { activation: 'none' };
     let bias: string | undefined;
     if (fused.length) {
       if (fused[0] !== 'BiasAdd') throw new UnsupportedModelError(`node '${n.name}' (${n.op}) fuses [${fused}]; supported: BiasAdd then an activation`);
       bias = ins[2];
       act = this.fusedActivation(n, fused.slice(1));
     }
-    this.add({ name: n.name, op: 'dense', inputs: bias ? [ins[0]!, wName, bias] : [ins[0]!, wName], attrs: { activation: act.activation, alpha: act.alpha } });
+    this.add({ name: n.name, op: 'dense', inputs: bias ? [ins[0]!, wName, bias] : [ins[0]!, wName], attrs: { activation: act.activation, slope: act.slope } });
   }
 }
