@@ -45,28 +45,27 @@ const builds = [
   // Each test file is one bundle; the engine helper picks its host through the 'test-host' alias.
   { ...forBrowser, entryPoints: browserTests, outbase: 'test', outdir: 'build/test-browser', alias: { 'test-host': './test/util/host-browser.ts' } },
   { ...forNode, entryPoints: [...nodeTests, ...e2e, 'test/onnx/conformance.ts'], outbase: 'test', outdir: 'build/test-node', external: ['webgpu', 'puppeteer-core'], alias: { 'test-host': './test/util/host-node.ts' } },
-  { ...forNode, entryPoints: { 'kernels-node': 'bench/kernels-node.ts', 'gallery-node': 'bench/gallery-node.ts', 'gallery-pgvector': 'bench/gallery-pgvector.ts' }, outdir: 'build/bench' },
-  { ...forBrowser, entryPoints: { 'kernels-browser': 'bench/kernels-browser.ts' }, outdir: 'build/bench' },
-  // The face evaluation runs face-api on TF.js as the reference: bundle TF.js (its ES modules do not load in Node as they are).
-  // Likewise the style, training and task benchmarks, which hold our engine against TF.js.
+  // The benchmarks (bench/: the suite's hosts and drivers, the gallery benchmarks) and the
+  // evaluations (bench/eval/). Those that hold our engine against TF.js or face-api bundle TF.js
+  // (its ES modules do not load in Node as they are); the drivers leave puppeteer to Node.
+  { ...forNode, external: [...forNode.external, 'puppeteer-core'], entryPoints: { 'run-bench': 'bench/run-bench.ts', 'run-eval-style': 'bench/eval/run-eval-style.ts', 'gallery-node': 'bench/gallery-node.ts', 'gallery-pgvector': 'bench/gallery-pgvector.ts' }, outdir: 'build/bench' },
   {
     ...forNode,
     external: ['webgpu'],
     entryPoints: {
-      'eval-faces': 'bench/eval-faces.ts',
-      'eval-style': 'bench/eval-style.ts',
-      'train-fashion': 'bench/train-fashion.ts',
-      'train-orl-head': 'bench/train-orl-head.ts',
-      'bench-train': 'bench/bench-train.ts',
-      'bench-node': 'bench/bench-node.ts',
+      'bench-node': 'bench/hosts/node.ts',
       'big-photo': 'bench/big-photo.ts',
-      'eval-lfw': 'bench/eval-lfw.ts',
-      'lfw-faces': 'bench/lfw-faces.ts',
-      'lfw-variants': 'bench/lfw-variants.ts',
+      'eval-faces': 'bench/eval/eval-faces.ts',
+      'eval-style': 'bench/eval/eval-style.ts',
+      'eval-lfw': 'bench/eval/eval-lfw.ts',
+      'lfw-faces': 'bench/eval/lfw-faces.ts',
+      'lfw-variants': 'bench/eval/lfw-variants.ts',
+      'train-fashion': 'bench/eval/train-fashion.ts',
+      'train-orl-head': 'bench/eval/train-orl-head.ts',
     },
     outdir: 'build/bench',
   },
-  { ...forBrowser, entryPoints: { 'eval-style-browser': 'bench/eval-style-browser.ts', 'bench-browser': 'bench/bench-browser.ts' }, outdir: 'build/bench' },
+  { ...forBrowser, entryPoints: { 'bench-browser': 'bench/hosts/browser.ts', 'eval-style-browser': 'bench/eval/eval-style-browser.ts' }, outdir: 'build/bench' },
   // The command line (bin/wgsl-vision.js runs it).
   { ...forNode, external: ['webgpu'], entryPoints: { 'wgsl-vision': 'src/cli/main.ts' }, outdir: 'build/cli' },
 ];

@@ -16,6 +16,7 @@ import { createFaceRecognizer } from '../src/host/node.js';
 import { decodeImage } from '../src/host/node-image.js';
 import type { RGBAImage } from '../src/ops/image.js';
 import { withExifOrientation } from '../test/util/exif-jpeg.js';
+import { parseOptions } from './args.js';
 
 const W = 8000, H = 6000, SIDE = 6000, LEFT = 1000;
 const LFW = '../shared/data/lfw-view1/images';
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
   }
 }
 
-const at = process.argv.indexOf('--verify');
-if (at >= 0) await verifyChild(process.argv[at + 1]!, process.argv[at + 2]!);
+const o = parseOptions(process.argv.slice(2), { verify: { type: 'boolean' } }, 'usage: big-photo   (internally: --verify A.jpg B.jpg)', { positionals: true });
+if (o.verify) await verifyChild(o.positionals[0]!, o.positionals[1]!);
 else await main();
 process.exit(process.exitCode ?? 0);

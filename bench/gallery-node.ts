@@ -14,15 +14,18 @@ import { fileGalleryStorage } from '../src/host/gallery-file.js';
 import { createNodeEngine } from '../src/host/node.js';
 import { FaceGallery } from '../src/tasks/face/gallery.js';
 import { GpuGalleryIndex } from '../src/tasks/face/gpu-gallery-index.js';
+import { mulberry32 } from '../src/nn/random.js';
+import { list, parseOptions } from './args.js';
+import { median } from './stats.js';
 
-const arg = process.argv.indexOf('--k');
-const sizes = (arg > 0 ? process.argv[arg + 1]! : '1000,10000,100000,1000000').split(',').map(Number);
+const o = parseOptions(process.argv.slice(2), { k: { type: 'string', default: '1000,10000,100000,1000000' } }, 'usage: gallery-node [--k 1000,10000,…]');
+const sizes = list(o.k)!.map(Number);
 const dims = 128;
 const topK = 5;
 const engine = await createNodeEngine();
-let seed = 1;
-const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+const next = mulberry32(1);
+/** Uniform in [-0.5, 0.5). */
+const random = () => next() / 2 ** 32 - 0.5;
 
 /** The k nearest people by a scan of every row; row r belongs to person r >> 1. */
 function jsScan(rows: Float32Array, query: Float32Array, k: number): number[] {

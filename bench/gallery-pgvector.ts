@@ -13,23 +13,28 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pgliteGalleryIndex, type PGliteLike } from '../src/host/pglite.js';
 import type { PersonDescriptors } from '../src/tasks/face/gallery-index.js';
+import { mulberry32 } from '../src/nn/random.js';
+import { list, parseOptions } from './args.js';
+import { median } from './stats.js';
 
-const arg = (name: string, fallback: string) => {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 ? process.argv[at + 1]! : fallback;
-};
-const ks = arg('k', '100000,1000000').split(',').map(Number);
-const nQueries = Number(arg('queries', '200'));
-const efs = arg('ef', '40,100,200,400').split(',').map(Number);
-const maintenanceWorkMem = arg('mwm', '1GB');
+const o = parseOptions(process.argv.slice(2), {
+  k: { type: 'string', default: '100000,1000000' },
+  data: { type: 'string', default: 'random', choices: ['random', 'clustered'] },
+  queries: { type: 'number', default: 200 },
+  ef: { type: 'string', default: '40,100,200,400' },
+  mwm: { type: 'string', default: '1GB' },
+}, 'usage: gallery-pgvector [--k 100000,1000000] [--data random|clustered] [--queries 200] [--ef 40,100,200,400] [--mwm 1GB]');
+const ks = list(o.k)!.map(Number);
+const nQueries = o.queries;
+const efs = list(o.ef)!.map(Number);
+const maintenanceWorkMem = o.mwm;
 const DIMS = 128;
-const data = arg('data', 'random');
-if (data !== 'random' && data !== 'clustered') throw new Error(`--data ${data}: random or clustered`);
+const data = o.data;
 const RESULTS = 'bench/results/gallery-pgvector.json';
 
-let seed = 1;
-const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+let next = mulberry32(1);
+/** Uniform in [-0.5, 0.5). */
+const random = () => next() / 2 ** 32 - 0.5;
 const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
 const LATENT = 16;
 let basis: Float32Array[] = [];
@@ -61,7 +66,7 @@ const { PGlite } = await load<typeof import('@electric-sql/pglite')>('@electric-
 const { vector } = await load<typeof import('@electric-sql/pglite-pgvector')>('@electric-sql/pglite-pgvector');
 
 for (const k of ks) {
-  seed = k;
+  next = mulberry32(k);
   if (data === 'clustered') basis = Array.from({ length: LATENT }, () => Float32Array.from({ length: DIMS }, () => random() * 0.5));
   const started = performance.now();
   const db = (await PGlite.create({ extensions: { vector } })) as unknown as PGliteLike & { close(): Promise<void> };

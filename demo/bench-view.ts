@@ -3,7 +3,7 @@
  * The markup carries no style attributes (a strict Content-Security-Policy refuses them): bar
  * widths travel as data-width and `applyBarWidths` sets them through the CSSOM.
  */
-import type { BenchResult } from '../bench/tasks/types.js';
+import type { BenchResult } from '../bench/types.js';
 
 const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 const ms = (x: number | null): string => (x === null ? '–' : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0));
@@ -54,16 +54,18 @@ export function flopsChartRow(r: BenchResult, peak: number): string {
     `</div></div></div>`;
 }
 
-export function tableHead(withWebgl: boolean): string {
+export function tableHead(withWebgl: boolean, withWasm = false): string {
   return `<thead><tr><th>Task</th><th>Shape</th><th>vs</th><th class="num">ours ms</th><th class="num">TF.js WebGPU ms</th><th class="num">ratio</th>` +
     (withWebgl ? `<th class="num">TF.js WebGL ms</th><th class="num">ratio</th>` : '') +
+    (withWasm ? `<th class="num">TF.js WASM ms</th><th class="num">ratio</th>` : '') +
     `<th class="num">GFLOP/s</th><th class="num">% of peak</th><th>check</th></tr></thead>`;
 }
 
-export function tableRow(r: BenchResult, withWebgl: boolean): string {
+export function tableRow(r: BenchResult, withWebgl: boolean, withWasm = false): string {
   const check = r.check + (r.errors ? ` — ${r.errors.join('; ')}` : '');
   return `<tr data-group="${r.group}"><td>${esc(r.name)}</td><td>${esc(r.shape)}</td><td>${esc(r.theirs)}</td>` +
     `<td class="num">${ms(r.oursMs)}</td><td class="num">${ms(r.tfjsMs)}</td>${ratioCell(r.ratio)}` +
     (withWebgl ? `<td class="num">${ms(r.webglMs)}</td>${ratioCell(r.webglRatio)}` : '') +
+    (withWasm ? `<td class="num">${ms(r.wasmMs)}</td>${ratioCell(r.wasmRatio)}` : '') +
     `<td class="num">${num(r.gflops, 2)}</td><td class="num">${num(r.peakPct, 1)}</td><td>${esc(check)}</td></tr>`;
 }

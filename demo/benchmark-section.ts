@@ -4,10 +4,11 @@
  * and our engine: several MB) is loaded from ./bench/bench-browser.js only when a run starts.
  * `?bench=tiny|small|full[&only=kernels|tasks]` runs it on load and leaves the report in
  * `window.__benchReport` (or the failure in `window.__benchError`) for scripts/screenshots.mjs,
- * bench/run-bench.mjs and the end-to-end test.
+ * bench/run-bench.ts and the end-to-end test; the rest of the suite's options come from the
+ * query too (`&run=kernels`, `&family=conv`, `&tfjs=webgpu,wasm`: see bench/suite.ts).
  */
-import type * as BenchModule from '../bench/bench-browser.js';
-import type { BenchOnly, BenchReport, BenchResult, BenchSize } from '../bench/tasks/types.js';
+import type * as BenchModule from '../bench/hosts/browser.js';
+import type { BenchOnly, BenchReport, BenchResult, BenchSize } from '../bench/types.js';
 import { applyBarWidths, flopsChartRow, LEGEND, tableHead, tableRow, timeChartRow } from './bench-view.js';
 
 declare global {
@@ -115,7 +116,8 @@ export function mountBenchmark(root: HTMLElement): void {
       $('bench-flops-chart').innerHTML = cases.map((r) => flopsChartRow(r, peak.gflops)).join('') || '<p class="placeholder">Counted-flop cases come first…</p>';
       applyBarWidths($('bench-results'));
       const withWebgl = true;
-      $('bench-table').innerHTML = tableHead(withWebgl) + '<tbody>' + cases.map((r) => tableRow(r, withWebgl)).join('') + '</tbody>';
+      const withWasm = cases.some((r) => r.wasmMs !== null);
+      $('bench-table').innerHTML = tableHead(withWebgl, withWasm) + '<tbody>' + cases.map((r) => tableRow(r, withWebgl, withWasm)).join('') + '</tbody>';
       const ratios = cases.map((r) => r.ratio).filter((r): r is number => r !== null);
       const geo = ratios.length ? Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length) : null;
       $('bench-summary').textContent = `FMA peak of this adapter: ${peak.gflops.toFixed(1)} GFLOP/s. ` +
@@ -124,6 +126,7 @@ export function mountBenchmark(root: HTMLElement): void {
     try {
       const mod = (await import(new URL('./bench/bench-browser.js', document.baseURI).href)) as typeof BenchModule;
       const out = await mod.runBrowserBench({
+        query: autorun ? location.search : '',
         size,
         only,
         onProgress: (p) => {

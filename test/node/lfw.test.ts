@@ -4,10 +4,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { evaluateLfw } from '../../bench/lfw-eval.js';
-import { nearestCentre } from '../../bench/lfw-descriptors.js';
-import { parseLfwArgs } from '../../bench/lfw-options.js';
-import { imagePath, LfwPairsError, limitPairs, parsePairs } from '../../bench/lfw-pairs.js';
+import { evaluateLfw } from '../../bench/eval/lfw-eval.js';
+import { nearestCentre } from '../../bench/eval/lfw-descriptors.js';
+import { parseLfwArgs } from '../../bench/eval/lfw-options.js';
+import { imagePath, LfwPairsError, limitPairs, parsePairs } from '../../bench/eval/lfw-pairs.js';
 import { decodeImage } from '../../src/host/node-image.js';
 import { assert, assertEqual } from '../util/assert.js';
 import { testEngine } from '../util/engine.js';

@@ -1,0 +1,80 @@
+/**
+ * Face descriptors of a folder of people (ORL layout `sN/M.pgm`), computed the way
+ * `npm run eval:faces` does (a border of half the image size, SSD detector, highest-scoring
+ * face) and cached in build/cache/ — 400 images take minutes on a CPU-emulated adapter.
+ * The cache is keyed by the folder, its file list and sizes; a change recomputes it.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createFaceRecognizer } from '../../src/host/node.js';
+import { decodeImage } from '../../src/host/node-image.js';
+import { withEdgeBorder } from '../../src/nn/boxes.js';
+import type { Engine } from '../../src/gpu/engine.js';
+import type { RGBAImage } from '../../src/ops/image.js';
+
+export interface FaceSample {
+  person: string;
+  /** Person number (sN → N). */
+  personNumber: number;
+  name: string;
+  /** 128-D descriptor of the highest-scoring face, or null when no face was found. */
+  descriptor: Float32Array | null;
+}
+
+interface CacheFile {
+  format: 'wgsl-vision-face-descriptors';
+  version: 1;
+  key: string;
+  samples: { person: string; name: string; descriptor: number[] | null }[];
+}
+
+const num = (s: string): number => Number(/\d+/.exec(s)?.[0] ?? NaN);
+
+function listFolder(dir: string): { person: string; name: string; path: string; bytes: number }[] {
+  if (!existsSync(dir)) throw new Error(`faces folder ${dir} does not exist`);
+  return readdirSync(dir)
+    .filter((d) => /^s\d+$/.test(d) && statSync(join(dir, d)).isDirectory())
+    .sort((a, b) => num(a) - num(b))
+    .flatMap((person) => readdirSync(join(dir, person))
+      .filter((f) => /^\d+\.(pgm|jpe?g|png)$/i.test(f))
+      .sort((a, b) => num(a) - num(b))
+      .map((name) => ({ person, name, path: join(dir, person, name), bytes: statSync(join(dir, person, name)).size })));
+}
+
+/** Descriptors of every image of `dir`, from the cache file when it matches the folder. */
+export async function faceDescriptors(engine: Engine, dir: string, cacheFile: string, log: (line: string) => void = console.log): Promise<FaceSample[]> {
+  const files = listFolder(dir);
+  const key = JSON.stringify(files.map((f) => [f.person, f.name, f.bytes]));
+  const toSamples = (c: CacheFile): FaceSample[] => c.samples.map((s) => ({ person: s.person, personNumber: num(s.person), name: s.name, descriptor: s.descriptor ? Float32Array.from(s.descriptor) : null }));
+  if (existsSync(cacheFile)) {
+    try {
+      const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as CacheFile;
+      if (cached.format === 'wgsl-vision-face-descriptors' && cached.version === 1 && cached.key === key) {
+        log(`descriptors: ${cached.samples.length} from the cache ${cacheFile}`);
+        return toSamples(cached);
+      }
+    } catch {
+      // An unreadable cache is recomputed.
+    }
+  }
+  const recognizer = await createFaceRecognizer({ engine });
+  const samples: CacheFile['samples'] = [];
+  const start = performance.now();
+  for (const [i, f] of files.entries()) {
+    const image = decodeImage(readFileSync(f.path), f.path);
+    const bordered = withEdgeBorder(image, Math.round(image.width / 2), Math.round(image.height / 2)) as RGBAImage;
+    const faces = await recognizer.describe(bordered);
+    const best = faces.length ? faces.reduce((a, b) => (b.score > a.score ? b : a)) : null;
+    samples.push({ person: f.person, name: f.name, descriptor: best ? Array.from(best.descriptor) : null });
+    if ((i + 1) % 25 === 0 || i + 1 === files.length) {
+      const s = (performance.now() - start) / 1000;
+      log(`  descriptors ${i + 1}/${files.length}, ${s.toFixed(0)} s, ~${((s / (i + 1)) * (files.length - i - 1)).toFixed(0)} s left`);
+    }
+  }
+  recognizer.dispose();
+  const cache: CacheFile = { format: 'wgsl-vision-face-descriptors', version: 1, key, samples };
+  mkdirSync(dirname(cacheFile), { recursive: true });
+  writeFileSync(cacheFile, JSON.stringify(cache));
+  log(`descriptors: wrote the cache ${cacheFile}`);
+  return toSamples(cache);
+}
