@@ -1,57 +1,85 @@
 // Embedding losses for Siamese training. Row kernels give one thread per batch row; the batch
-// means are reductions in optim.wgsl over rowLoss. DIST 0: squared euclidean, 1: euclidean.
-// triplet_rows:     l = max(d(a,p) − d(a,n) + margin, 0) and its gradients (already / rows).
-// contrastive_rows: euclidean: l = y·d² + (1 − y)·max(margin − d, 0)²;
-//                   squared:   l = y·s + (1 − y)·max(margin − s, 0) with s = ‖e1 − e2‖².
-// pair_rows:        ŷ = σ(Σ w·f + b), f = |e1 − e2| (FORM 0) or (e1 − e2)²/(e1 + e2) (FORM 1);
-//                   l = softplus(z) − y·z; resid = (ŷ − y)/rows; gradients w.r.t. e1, e2.
-// pair_weight_grad: gradW_k = Σ_b resid_b·f_bk.
+// means are reductions (reduction.wgsl) over rowLoss. DIST 0: squared euclidean, 1: euclidean.
+// triplet_rows:     l = max(d(anchor, positive) − d(anchor, negative) + margin, 0) and its
+//                   gradients w.r.t. the three (already / rows).
+// contrastive_rows: d = d(left, right); euclidean: l = y·d² + (1 − y)·max(margin − d, 0)²;
+//                   squared: l = y·s + (1 − y)·max(margin − s, 0) with s = ‖left − right‖².
+// pair_rows:        ŷ = σ(Σ w·f + bias), f = |left − right| (FORM 0) or
+//                   (left − right)²/(left + right) (FORM 1); l = softplus(z) − y·z;
+//                   residual = (ŷ − y)/rows; gradients w.r.t. left and right.
+// pair_weight_grad: gradW_k = Σ_b residual_b·f_bk.
 // mine_rows:        per anchor i, over the pairwise distance matrix: MINING 0 all triplets,
 //                   1 hardest positive + hardest negative, 2 semi-hard negative per positive
 //                   (closest negative farther than the positive within the margin, else the
-//                   hardest negative). Writes W[i, ·] (+1 per positive use, −1 per negative
+//                   hardest negative). Writes uses[i, ·] (+1 per positive use, −1 per negative
 //                   use, in active triplets) and stats[i] = (Σ loss, active, valid).
 // mining_finish:    loss = Σ loss / N, activeFraction = active/valid, norm = 1/N, with N the
-//                   number of nActive triplets (all), nValid anchors (hard) or nValid pairs (semihard).
-// embedding_grad:   grad_i = norm·Σ_j (W_ij + W_ji)·c_ij·(e_i − e_j), c = 2 (squared) or 1/D_ij.
+//                   number of active triplets (all), valid anchors (hard) or valid pairs (semihard).
+// embedding_grad:   grad_i = norm·Σ_j (uses_ij + uses_ji)·c_ij·(e_i − e_j), c = 2 (squared) or 1/D_ij.
+//
+// Joined after common/grid.wgsl.
 
 struct Params {
   rows: u32,
   dims: u32,
   margin: f32,
-  scale: f32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> c: array<f32>;
-@group(0) @binding(4) var<storage, read> labels: array<f32>;
-@group(0) @binding(5) var<storage, read> dist: array<f32>;
-@group(0) @binding(6) var<storage, read> scalar: array<f32>;
-@group(0) @binding(7) var<storage, read_write> weights: array<f32>;
-@group(0) @binding(8) var<storage, read_write> stats: array<f32>;
-@group(0) @binding(9) var<storage, read_write> out1: array<f32>;
-@group(0) @binding(10) var<storage, read_write> out2: array<f32>;
-@group(0) @binding(11) var<storage, read_write> out3: array<f32>;
-@group(0) @binding(12) var<storage, read_write> rowLoss: array<f32>;
+// Explicit triplets (triplet_rows): [rows, dims] each.
+@group(0) @binding(1) var<storage, read> anchor: array<f32>;
+@group(0) @binding(2) var<storage, read> positive: array<f32>;
+@group(0) @binding(3) var<storage, read> negative: array<f32>;
+@group(0) @binding(4) var<storage, read_write> gradAnchor: array<f32>;
+@group(0) @binding(5) var<storage, read_write> gradPositive: array<f32>;
+@group(0) @binding(6) var<storage, read_write> gradNegative: array<f32>;
+// Pairs (contrastive_rows, pair_rows, pair_weight_grad): [rows, dims] each, labels [rows].
+@group(0) @binding(7) var<storage, read> left: array<f32>;
+@group(0) @binding(8) var<storage, read> right: array<f32>;
+@group(0) @binding(9) var<storage, read> labels: array<f32>;
+@group(0) @binding(10) var<storage, read_write> gradLeft: array<f32>;
+@group(0) @binding(11) var<storage, read_write> gradRight: array<f32>;
+// The pair classifier's weights [dims] and bias [1]; ŷ per row; (ŷ − y)/rows per row.
+@group(0) @binding(12) var<storage, read> weights: array<f32>;
+@group(0) @binding(13) var<storage, read> bias: array<f32>;
+@group(0) @binding(14) var<storage, read_write> prob: array<f32>;
+@group(0) @binding(15) var<storage, read_write> residual: array<f32>;
+@group(0) @binding(16) var<storage, read_write> gradWeights: array<f32>;
+@group(0) @binding(17) var<storage, read_write> rowLoss: array<f32>;
+// Batch mining (mine_rows, mining_finish, embedding_grad): the batch's embeddings [rows, dims],
+// their pairwise distances [rows, rows], each pair's use in active triplets [rows, rows], per
+// anchor (Σ loss, active, valid) [rows, 3], the loss, active fraction and 1/N ([1] each).
+@group(0) @binding(18) var<storage, read> embeddings: array<f32>;
+@group(0) @binding(19) var<storage, read> dist: array<f32>;
+@group(0) @binding(20) var<storage, read_write> uses: array<f32>;
+@group(0) @binding(21) var<storage, read_write> stats: array<f32>;
+@group(0) @binding(22) var<storage, read_write> loss: array<f32>;
+@group(0) @binding(23) var<storage, read_write> activeFraction: array<f32>;
+@group(0) @binding(24) var<storage, read_write> norm: array<f32>;
+@group(0) @binding(25) var<storage, read_write> grad: array<f32>;
 
 override WG: u32 = 64u;
 override DIST: u32 = 0u;
 override MINING: u32 = 0u;
 override FORM: u32 = 0u;
 
-fn flatIndex(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
-  return gid.x + gid.y * nwg.x * WG;
+/** Row r's squared distances anchor–positive (x) and anchor–negative (y). */
+fn tripletSqDists(r: u32) -> vec2<f32> {
+  var s = vec2(0.0);
+  let base = r * p.dims;
+  for (var k = 0u; k < p.dims; k++) {
+    let d = anchor[base + k] - vec2(positive[base + k], negative[base + k]);
+    s += d * d;
+  }
+  return s;
 }
 
-/** ‖a_r − b_r‖² (other = false) or ‖a_r − c_r‖² (other = true). */
-fn sqDist(r: u32, other: bool) -> f32 {
+/** Row r's squared distance left–right. */
+fn pairSqDist(r: u32) -> f32 {
   var s = 0.0;
   let base = r * p.dims;
   for (var k = 0u; k < p.dims; k++) {
-    var d: f32;
-    if (other) { d = a[base + k] - c[base + k]; } else { d = a[base + k] - b[base + k]; }
+    let d = left[base + k] - right[base + k];
     s += d * d;
   }
   return s;
@@ -68,28 +96,29 @@ fn distance(s: f32) -> vec2<f32> {
 
 @compute @workgroup_size(WG)
 fn triplet_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = flatIndex(gid, nwg);
+  let r = flatIndex(gid, nwg, WG);
   if (r >= p.rows) { return; }
-  let dp = distance(sqDist(r, false));
-  let dn = distance(sqDist(r, true));
+  let sq = tripletSqDists(r);
+  let dp = distance(sq.x);
+  let dn = distance(sq.y);
   let l = max(dp.x - dn.x + p.margin, 0.0);
   rowLoss[r] = l;
   let on = select(0.0, 1.0 / f32(p.rows), l > 0.0);
   let base = r * p.dims;
   for (var k = 0u; k < p.dims; k++) {
-    let ap = a[base + k] - b[base + k];
-    let an = a[base + k] - c[base + k];
-    out1[base + k] = on * (dp.y * ap - dn.y * an);
-    out2[base + k] = -on * dp.y * ap;
-    out3[base + k] = on * dn.y * an;
+    let ap = anchor[base + k] - positive[base + k];
+    let an = anchor[base + k] - negative[base + k];
+    gradAnchor[base + k] = on * (dp.y * ap - dn.y * an);
+    gradPositive[base + k] = -on * dp.y * ap;
+    gradNegative[base + k] = on * dn.y * an;
   }
 }
 
 @compute @workgroup_size(WG)
 fn contrastive_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = flatIndex(gid, nwg);
+  let r = flatIndex(gid, nwg, WG);
   if (r >= p.rows) { return; }
-  let d = distance(sqDist(r, false));
+  let d = distance(pairSqDist(r));
   let y = labels[r];
   let gap = max(p.margin - d.x, 0.0);
   var l: f32;
@@ -108,9 +137,9 @@ fn contrastive_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   coef /= f32(p.rows);
   let base = r * p.dims;
   for (var k = 0u; k < p.dims; k++) {
-    let g = coef * (a[base + k] - b[base + k]);
-    out1[base + k] = g;
-    out2[base + k] = -g;
+    let g = coef * (left[base + k] - right[base + k]);
+    gradLeft[base + k] = g;
+    gradRight[base + k] = -g;
   }
 }
 
@@ -125,20 +154,20 @@ fn pairFeature(x: f32, y: f32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn pair_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let r = flatIndex(gid, nwg);
+  let r = flatIndex(gid, nwg, WG);
   if (r >= p.rows) { return; }
   let base = r * p.dims;
-  var z = scalar[0];
-  for (var k = 0u; k < p.dims; k++) { z += c[k] * pairFeature(a[base + k], b[base + k]); }
+  var z = bias[0];
+  for (var k = 0u; k < p.dims; k++) { z += weights[k] * pairFeature(left[base + k], right[base + k]); }
   let y = labels[r];
-  let prob = 1.0 / (1.0 + exp(-z));
-  out3[r] = prob;
+  let yHat = 1.0 / (1.0 + exp(-z));
+  prob[r] = yHat;
   rowLoss[r] = max(z, 0.0) + log(1.0 + exp(-abs(z))) - y * z;
-  let resid = (prob - y) / f32(p.rows);
-  stats[r] = resid;
+  let resid = (yHat - y) / f32(p.rows);
+  residual[r] = resid;
   for (var k = 0u; k < p.dims; k++) {
-    let x1 = a[base + k];
-    let x2 = b[base + k];
+    let x1 = left[base + k];
+    let x2 = right[base + k];
     let d = x1 - x2;
     var g1: f32;
     var g2: f32;
@@ -155,28 +184,28 @@ fn pair_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
       g1 = sign(d);
       g2 = -sign(d);
     }
-    out1[base + k] = resid * c[k] * g1;
-    out2[base + k] = resid * c[k] * g2;
+    gradLeft[base + k] = resid * weights[k] * g1;
+    gradRight[base + k] = resid * weights[k] * g2;
   }
 }
 
 @compute @workgroup_size(WG)
 fn pair_weight_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let k = flatIndex(gid, nwg);
+  let k = flatIndex(gid, nwg, WG);
   if (k >= p.dims) { return; }
   var s = 0.0;
-  for (var r = 0u; r < p.rows; r++) { s += stats[r] * pairFeature(a[r * p.dims + k], b[r * p.dims + k]); }
-  out1[k] = s;
+  for (var r = 0u; r < p.rows; r++) { s += residual[r] * pairFeature(left[r * p.dims + k], right[r * p.dims + k]); }
+  gradWeights[k] = s;
 }
 
 @compute @workgroup_size(WG)
 fn mine_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let i = flatIndex(gid, nwg);
+  let i = flatIndex(gid, nwg, WG);
   let B = p.rows;
   if (i >= B) { return; }
   let row = i * B;
   let li = labels[i];
-  for (var j = 0u; j < B; j++) { weights[row + j] = 0.0; }
+  for (var j = 0u; j < B; j++) { uses[row + j] = 0.0; }
   var lossSum = 0.0;
   var nActive = 0.0;
   var nValid = 0.0;
@@ -196,8 +225,8 @@ fn mine_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
       if (l > 0.0) {
         lossSum = l;
         nActive = 1.0;
-        weights[row + hardPos] += 1.0;
-        weights[row + hardNeg] -= 1.0;
+        uses[row + hardPos] += 1.0;
+        uses[row + hardNeg] -= 1.0;
       }
     }
   } else {
@@ -212,8 +241,8 @@ fn mine_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
           if (l > 0.0) {
             lossSum += l;
             nActive += 1.0;
-            weights[row + j] += 1.0;
-            weights[row + k] -= 1.0;
+            uses[row + j] += 1.0;
+            uses[row + k] -= 1.0;
           }
         }
       } else if (hardNeg < B) {
@@ -228,8 +257,8 @@ fn mine_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgro
         if (l > 0.0) {
           lossSum += l;
           nActive += 1.0;
-          weights[row + j] += 1.0;
-          weights[row + neg] -= 1.0;
+          uses[row + j] += 1.0;
+          uses[row + neg] -= 1.0;
         }
       }
     }
@@ -250,30 +279,30 @@ fn mining_finish() {
     nValid += stats[i * 3u + 2u];
   }
   let n = select(nValid, nActive, MINING == 0u);
-  let norm = select(0.0, 1.0 / n, n > 0.0);
-  out1[0] = lossSum * norm;
-  out2[0] = select(0.0, nActive / nValid, nValid > 0.0);
-  out3[0] = norm;
+  let n1 = select(0.0, 1.0 / n, n > 0.0);
+  loss[0] = lossSum * n1;
+  activeFraction[0] = select(0.0, nActive / nValid, nValid > 0.0);
+  norm[0] = n1;
 }
 
 @compute @workgroup_size(WG)
 fn embedding_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let e = flatIndex(gid, nwg);
+  let e = flatIndex(gid, nwg, WG);
   let B = p.rows;
   if (e >= B * p.dims) { return; }
   let i = e / p.dims;
   let k = e % p.dims;
-  let x = a[e];
+  let x = embeddings[e];
   var s = 0.0;
   for (var j = 0u; j < B; j++) {
-    let w = weights[i * B + j] + weights[j * B + i];
+    let w = uses[i * B + j] + uses[j * B + i];
     if (w == 0.0) { continue; }
     var f = 2.0;
     if (DIST == 1u) {
       let d = dist[i * B + j];
       f = select(0.0, 1.0 / d, d > 0.0);
     }
-    s += w * f * (x - a[j * p.dims + k]);
+    s += w * f * (x - embeddings[j * p.dims + k]);
   }
-  out1[e] = c[0] * s;
+  grad[e] = norm[0] * s;
 }

@@ -44,7 +44,7 @@ export { createStyleStepper, StyleStage, workingSize, type StyleTransferOptions,
 export type { PublicStyleTransferOptions } from './tasks/style/api.js';
 export { GramCache, styleGramCache } from './tasks/style/gram-cache.js';
 export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/style/network.js';
-// Training (issue 5): trainEmbedding, the similarity-head trainer, Fashion-MNIST/IDX data, P×K sampling, evaluation.
+// Training: trainEmbedding, the similarity-head trainer, Fashion-MNIST/IDX data, P×K sampling, evaluation.
 export * from './tasks/training/index.js';
 export { orlSimilarityHead } from './tasks/face/orl-similarity-head.js';
 // Graph models, autodiff, trainable layers and optimisers (src/nn).
@@ -53,4 +53,4 @@ export { graphFromTfjsModel, loadGraphModelWeights, UnsupportedModelError, SUPPO
 export { featureNetwork, CENTERNET_LAYERS, type FeatureNetwork, type FeatureNetworkName, type FeatureNetworkOptions } from './nn/graph/feature-networks.js';
 export { sequential, outputShape, type LayerSpec } from './nn/layers.js';
 export { saveWeights, loadGraphWeights, type SaveWeightsOptions } from './nn/save-weights.js';
-export { SGD, Adam, LBFGS, type Optimizer, type LBFGSOptions } from './nn/optimizers.js';
+export { SGD, Adam, LBFGS, OPTIMIZER_DEFAULTS, type Optimizer, type SGDOptions, type AdamOptions, type LBFGSOptions } from './nn/optimizers.js';

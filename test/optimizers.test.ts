@@ -1,10 +1,11 @@
 import type { Engine } from '../src/gpu/engine.js';
 import type { Tensor } from '../src/gpu/tensor.js';
-import { Adam, LBFGS, SGD } from '../src/nn/optimizers.js';
+import { Adam, createOptimizer, LBFGS, OPTIMIZER_DEFAULTS, SGD } from '../src/nn/optimizers.js';
 import { matmul } from '../src/ops/matmul.js';
 import { sub } from '../src/ops/elementwise.js';
-import { dot } from '../src/ops/optim.js';
-import { refAdamStep, refGlobalNorm, refLbfgsFixedStep, refSgdStep } from './ref/optim.js';
+import { dot } from '../src/ops/reduction.js';
+import { refAdamStep, refLbfgsFixedStep, refSgdStep } from './ref/optim.js';
+import { refGlobalNorm } from './ref/reduction.js';
 import { assert, assertClose, assertEqual } from './util/assert.js';
 import { testEngine } from './util/engine.js';
 import { Rng } from './util/random.js';
@@ -89,7 +90,7 @@ describe('optimisers', () => {
         gs.forEach((g, i) => {
           const gc = g.map((v) => v * coef);
           if (kind === 'sgd') refSgdStep(xs[i]!, gc, state[i]![0], { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 });
-          else refAdamStep(xs[i]!, gc, state[i]![0], state[i]![1], { lr: 0.05, weightDecay: 0.02, step });
+          else refAdamStep(xs[i]!, gc, state[i]![0], state[i]![1], { lr: 0.05, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.02, step });
         });
         await engine.scope(async () => {
           opt.step(params, gs.map((g) => engine.tensor([g.length], g)));
@@ -101,6 +102,36 @@ describe('optimisers', () => {
       opt.dispose();
       assertEqual(engine.memory().inUse - before, 0, `${kind}: state released by dispose()`);
       params.forEach((p) => p.dispose());
+    }
+  });
+
+  it('one table of defaults, PyTorch\'s: the classes and createOptimizer read it (an SGD spec has no momentum)', async () => {
+    const engine = await testEngine();
+    assertEqual(OPTIMIZER_DEFAULTS.sgd, { momentum: 0, weightDecay: 0, nesterov: false });
+    assertEqual(OPTIMIZER_DEFAULTS.adam, { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 });
+    assertEqual(OPTIMIZER_DEFAULTS.lbfgs, { lr: 1, historySize: 100, lineSearch: 'strongWolfe', maxIter: 20, toleranceGrad: 1e-7, toleranceChange: 1e-9 });
+    const adam = new Adam();
+    assertEqual([adam.lr, adam.beta1, adam.beta2, adam.epsilon, adam.weightDecay], [1e-3, 0.9, 0.999, 1e-8, 0]);
+    const sgd = new SGD({ lr: 0.1 });
+    assertEqual([sgd.momentum, sgd.weightDecay, sgd.nesterov], [0, 0, false]);
+    const lbfgs = new LBFGS();
+    assertEqual([lbfgs.lr, lbfgs.historySize, lbfgs.maxIter, lbfgs.maxEvals], [1, 100, 20, 25]);
+    // The behaviour, not only the fields: a spec's SGD steps are plain SGD, its Adam steps Adam's defaults.
+    const rng = new Rng(23);
+    const n = rng.int(10, 400);
+    for (const spec of [{ kind: 'sgd', lr: 0.2 }, { kind: 'adam', lr: 0.05 }] as const) {
+      const x = Float64Array.from(rng.array(n)), m = new Float64Array(n), v = new Float64Array(n);
+      const opt = createOptimizer(spec);
+      const param = engine.keep(engine.tensor([n], Float32Array.from(x)));
+      for (let step = 1; step <= 3; step++) {
+        const g = rng.array(n);
+        if (spec.kind === 'sgd') refSgdStep(x, g, m, { lr: spec.lr });
+        else refAdamStep(x, g, m, v, { lr: spec.lr, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step });
+        await engine.scope(async () => opt.step([param], [engine.tensor([n], g)]));
+      }
+      assertClose(await param.read(), x, { atol: 1e-5, rtol: 1e-4 }, `${spec.kind} spec`);
+      opt.dispose();
+      param.dispose();
     }
   });
 

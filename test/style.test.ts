@@ -10,7 +10,8 @@ import type { FeatureNetwork } from '../src/nn/graph/feature-networks.js';
 import { chroma } from '../src/tasks/style/color.js';
 import { GramCache } from '../src/tasks/style/gram-cache.js';
 import { loadStyleNetwork } from '../src/tasks/style/network.js';
-import { styleTransfer, type StyleStep, type StyleTransferOptions } from '../src/tasks/style/style-transfer.js';
+import { createStyleStepper, styleTransfer, type StyleStep, type StyleTransferOptions } from '../src/tasks/style/style-transfer.js';
+import { refAdamStep } from './ref/optim.js';
 import { assert, assertEqual, assertRejects } from './util/assert.js';
 import { readFile, testEngine } from './util/engine.js';
 
@@ -109,10 +110,39 @@ describe('styleTransfer (CenterNet, 32 px)', function () {
     cache.clear();
   });
 
+  it('an Adam step is the reference Adam on dJ/dG (lr 5, PyTorch betas) followed by clamping', async () => {
+    const stepper = await createStyleStepper(engine, { content, style, network, size: 32, gramCache: new GramCache() });
+    try {
+      const x = Float64Array.from(await stepper.stage.G.read());
+      const m = new Float64Array(x.length), v = new Float64Array(x.length);
+      for (let step = 1; step <= 2; step++) {
+        const { grad } = await stepper.stage.evaluate();
+        refAdamStep(x, grad, m, v, { lr: 5, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, step });
+        for (let i = 0; i < x.length; i++) x[i] = Math.min(255, Math.max(0, x[i]!));
+        await stepper.step();
+        const got = await stepper.stage.G.read();
+        let worst = 0;
+        for (let i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(got[i]! - x[i]!));
+        assert(worst < 1e-3, `step ${step}: max |G − reference| ${worst}`);
+      }
+    } finally {
+      stepper.dispose();
+    }
+  });
+
+  it('alpha and beta, the deprecated names, are the content and style weights', async () => {
+    const named = await collect(styleTransfer(engine, { ...base(), iterations: 2, contentWeight: 2, styleWeight: 5 }));
+    const old = await collect(styleTransfer(engine, { ...base(), iterations: 2, alpha: 2, beta: 5 }));
+    const plain = await collect(styleTransfer(engine, { ...base(), iterations: 2 }));
+    assertEqual(old.map((s) => s.J), named.map((s) => s.J), 'J per step');
+    assertEqual(Array.from(old[1]!.image!.data), Array.from(named[1]!.image!.data), 'final image');
+    assert(plain[0]!.J !== named[0]!.J, 'the weights change J');
+  });
+
   it('computes the style Gram matrices once per style image and size', async () => {
     const cache = new GramCache();
     await collect(styleTransfer(engine, { ...base(), gramCache: cache, iterations: 1 }));
-    await collect(styleTransfer(engine, { ...base(), gramCache: cache, iterations: 1, alpha: 2 }));
+    await collect(styleTransfer(engine, { ...base(), gramCache: cache, iterations: 1, contentWeight: 2 }));
     assertEqual([cache.misses, cache.hits], [1, 1], 'misses, hits');
     await collect(styleTransfer(engine, { ...base(), gramCache: cache, iterations: 1, size: 24 }));
     assertEqual(cache.misses, 2, 'another size is another entry');
@@ -126,7 +156,7 @@ describe('styleTransfer (CenterNet, 32 px)', function () {
     const steps = await collect(styleTransfer(engine, { ...base(), preserveColor: true, init: 'content' }));
     const result = steps[3]!.image!;
     // The content at the working size, through the same path (a content-init run with no steps' effect on chroma).
-    const plain = await collect(styleTransfer(engine, { ...base(), iterations: 1, init: 'content', alpha: 1, beta: 0, learningRate: 0 }));
+    const plain = await collect(styleTransfer(engine, { ...base(), iterations: 1, init: 'content', contentWeight: 1, styleWeight: 0, learningRate: 0 }));
     const ref = chroma(plain[0]!.image!);
     const got = chroma(result);
     let within = 0;

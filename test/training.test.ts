@@ -1,4 +1,6 @@
 import { sequential } from '../src/nn/layers.js';
+import { Adam } from '../src/nn/optimizers.js';
+import { batchTripletLoss } from '../src/ops/loss.js';
 import { SimilarityHead } from '../src/tasks/face/similarity-head.js';
 import { restoreWeights } from '../src/tasks/training/checkpoint.js';
 import { CollapseDetector } from '../src/tasks/training/collapse.js';
@@ -8,7 +10,10 @@ import { bestThreshold } from '../src/tasks/face/calibration.js';
 import { euclideanDistance, oneShotAccuracy, scoreEmbeddings } from '../src/tasks/training/evaluate.js';
 import { SeededRandom } from '../src/tasks/training/random.js';
 import { trainSimilarityHead, type DescriptorPair } from '../src/tasks/training/similarity-head-training.js';
-import { clusteredImages } from '../src/tasks/training/synthetic.js';
+import { profileTrainStep } from '../src/tasks/training/profile.js';
+import { tripletStep, type TrainingPhase } from '../src/tasks/training/step.js';
+import { createTrainStepper } from '../src/tasks/training/stepper.js';
+import { clusteredImages, syntheticTrainBatch } from '../src/tasks/training/synthetic.js';
 import { trainEmbedding, type TrainingEvent } from '../src/tasks/training/trainer.js';
 import type { Engine } from '../src/gpu/engine.js';
 import { assert, assertEqual } from './util/assert.js';
@@ -73,6 +78,47 @@ describe('training: embedding trainer, evaluation, collapse, similarity head', (
     assert(result.steps.every((s) => s.activeFraction !== null && s.activeFraction >= 0 && s.activeFraction <= 1), 'active-triplet fraction in [0, 1]');
     assert(result.weights !== null && result.weights.data.byteLength > 0, 'final weights returned');
     model.dispose();
+  });
+
+  it('one triplet step (forward, mined loss, backward, update) for the trainer, the stepper and the profiler', async function () {
+    this.timeout(120_000);
+    const engine = await testEngine();
+    const batch = { persons: 4, perPerson: 2 };
+    const data = syntheticTrainBatch(SHAPE, batch, 5);
+    const n = batch.persons * batch.perPerson;
+    // The shared step against the same work written out, on twin models: equal losses and weights.
+    const shared = tinyEncoder(engine, 7), written = tinyEncoder(engine, 7);
+    const adamShared = new Adam({ lr: 0.01 }), adamWritten = new Adam({ lr: 0.01 });
+    const step = tripletStep(shared, adamShared, { margin: 0.2, mining: 'hard' });
+    const phases: TrainingPhase[] = [];
+    for (let s = 0; s < 3; s++) {
+      const [a, b] = await engine.scope(async () => {
+        const x = engine.tensor([n, ...SHAPE], data.images), labels = engine.tensor([n], Float32Array.from(data.labels));
+        const r = await step(x, labels, async (phase) => { phases.push(phase); });
+        const names = written.trainableNames;
+        const { outputs, tape } = written.forward({ input: x }, ['output'], { record: true, wrt: names });
+        const l = batchTripletLoss(outputs.output!, labels, { margin: 0.2, mining: 'hard' });
+        const grads = written.backward(tape!, { output: l.grad }, names);
+        adamWritten.step(written.trainableParams(), names.map((k) => grads[k]!));
+        return Promise.all([r.loss.read(), l.loss.read()]);
+      });
+      assertEqual(Array.from(a), Array.from(b), `loss at step ${s + 1}`);
+    }
+    assertEqual(phases, ['forward', 'loss', 'backward', 'optimizer', 'forward', 'loss', 'backward', 'optimizer', 'forward', 'loss', 'backward', 'optimizer']);
+    const [wa, wb] = await Promise.all([shared, written].map((m) => Promise.all(m.trainableParams().map((t) => t.read()))));
+    wa!.forEach((w, i) => assertEqual(Array.from(w), Array.from(wb![i]!), `parameter ${shared.trainableNames[i]}`));
+    for (const t of [shared, written, adamShared, adamWritten]) t.dispose();
+    // The stepper (fixed batch) lowers its loss; the profiler times each phase of the same step.
+    const layers = [{ type: 'conv2d', filters: 4, kernel: 3, padding: 'same', activation: 'relu' }, { type: 'globalAvgPool' }, { type: 'dense', units: 8 }, { type: 'l2Normalize' }] as const;
+    const o = { layers, inputShape: SHAPE, batch, images: data.images, labels: data.labels, optimizer: { kind: 'adam', lr: 0.05 } as const, seed: 2 };
+    const stepper = createTrainStepper(engine, o);
+    const losses: number[] = [];
+    for (let s = 0; s < 8; s++) losses.push(await stepper.step());
+    stepper.dispose();
+    assert(losses[7]! < losses[0]!, `stepper losses ${losses.map((l) => l.toFixed(4)).join(' ')}`);
+    const times = await profileTrainStep(engine, o, 2);
+    assertEqual(Object.keys(times), ['upload', 'forward', 'loss', 'backward', 'optimizer', 'readLoss']);
+    for (const [k, ms] of Object.entries(times)) assert(Number.isFinite(ms) && ms >= 0, `${k}: ${ms} ms`);
   });
 
   it('trains with the contrastive loss (Siamese pairs from the same P×K batches)', async function () {

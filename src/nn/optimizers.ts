@@ -1,15 +1,53 @@
 /**
- * Optimisers over GPU tensors, built from the kernels in src/ops/optim.ts. SGD and Adam update
- * lists of parameters in place with per-parameter state created lazily; L-BFGS minimises one
- * flat tensor with PyTorch's algorithm (two-loop recursion over a GPU-resident history,
- * strong-Wolfe line search), reading back only scalars.
+ * Optimisers over GPU tensors, built from the kernels in src/ops/optim.ts (updates),
+ * src/ops/vector.ts and src/ops/reduction.ts. SGD and Adam update lists of parameters in place
+ * with per-parameter state created lazily; L-BFGS minimises one flat tensor with PyTorch's
+ * algorithm (two-loop recursion over a GPU-resident history, strong-Wolfe line search), reading
+ * back only scalars. Every default hyperparameter is in OPTIMIZER_DEFAULTS.
  */
 import type { Tensor } from '../gpu/tensor.js';
-import { adamStep, axpy, clipByGlobalNorm, clone, copyInto, dot, fillInPlace, maxAbs, scaleInPlace, sgdStep, sumAbs } from '../ops/optim.js';
+import { adamStep, clipByGlobalNorm, sgdStep } from '../ops/optim.js';
+import { dot, maxAbs, sumAbs } from '../ops/reduction.js';
+import { axpy, clone, copyInto, fillInPlace, scaleInPlace } from '../ops/vector.js';
+
+/**
+ * The optimisers' defaults, the one place they are written: the classes below, createOptimizer
+ * (training specs) and style transfer read them. They are PyTorch's: SGD has no momentum unless
+ * asked (torch.optim.SGD), Adam's lr, betas and epsilon are torch.optim.Adam's, L-BFGS's are
+ * torch.optim.LBFGS's (maxEvals defaults to 1.25·maxIter). No gradient clipping by default.
+ */
+export const OPTIMIZER_DEFAULTS = Object.freeze({
+  sgd: Object.freeze({ momentum: 0, weightDecay: 0, nesterov: false }),
+  adam: Object.freeze({ lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0 }),
+  lbfgs: Object.freeze({ lr: 1, historySize: 100, lineSearch: 'strongWolfe' as const, maxIter: 20, toleranceGrad: 1e-7, toleranceChange: 1e-9 }),
+});
 
 export interface Optimizer {
   step(params: readonly Tensor[], grads: readonly Tensor[]): void;
   dispose(): void;
+}
+
+export interface SGDOptions {
+  lr: number;
+  /** 0 by default (OPTIMIZER_DEFAULTS.sgd): plain SGD. */
+  momentum?: number;
+  /** L2 penalty added to the gradient (0 by default). */
+  weightDecay?: number;
+  nesterov?: boolean;
+  /** Clip the gradients' global norm to this first (none by default). */
+  clipNorm?: number;
+}
+
+export interface AdamOptions {
+  /** 1e-3 by default (OPTIMIZER_DEFAULTS.adam). */
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Decoupled weight decay (AdamW), 0 by default. */
+  weightDecay?: number;
+  /** Clip the gradients' global norm to this first (none by default). */
+  clipNorm?: number;
 }
 
 function checkLists(name: string, params: readonly Tensor[], grads: readonly Tensor[]): void {
@@ -35,19 +73,26 @@ function clip(grads: readonly Tensor[], clipNorm: number | undefined): void {
  */
 export class SGD implements Optimizer {
   lr: number;
+  readonly momentum: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
   private readonly velocity = new Map<Tensor, Tensor>();
-  constructor(readonly o: { lr: number; momentum?: number; weightDecay?: number; nesterov?: boolean; clipNorm?: number }) {
+  constructor(readonly o: SGDOptions) {
+    const d = OPTIMIZER_DEFAULTS.sgd;
     this.lr = o.lr;
+    this.momentum = o.momentum ?? d.momentum;
+    this.weightDecay = o.weightDecay ?? d.weightDecay;
+    this.nesterov = o.nesterov ?? d.nesterov;
   }
 
   step(params: readonly Tensor[], grads: readonly Tensor[]): void {
     checkLists('SGD', params, grads);
     clip(grads, this.o.clipNorm);
-    const momentum = this.o.momentum ?? 0;
+    const { momentum, weightDecay, nesterov } = this;
     params.forEach((p, i) => {
       let v = this.velocity.get(p);
       if (!v) this.velocity.set(p, (v = momentum ? zerosLike(p) : p.engine.keep(p.engine.empty([p.size], 'unused velocity'))));
-      sgdStep(p, grads[i]!, v, { lr: this.lr, momentum, weightDecay: this.o.weightDecay, nesterov: this.o.nesterov });
+      sgdStep(p, grads[i]!, v, { lr: this.lr, momentum, weightDecay, nesterov });
     });
   }
 
@@ -60,19 +105,29 @@ export class SGD implements Optimizer {
 /** Adam with bias correction; weightDecay is decoupled (AdamW). `lr` may be changed between steps. */
 export class Adam implements Optimizer {
   lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly weightDecay: number;
   private readonly state = new Map<Tensor, { m: Tensor; v: Tensor; step: number }>();
-  constructor(readonly o: { lr: number; beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number; clipNorm?: number }) {
-    this.lr = o.lr;
+  constructor(readonly o: AdamOptions = {}) {
+    const d = OPTIMIZER_DEFAULTS.adam;
+    this.lr = o.lr ?? d.lr;
+    this.beta1 = o.beta1 ?? d.beta1;
+    this.beta2 = o.beta2 ?? d.beta2;
+    this.epsilon = o.epsilon ?? d.epsilon;
+    this.weightDecay = o.weightDecay ?? d.weightDecay;
   }
 
   step(params: readonly Tensor[], grads: readonly Tensor[]): void {
     checkLists('Adam', params, grads);
     clip(grads, this.o.clipNorm);
+    const { beta1, beta2, epsilon, weightDecay } = this;
     params.forEach((p, i) => {
       let s = this.state.get(p);
       if (!s) this.state.set(p, (s = { m: zerosLike(p), v: zerosLike(p), step: 0 }));
       s.step++;
-      adamStep(p, grads[i]!, s.m, s.v, { lr: this.lr, step: s.step, beta1: this.o.beta1, beta2: this.o.beta2, epsilon: this.o.epsilon, weightDecay: this.o.weightDecay });
+      adamStep(p, grads[i]!, s.m, s.v, { lr: this.lr, step: s.step, beta1, beta2, epsilon, weightDecay });
     });
   }
 
@@ -85,22 +140,57 @@ export class Adam implements Optimizer {
   }
 }
 
+/**
+ * An optimiser as plain options (training specs). Omitted hyperparameters come from
+ * OPTIMIZER_DEFAULTS: for 'sgd' that is no momentum (0).
+ */
+export interface OptimizerSpec {
+  kind: 'adam' | 'sgd';
+  lr: number;
+  /** SGD momentum (0 by default). */
+  momentum?: number;
+  nesterov?: boolean;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Adam: decoupled (AdamW); SGD: L2. */
+  weightDecay?: number;
+  /** Clip the gradients' global norm to this. */
+  clipNorm?: number;
+}
+
+export function isOptimizer(o: unknown): o is Optimizer {
+  return !!o && typeof (o as Optimizer).step === 'function' && typeof (o as Optimizer).dispose === 'function';
+}
+
+/** The optimiser a spec describes; omitted hyperparameters come from OPTIMIZER_DEFAULTS. */
+export function createOptimizer(spec: OptimizerSpec): Optimizer {
+  if (!(spec.lr > 0)) throw new RangeError(`optimizer lr must be > 0, got ${spec.lr}`);
+  if (spec.kind === 'adam') return new Adam({ lr: spec.lr, beta1: spec.beta1, beta2: spec.beta2, epsilon: spec.epsilon, weightDecay: spec.weightDecay, clipNorm: spec.clipNorm });
+  if (spec.kind === 'sgd') return new SGD({ lr: spec.lr, momentum: spec.momentum, nesterov: spec.nesterov, weightDecay: spec.weightDecay, clipNorm: spec.clipNorm });
+  throw new RangeError(`optimizer kind must be 'adam' or 'sgd', got ${JSON.stringify((spec as { kind: unknown }).kind)}`);
+}
+
 async function scalar(t: Tensor): Promise<number> {
   const v = (await t.read())[0]!;
   t.dispose();
   return v;
 }
 
+/** L-BFGS settings; each defaults to OPTIMIZER_DEFAULTS.lbfgs (PyTorch's). */
 export interface LBFGSOptions {
-  /** Step length (1 by default, as PyTorch). */
+  /** Step length (1). */
   lr?: number;
+  /** (s, y) pairs kept (100). */
   historySize?: number;
   lineSearch?: 'strongWolfe' | 'none';
   /** Inner iterations per step() (PyTorch max_iter, 20). */
   maxIter?: number;
   /** Function evaluations per step() (PyTorch max_eval, 1.25·maxIter). */
   maxEvals?: number;
+  /** Stop when max |g| falls to this (1e-7). */
   toleranceGrad?: number;
+  /** Stop when a step or the loss changes by less than this (1e-9). */
   toleranceChange?: number;
 }
 
@@ -135,13 +225,14 @@ export class LBFGS {
   private prevGrad: Tensor | null = null;
 
   constructor(o: LBFGSOptions = {}) {
-    this.lr = o.lr ?? 1;
-    this.historySize = o.historySize ?? 100;
-    this.lineSearch = o.lineSearch ?? 'strongWolfe';
-    this.maxIter = o.maxIter ?? 20;
+    const d = OPTIMIZER_DEFAULTS.lbfgs;
+    this.lr = o.lr ?? d.lr;
+    this.historySize = o.historySize ?? d.historySize;
+    this.lineSearch = o.lineSearch ?? d.lineSearch;
+    this.maxIter = o.maxIter ?? d.maxIter;
     this.maxEvals = o.maxEvals ?? Math.floor(this.maxIter * 1.25);
-    this.toleranceGrad = o.toleranceGrad ?? 1e-7;
-    this.toleranceChange = o.toleranceChange ?? 1e-9;
+    this.toleranceGrad = o.toleranceGrad ?? d.toleranceGrad;
+    this.toleranceChange = o.toleranceChange ?? d.toleranceChange;
   }
 
   async step(x: Tensor, evaluate: Evaluate): Promise<number> {

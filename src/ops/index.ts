@@ -9,6 +9,8 @@ export * from './loss.js';
 export { matmul, type MatmulOptions } from './matmul.js';
 export * from './normalize.js';
 export * from './optim.js';
+export { axpy, clampInPlace, clone, copyInto, fillInPlace, scaleInPlace } from './vector.js';
+export { dot, globalNorm, maxAbs, reduceFlat, sumAbs, type ReduceMode } from './reduction.js';
 export * from './pool.js';
 export { mean, sum, sumToShape } from './reduce.js';
 export * from './resize.js';

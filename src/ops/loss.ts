@@ -1,12 +1,12 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import lossWGSL from '../../shaders/loss.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import { pairwiseDistances } from './distance.js';
-import { flatWorkgroups } from './flat.js';
-import { reduceFlat } from './optim.js';
+import { reduceFlat } from './reduction.js';
 
-const kernel = defineKernel('loss', lossWGSL);
+const kernel = defineKernel('loss', lossWGSL, [gridWGSL]);
 
 export type EmbeddingDistance = 'squaredEuclidean' | 'euclidean';
 const DIST: Record<EmbeddingDistance, number> = { squaredEuclidean: 0, euclidean: 1 };
@@ -33,7 +33,7 @@ function meanRows(op: string, rowLoss: Tensor): Tensor {
 
 /**
  * Triplet loss mean_b max(d(a,p) − d(a,n) + margin, 0) over explicit triplets [B, D], with d the
- * squared euclidean distance (the seeds) or the euclidean one; gradients of that mean.
+ * squared euclidean distance (FaceNet's, the default) or the euclidean one; gradients of that mean.
  */
 export function tripletLoss(a: Tensor, p: Tensor, n: Tensor, o: { margin: number; distance?: EmbeddingDistance }): { loss: Tensor; gradA: Tensor; gradP: Tensor; gradN: Tensor } {
   const op = 'tripletLoss';
@@ -44,9 +44,9 @@ export function tripletLoss(a: Tensor, p: Tensor, n: Tensor, o: { margin: number
   engine.dispatch({
     op, kernel, entry: 'triplet_rows',
     overrides: { DIST: DIST[o.distance ?? 'squaredEuclidean'] },
-    uniforms: { rows: B, dims: D, margin: o.margin, scale: 1 },
-    buffers: { a, b: p, c: n, out1: gradA, out2: gradP, out3: gradN, rowLoss },
-    workgroups: flatWorkgroups(B),
+    uniforms: { rows: B, dims: D, margin: o.margin },
+    buffers: { anchor: a, positive: p, negative: n, gradAnchor: gradA, gradPositive: gradP, gradNegative: gradN, rowLoss },
+    threads: B,
   });
   return { loss: meanRows(op, rowLoss), gradA, gradP, gradN };
 }
@@ -70,16 +70,16 @@ export function batchTripletLoss(emb: Tensor, labels: Tensor, o: { margin: numbe
   const engine = emb.engine;
   const distance = o.distance ?? 'squaredEuclidean';
   const overrides = { DIST: DIST[distance], MINING: MINING[o.mining] };
-  const uniforms = { rows: B, dims: D, margin: o.margin, scale: 1 };
+  const uniforms = { rows: B, dims: D, margin: o.margin };
   const dist = pairwiseDistances(emb, emb, distance);
-  const weights = engine.empty([B, B], `${op} weights`);
+  const uses = engine.empty([B, B], `${op} triplet uses`);
   const stats = engine.empty([B, 3], `${op} stats`);
-  engine.dispatch({ op, kernel, entry: 'mine_rows', overrides, uniforms, buffers: { labels, dist, weights, stats }, workgroups: flatWorkgroups(B) });
+  engine.dispatch({ op, kernel, entry: 'mine_rows', overrides, uniforms, buffers: { labels, dist, uses, stats }, threads: B });
   const loss = engine.empty([1], op), activeFraction = engine.empty([1], op), norm = engine.empty([1], op);
-  engine.dispatch({ op, kernel, entry: 'mining_finish', overrides, uniforms, buffers: { stats, out1: loss, out2: activeFraction, out3: norm }, workgroups: 1 });
+  engine.dispatch({ op, kernel, entry: 'mining_finish', overrides, uniforms, buffers: { stats, loss, activeFraction, norm }, workgroups: 1 });
   const grad = engine.empty([B, D], op);
-  engine.dispatch({ op, kernel, entry: 'embedding_grad', overrides, uniforms, buffers: { a: emb, c: norm, dist, weights, out1: grad }, workgroups: flatWorkgroups(B * D) });
-  for (const t of [dist, weights, stats, norm]) t.dispose();
+  engine.dispatch({ op, kernel, entry: 'embedding_grad', overrides, uniforms, buffers: { embeddings: emb, norm, dist, uses, grad }, threads: B * D });
+  for (const t of [dist, uses, stats, norm]) t.dispose();
   return { loss, activeFraction, grad };
 }
 
@@ -96,9 +96,9 @@ export function contrastiveLoss(e1: Tensor, e2: Tensor, same: Tensor, o: { margi
   engine.dispatch({
     op, kernel, entry: 'contrastive_rows',
     overrides: { DIST: DIST[o.distance ?? 'euclidean'] },
-    uniforms: { rows: B, dims: D, margin: o.margin, scale: 1 },
-    buffers: { a: e1, b: e2, c: engine.placeholder(), labels: same, out1: grad1, out2: grad2, rowLoss },
-    workgroups: flatWorkgroups(B),
+    uniforms: { rows: B, dims: D, margin: o.margin },
+    buffers: { left: e1, right: e2, labels: same, gradLeft: grad1, gradRight: grad2, rowLoss },
+    threads: B,
   });
   return { loss: meanRows(op, rowLoss), grad1, grad2 };
 }
@@ -115,17 +115,17 @@ export function pairLogisticLoss(e1: Tensor, e2: Tensor, labels: Tensor, w: Tens
   shapeCheck(w.size === D && b.size === 1, op, `w must hold ${D} values and b one, got [${w.shape}] and [${b.shape}]`);
   const engine = e1.engine;
   const overrides = { FORM: o.form === 'chiSquare' ? 1 : 0 };
-  const uniforms = { rows: B, dims: D, margin: 0, scale: 1 };
+  const uniforms = { rows: B, dims: D };
   const grad1 = engine.empty([B, D], op), grad2 = engine.empty([B, D], op), prob = engine.empty([B], op);
-  const rowLoss = engine.empty([B], op), resid = engine.empty([B], `${op} residuals`);
+  const rowLoss = engine.empty([B], op), residual = engine.empty([B], `${op} residuals`);
   engine.dispatch({
     op, kernel, entry: 'pair_rows', overrides, uniforms,
-    buffers: { a: e1, b: e2, c: w, labels, scalar: b, out1: grad1, out2: grad2, out3: prob, rowLoss, stats: resid },
-    workgroups: flatWorkgroups(B),
+    buffers: { left: e1, right: e2, weights: w, bias: b, labels, gradLeft: grad1, gradRight: grad2, prob, rowLoss, residual },
+    threads: B,
   });
   const gradW = engine.empty([D], op);
-  engine.dispatch({ op, kernel, entry: 'pair_weight_grad', overrides, uniforms, buffers: { a: e1, b: e2, stats: resid, out1: gradW }, workgroups: flatWorkgroups(D) });
-  const gradB = reduceFlat(op, 'sum', [[resid]]);
-  resid.dispose();
+  engine.dispatch({ op, kernel, entry: 'pair_weight_grad', overrides, uniforms, buffers: { left: e1, right: e2, residual, gradWeights: gradW }, threads: D });
+  const gradB = reduceFlat(op, 'sum', [[residual]]);
+  residual.dispose();
   return { loss: meanRows(op, rowLoss), prob, gradW, gradB, grad1, grad2 };
 }

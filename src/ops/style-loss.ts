@@ -1,13 +1,13 @@
+import gridWGSL from '../../shaders/common/grid.wgsl';
 import styleLossWGSL from '../../shaders/style_loss.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import { sub } from './elementwise.js';
-import { flatWorkgroups } from './flat.js';
 import { matmul } from './matmul.js';
-import { reduceFlat } from './optim.js';
+import { reduceFlat } from './reduction.js';
 
-const kernel = defineKernel('style_loss', styleLossWGSL);
+const kernel = defineKernel('style_loss', styleLossWGSL, [gridWGSL]);
 
 /** [H·W, C] of activations [1, H, W, C] (or [H, W, C]). */
 function layerDims(op: string, a: Tensor): { hw: number; c: number } {
@@ -34,9 +34,9 @@ export function contentLoss(aG: Tensor, aC: Tensor): { loss: Tensor; grad: Tenso
   const grad = aG.engine.empty(aG.shape, op);
   aG.engine.dispatch({
     op, kernel, entry: 'content_grad',
-    uniforms: { size: n, height: 0, width: 0, channels: 0, scale: 1 / (2 * n) },
-    buffers: { a: aG, b: aC, grad },
-    workgroups: flatWorkgroups(n),
+    uniforms: { size: n, scale: 1 / (2 * n) },
+    buffers: { x: aG, goal: aC, grad },
+    threads: n,
   });
   return { loss, grad };
 }
@@ -55,7 +55,7 @@ export function styleLoss(aG: Tensor, gramS: Tensor, weight = 1): { loss: Tensor
   const gramS2 = gramS.reshape([c, c]);
   const diff = sub(gramG, gramS2);
   const flat = aG.reshape([hw, c]);
-  const grad2d = matmul(flat, diff, { alpha: weight / denom });
+  const grad2d = matmul(flat, diff, { scale: weight / denom });
   const grad = grad2d.reshape(aG.shape);
   for (const t of [gramG, gramS2, diff, flat, grad2d]) t.dispose();
   return { loss, grad };
@@ -75,8 +75,8 @@ export function totalVariation(image: Tensor, weight = 1): { loss: Tensor; grad:
   image.engine.dispatch({
     op, kernel, entry: 'tv_grad',
     uniforms: { size: image.size, height, width, channels, scale },
-    buffers: { a: image, grad, term },
-    workgroups: flatWorkgroups(image.size),
+    buffers: { x: image, grad, term },
+    threads: image.size,
   });
   const loss = reduceFlat(op, 'sum', [[term]], { scale });
   term.dispose();

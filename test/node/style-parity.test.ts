@@ -62,7 +62,7 @@ describe('style transfer parity with TF.js (CenterNet, 40 px)', function () {
     const content = decodeImage(readFileSync('../shared/data/images/dog.jpg'), 'dog.jpg');
     const style = decodeImage(readFileSync('../shared/data/images/scream.jpg'), 'scream.jpg');
     const size = 40;
-    const settings = { alpha: 1, beta: 10, learningRate: 5, seed: 3 };
+    const settings = { contentWeight: 1, styleWeight: 10, learningRate: 5, seed: 3 };
     const ours = await createStyleStepper(engine, { content, style, network, size, gramCache: new GramCache(), ...settings });
     const init = { data: await ours.stage.G.read(), width: ours.stage.width, height: ours.stage.height };
     const modelPath = centernetModelPath();
@@ -70,7 +70,7 @@ describe('style transfer parity with TF.js (CenterNet, 40 px)', function () {
     const ref = await createTfStyleStepper({
       tf, modelJson: JSON.parse(readFileSync(modelPath, 'utf8')), weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
       content: await floatImage(engine, content, workingSize(content, size)), style: await floatImage(engine, style, workingSize(style, size)),
-      init, ...settings,
+      init, alpha: settings.contentWeight, beta: settings.styleWeight, learningRate: settings.learningRate, seed: settings.seed,
     });
     try {
       const a = await ours.stage.evaluate();

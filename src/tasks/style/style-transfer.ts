@@ -1,6 +1,7 @@
 /**
  * Neural style transfer (Gatys et al.): the pixels of a generated image G are optimised so that
- * J(G) = α·Jcontent(C, G) + β·Σ_l λ_l·Jstyle_l(S, G) (+ total variation) falls, with the
+ * J(G) = α·Jcontent(C, G) + β·Σ_l λ_l·Jstyle_l(S, G) (+ total variation) falls (α the content
+ * weight, β the style weight), with the
  * feature network's weights fixed. Each step is one forward pass recorded up to the deepest
  * layer used, the costs and their gradients on the GPU, one backward pass to the pixels, and an
  * optimiser update (Adam, or L-BFGS) followed by clamping to [0, 255].
@@ -9,13 +10,13 @@ import type { Engine } from '../../gpu/engine.js';
 import type { Tensor } from '../../gpu/tensor.js';
 import { add } from '../../ops/elementwise.js';
 import { imageToTensor, type RGBAImage } from '../../ops/image.js';
-import { adamStep, clampInPlace, fillInPlace, scaleInPlace } from '../../ops/optim.js';
 import { resizeBilinear } from '../../ops/resize.js';
 import { contentLoss, gram, styleLoss, totalVariation } from '../../ops/style-loss.js';
+import { clampInPlace, fillInPlace, scaleInPlace } from '../../ops/vector.js';
 import type { FeatureNetwork } from '../../nn/graph/feature-networks.js';
-import { LBFGS } from '../../nn/optimizers.js';
+import { Adam, LBFGS, OPTIMIZER_DEFAULTS } from '../../nn/optimizers.js';
 import { imageLuminanceStats, luminanceImage, recombineChroma, toRGBA, type FloatRGB } from './color.js';
-import { MIX_NOISE_STD } from './defaults.js';
+import { MIX_NOISE_STD, STYLE_ADAM_LR, STYLE_LBFGS } from './defaults.js';
 import { styleGramCache, type GramCache } from './gram-cache.js';
 import { gaussianNoise, uniformGenerator } from './noise.js';
 
@@ -24,8 +25,12 @@ export interface StyleTransferOptions {
   style: RGBAImage;
   network: FeatureNetwork;
   /** Content weight α (1 by default). */
-  alpha?: number;
+  contentWeight?: number;
   /** Style weight β (10 by default). */
+  styleWeight?: number;
+  /** @deprecated The content weight: use contentWeight. */
+  alpha?: number;
+  /** @deprecated The style weight: use styleWeight. */
   beta?: number;
   /** A layer's friendly name (network.layers) or node name; the network's default otherwise. */
   contentLayer?: string;
@@ -67,8 +72,8 @@ export interface StyleStep {
 }
 
 interface Resolved {
-  alpha: number;
-  beta: number;
+  contentWeight: number;
+  styleWeight: number;
   contentNode: string;
   /** Style node → λ. */
   styleNodes: Map<string, number>;
@@ -100,11 +105,11 @@ function resolveOptions(o: StyleTransferOptions): Resolved {
   const init = o.init ?? 'mix';
   if (!['noise', 'content', 'mix'].includes(init)) throw new Error(`styleTransfer: unknown init '${init}' (noise, content, mix)`);
   return {
-    alpha: o.alpha ?? 1,
-    beta: o.beta ?? 10,
+    contentWeight: o.contentWeight ?? o.alpha ?? 1,
+    styleWeight: o.styleWeight ?? o.beta ?? 10,
     contentNode: resolveLayer(net, o.contentLayer ?? net.defaultContent),
     styleNodes,
-    lr: o.learningRate ?? (optimizer === 'adam' ? 5 : 1),
+    lr: o.learningRate ?? (optimizer === 'adam' ? STYLE_ADAM_LR : OPTIMIZER_DEFAULTS.lbfgs.lr),
     optimizer,
     init,
     seed: o.seed ?? 1,
@@ -133,9 +138,7 @@ const abortError = (signal: AbortSignal): unknown => signal.reason ?? new DOMExc
 
 /** One optimisation problem at one working size: targets, the generated image and optimiser state on the GPU. */
 export class StyleStage {
-  private step_ = 0;
-  private m: Tensor | null = null;
-  private v: Tensor | null = null;
+  private adam: Adam | null = null;
   private lbfgs: LBFGS | null = null;
   private disposed = false;
 
@@ -163,7 +166,7 @@ export class StyleStage {
     const input = net.input;
     const { contentT, contentTarget } = engine.tidy(() => {
       const c = imageToTensor(engine, images.content, { size: [h, w] });
-      const target = r.alpha !== 0 ? net.graph.forward({ [input]: c }, [r.contentNode]).outputs[r.contentNode]! : null;
+      const target = r.contentWeight !== 0 ? net.graph.forward({ [input]: c }, [r.contentNode]).outputs[r.contentNode]! : null;
       return { contentT: engine.keep(c), contentTarget: target ? engine.keep(target) : null };
     });
     const key = `${graphId(net.graph)}|${styleSize.join('x')}|${styleList.join(',')}`;
@@ -203,34 +206,37 @@ export class StyleStage {
   }
 
   /**
-   * The objective at x (a tensor shaped like G): the loss parts as [1] tensors (α·… not
-   * applied to Jcontent; Jstyle scaled by β) and dJ/dx. Synchronous: call inside engine.tidy.
+   * The objective at x (a tensor shaped like G): the loss parts as [1] tensors (Jcontent not
+   * weighted; Jstyle times the style weight) and dJ/dx. Synchronous: call inside engine.tidy.
    */
   private objective(x: Tensor): { grad: Tensor; parts: { content: Tensor | null; style: Tensor | null; tv: Tensor | null } } {
     const { r, net } = this;
-    const styleBeta = r.beta !== 0 ? r.beta : 1;
+    // The style cost is computed weighted (one scale in its kernels); with weight 0 it is still
+    // reported, unweighted, but adds nothing to the gradient.
+    const styleScale = r.styleWeight !== 0 ? r.styleWeight : 1;
     const outs = [...new Set([...(this.contentTarget ? [r.contentNode] : []), ...r.styleNodes.keys()])];
     const { outputs, tape } = net.graph.forward({ [net.input]: x }, outs, { record: true, wrt: [net.input] });
-    const seeds: Record<string, Tensor> = {};
-    const seed = (node: string, g: Tensor) => {
-      seeds[node] = seeds[node] ? add(seeds[node]!, g) : g;
+    // dJ/d(activation) per layer, summed where the content and a style layer coincide.
+    const layerGrads: Record<string, Tensor> = {};
+    const addLayerGrad = (node: string, g: Tensor) => {
+      layerGrads[node] = layerGrads[node] ? add(layerGrads[node]!, g) : g;
     };
     let content: Tensor | null = null;
     if (this.contentTarget) {
       const c = contentLoss(outputs[r.contentNode]!, this.contentTarget);
-      if (r.alpha !== 1) scaleInPlace(c.grad, r.alpha);
+      if (r.contentWeight !== 1) scaleInPlace(c.grad, r.contentWeight);
       content = c.loss;
-      seed(r.contentNode, c.grad);
+      addLayerGrad(r.contentNode, c.grad);
     }
     let style: Tensor | null = null;
     for (const [node, lambda] of r.styleNodes) {
-      const s = styleLoss(outputs[node]!, this.grams.get(node)!, styleBeta * lambda);
+      const s = styleLoss(outputs[node]!, this.grams.get(node)!, styleScale * lambda);
       style = style ? add(style, s.loss) : s.loss;
-      if (r.beta !== 0) seed(node, s.grad);
+      if (r.styleWeight !== 0) addLayerGrad(node, s.grad);
     }
     let grad: Tensor;
-    if (Object.keys(seeds).length) {
-      grad = net.graph.backward(tape!, seeds, [net.input])[net.input]!;
+    if (Object.keys(layerGrads).length) {
+      grad = net.graph.backward(tape!, layerGrads, [net.input])[net.input]!;
     } else {
       tape!.dispose();
       grad = x.engine.empty(x.shape, 'styleTransfer zero gradient');
@@ -249,9 +255,9 @@ export class StyleStage {
     const list = [parts.content, parts.style, parts.tv];
     const [c = 0, s = 0, t = 0] = await Promise.all(list.map(async (p) => (p ? (await p.read())[0]! : 0)));
     list.forEach((p) => p?.dispose());
-    const { alpha, beta } = this.r;
-    const Jstyle = beta !== 0 ? s / beta : s;
-    return { J: alpha * c + beta * Jstyle + t, Jcontent: c, Jstyle };
+    const { contentWeight, styleWeight } = this.r;
+    const Jstyle = styleWeight !== 0 ? s / styleWeight : s;
+    return { J: contentWeight * c + styleWeight * Jstyle + t, Jcontent: c, Jstyle };
   }
 
   /** One optimisation step; the costs are those of the image before the step. */
@@ -259,17 +265,16 @@ export class StyleStage {
     if (this.disposed) throw new Error('StyleStage: used after dispose()');
     const { engine, G } = this;
     if (this.r.optimizer === 'adam') {
-      this.m ??= engine.keep(zeros(engine, G.shape));
-      this.v ??= engine.keep(zeros(engine, G.shape));
+      const adam = (this.adam ??= new Adam({ lr: this.r.lr }));
       const parts = engine.tidy(() => {
         const { grad, parts } = this.objective(G);
-        adamStep(G, grad, this.m!, this.v!, { lr: this.r.lr, step: ++this.step_ });
+        adam.step([G], [grad]);
         clampInPlace(G, 0, 255);
         return parts;
       });
       return this.readParts(parts);
     }
-    this.lbfgs ??= new LBFGS({ lr: this.r.lr, maxIter: 1, historySize: 10 });
+    this.lbfgs ??= new LBFGS({ lr: this.r.lr, ...STYLE_LBFGS });
     const flat = G.reshape([G.size]);
     let first: { J: number; Jcontent: number; Jstyle: number } | null = null;
     try {
@@ -286,7 +291,6 @@ export class StyleStage {
       flat.dispose();
     }
     clampInPlace(G, 0, 255);
-    this.step_++;
     return first!;
   }
 
@@ -309,15 +313,10 @@ export class StyleStage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const t of [this.G, this.m, this.v, this.contentTarget]) t?.dispose();
+    for (const t of [this.G, this.contentTarget]) t?.dispose();
+    this.adam?.dispose();
     this.lbfgs?.dispose();
   }
-}
-
-function zeros(engine: Engine, shape: readonly number[]): Tensor {
-  const t = engine.empty(shape, 'zeros');
-  fillInPlace(t, 0);
-  return t;
 }
 
 /** The images the network sees: luminance only (style matched to the content's luminance statistics) with preserveColor. */

@@ -18,10 +18,11 @@ export const FASHION_MNIST_FILES = {
 export const FASHION_MNIST_MEAN = 0.286;
 export const FASHION_MNIST_STD = 0.353;
 
-export type FileReader = (name: string) => Promise<Uint8Array>;
+/** Reads one of a dataset's files by its name (not the DOM's FileReader). */
+export type DatasetFileReader = (name: string) => Promise<Uint8Array>;
 
 /** Reads files relative to a base URL (e.g. './data/fashion-mnist/'). */
-export function urlFileReader(base: string | URL): FileReader {
+export function urlFileReader(base: string | URL): DatasetFileReader {
   return async (name) => {
     const url = new URL(name, base instanceof URL ? base : new URL(base, globalThis.location?.href ?? 'file:///'));
     const res = await fetch(url);
@@ -38,7 +39,7 @@ export interface FashionMnistOptions {
 }
 
 /** One split as [N, 28, 28, 1] f32 images and labels 0-9. */
-export async function loadFashionMnist(read: FileReader, split: 'train' | 'test', options: FashionMnistOptions = {}): Promise<LabelledImages> {
+export async function loadFashionMnist(read: DatasetFileReader, split: 'train' | 'test', options: FashionMnistOptions = {}): Promise<LabelledImages> {
   const files = FASHION_MNIST_FILES[split];
   const [imagesFile, labelsFile] = await Promise.all([read(files.images), read(files.labels)]);
   const images = await readIdx(imagesFile, files.images);

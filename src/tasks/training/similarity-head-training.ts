@@ -1,6 +1,7 @@
 /**
- * Trains the seeds' pair classifier on descriptors: ŷ = σ(Σₖ wₖ·|aₖ − bₖ| + b) (or the chi-square
- * feature (aₖ − bₖ)²/(aₖ + bₖ)) with the logistic loss (pairLogisticLoss) and Adam, on the GPU.
+ * Trains the Siamese pair classifier (Koch et al.'s weighted-L1 head) on descriptors:
+ * ŷ = σ(Σₖ wₖ·|aₖ − bₖ| + b) (or the chi-square feature (aₖ − bₖ)²/(aₖ + bₖ)) with the logistic
+ * loss (pairLogisticLoss) and Adam, on the GPU.
  * Same-person pairs are rare among all pairs, so every epoch uses all of them and as many
  * different-person pairs drawn afresh. The result is the SimilarityHead JSON the face pipeline
  * loads, with the probability threshold that is most accurate on the (balanced) training pairs.

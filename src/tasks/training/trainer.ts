@@ -6,21 +6,20 @@
  * cleanly on an AbortSignal, and resumes from saved weights.
  */
 import type { Graph } from '../../nn/graph/graph.js';
-import type { Optimizer } from '../../nn/optimizers.js';
-import type { Tensor } from '../../gpu/tensor.js';
+import { createOptimizer, isOptimizer, type Optimizer, type OptimizerSpec } from '../../nn/optimizers.js';
 import { add } from '../../ops/elementwise.js';
-import { batchTripletLoss, contrastiveLoss, type EmbeddingDistance } from '../../ops/loss.js';
+import { contrastiveLoss, type EmbeddingDistance } from '../../ops/loss.js';
 import type { WeightMap } from '../../nn/weights.js';
 import { restoreWeights, saveModelWeights, type SavedWeights } from './checkpoint.js';
 import { CollapseDetector, meanPairwiseDistance, type CollapseOptions, type CollapseWarning } from './collapse.js';
 import { gatherImages, type LabelledImages } from './dataset.js';
 import { embedImages } from './embed.js';
 import { scoreEmbeddings, type EmbeddingScores } from './evaluate.js';
-import { createOptimizer, isOptimizer, type OptimizerSpec } from './optimizer.js';
 import { SeededRandom } from './random.js';
 import { PKSampler, type BatchShape } from './sampler.js';
+import { DEFAULT_TRAINING_OPTIMIZER, tripletStep, type Mining } from './step.js';
 
-export type Mining = 'all' | 'hard' | 'semihard';
+export type { Mining };
 
 export interface TrainEmbeddingOptions {
   model: Graph;
@@ -125,7 +124,7 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
   const lossKind = o.loss ?? 'triplet';
   const mining = o.mining ?? 'semihard';
   const margin = o.margin ?? 0.2;
-  // The seeds' triplet loss uses squared distances; Hadsell's contrastive loss plain ones.
+  // FaceNet's triplet loss compares squared distances; Hadsell's contrastive loss plain ones.
   const distance = o.distance ?? (lossKind === 'triplet' ? 'squaredEuclidean' : 'euclidean');
   const epochs = o.epochs ?? 1;
   const batchSize = batch.persons * batch.perPerson;
@@ -149,7 +148,8 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
 
   if (o.resumeFrom) await restoreWeights(model, o.resumeFrom);
   const ownOptimizer = !isOptimizer(o.optimizer);
-  const optimizer: Optimizer = isOptimizer(o.optimizer) ? o.optimizer : createOptimizer(o.optimizer ?? { kind: 'adam', lr: 1e-3 });
+  const optimizer: Optimizer = isOptimizer(o.optimizer) ? o.optimizer : createOptimizer(o.optimizer ?? DEFAULT_TRAINING_OPTIMIZER);
+  const triplet = tripletStep(model, optimizer, { margin, mining, distance, input, output });
 
   /** One optimisation step; returns the loss, active fraction and (when asked) the batch's embeddings. */
   const step = (indices: Int32Array, wantEmbeddings: boolean): Promise<{ loss: number; active: number | null; emb: Float32Array | null }> =>
@@ -157,12 +157,8 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
       if (lossKind === 'triplet') {
         const x = engine.tensor([batchSize, ...data.shape], gatherImages(data, indices), 'batch');
         const labels = engine.tensor([batchSize], Float32Array.from(indices, (i) => data.labels[i]!), 'labels');
-        const { outputs, tape } = model.forward({ [input]: x }, [output], { record: true, wrt: names });
-        const emb = outputs[output]!;
-        const r = batchTripletLoss(emb, labels, { margin, mining, distance });
-        const grads = model.backward(tape!, { [output]: r.grad }, names);
-        optimizer.step(params, names.map((n) => grads[n]!));
-        const [loss, active, embValues] = await Promise.all([r.loss.read(), r.activeFraction.read(), wantEmbeddings ? emb.read() : null]);
+        const r = await triplet(x, labels);
+        const [loss, active, embValues] = await Promise.all([r.loss.read(), r.activeFraction.read(), wantEmbeddings ? r.embeddings.read() : null]);
         return { loss: loss[0]!, active: active[0]!, emb: embValues };
       }
       const pairs = contrastivePairs(indices, batch, random);
