@@ -51,19 +51,19 @@ export interface BenchHost {
   styleModel(): ModelSource;
 }
 
-/** Which cases a run measures, and how. */
+/**
+ * Which cases a run measures, and how: the run's name (runs.ts RUNS; the report carries it), only
+ * these families (all when none), against these TF.js backends (the host's own list when none),
+ * the size, one group (kernels or tasks) or both; warm-up runs and timed repeats per case in place
+ * of the size's plan, a budget in seconds (a case predicted to take the run past it is skipped),
+ * and whether to ask each case for its profile.
+ */
 export interface RunSelection {
-  /** The run's name (runs.ts RUNS), which the report carries. */
   name?: string;
-  size: BenchSize;
-  only?: BenchOnly;
-  /** Only these families (all when none), against these TF.js backends (the host's own list when none). */
   families?: readonly string[];
   tfjs?: readonly TfBackendName[];
-  /**
-   * Warm-up runs and timed repeats per case in place of the size's plan; a budget in seconds (a
-   * case predicted to take the run past it is skipped); whether to ask each case for its profile.
-   */
+  size: BenchSize;
+  only?: BenchOnly;
   warmup?: number;
   repeats?: number;
   budgetS?: number;

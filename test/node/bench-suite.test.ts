@@ -5,15 +5,19 @@ import { benchArgsFromQuery, parseBenchArgs, resultsPath } from '../../bench/run
 import { mean, median, relativeError, round, std } from '../../bench/stats.js';
 import { assert, assertEqual } from '../util/assert.js';
 
-function assertThrows(fn: () => unknown, pattern: RegExp): void {
+/** The message `fn` throws with (a test fails where it throws none). */
+function thrown(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    assert(pattern.test((e as Error).message), `error '${(e as Error).message}' matches ${pattern}`);
-    return;
+    return (e as Error).message;
   }
-  throw new Error(`expected an error matching ${pattern}`);
+  throw new Error('expected an error');
 }
+const assertThrows = (fn: () => unknown, pattern: RegExp): void => {
+  const message = thrown(fn);
+  assert(pattern.test(message), `error '${message}' matches ${pattern}`);
+};
 
 describe('bench stats', () => {
   it('median: the middle value, the mean of the middle pair for an even count, NaN for none', () => {
