@@ -6,15 +6,10 @@
  * The element's `data-state` says where it is: idle, loading, training, evaluating, done, stopped, error.
  * Its look is in styles.css (no inline <style>: a strict Content-Security-Policy refuses it).
  */
-import type { Engine } from '../src/gpu/engine.js';
-import { createBrowserEngine } from '../src/host/browser.js';
-import { sequential } from '../src/nn/layers.js';
-import { firstPerClass, splitClasses, type LabelledImages } from '../src/tasks/training/dataset.js';
-import { embedImages } from '../src/tasks/training/embed.js';
-import { describeEncoder, smallEncoder } from '../src/tasks/training/encoder.js';
-import { scoreEmbeddings, type EmbeddingScores } from '../src/tasks/training/evaluate.js';
-import { FASHION_MNIST_CLASSES, loadFashionMnist, urlFileReader } from '../src/tasks/training/fashion-mnist.js';
-import { trainEmbedding, type StepRecord } from '../src/tasks/training/trainer.js';
+import {
+  createEngine, describeEncoder, embedImages, FASHION_MNIST_CLASSES, firstPerClass, loadFashionMnist, scoreEmbeddings, sequential,
+  smallEncoder, splitClasses, trainEmbedding, urlFileReader, type EmbeddingScores, type Engine, type LabelledImages, type StepRecord,
+} from '../src/index.js';
 
 export interface TrainingSectionOptions {
   /** Where the IDX files are (default './data/fashion-mnist/'). */
@@ -113,7 +108,7 @@ export function mountTrainingSection(el: HTMLElement, o: TrainingSectionOptions 
     let model: ReturnType<typeof sequential> | null = null;
     try {
       setState('loading', 'Starting WebGPU and loading Fashion-MNIST…');
-      engine ??= await createBrowserEngine();
+      engine ??= await createEngine();
       if (!data) {
         const read = urlFileReader(o.dataURL ?? './data/fashion-mnist/');
         const train = await loadFashionMnist(read, 'train', { limit: 16000 });

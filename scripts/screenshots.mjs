@@ -55,7 +55,7 @@ try {
     await new Promise((r) => setTimeout(r, 2000));
   }
   console.log(`benchmark done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  await page.waitForFunction(() => document.querySelector('face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 60_000 }).catch(() => console.log('  <face-verify> did not show its drop zones'));
+  await page.waitForFunction(() => document.querySelector('wv-face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 60_000 }).catch(() => console.log('  <wv-face-verify> did not show its drop zones'));
 
   for (const [name, viewport] of Object.entries(VIEWPORTS)) {
     await page.setViewport(viewport);

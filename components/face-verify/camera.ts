@@ -3,12 +3,14 @@
  * grant `allow="camera"` (the permissions policy), a visitor or a setting that denied it, no camera,
  * or one that is in use.
  */
+import { ElementError } from '../shared/errors.js';
+
 export type CameraErrorKind = 'camera-blocked' | 'camera-denied' | 'no-camera' | 'camera-unavailable';
 
-export class CameraError extends Error {
+export class CameraError extends ElementError {
   override name = 'CameraError';
-  constructor(readonly kind: CameraErrorKind, message: string) {
-    super(message);
+  constructor(override readonly kind: CameraErrorKind, message: string) {
+    super(kind, message);
   }
 }
 

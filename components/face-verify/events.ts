@@ -1,19 +1,8 @@
 import type { DescribedFace, ModelProgress } from '../../src/tasks/face/types.js';
+import type { WvErrorDetail } from '../shared/events.js';
 import type { CameraLivenessResult, LivenessProgress } from './liveness-run.js';
 
-/** What went wrong, in a `wv-error` event (and the error's `data-kind` on the page). */
-export type FaceErrorKind =
-  | 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face'
-  /** In an `<iframe>` without `allow="camera"`: the embedding page must grant the camera. */
-  | 'camera-blocked'
-  /** The visitor or a browser setting denied the camera. */
-  | 'camera-denied'
-  | 'no-camera'
-  /** The camera exists but could not be started (in use elsewhere, or no secure context). */
-  | 'camera-unavailable'
-  | 'other';
-
-/** Events of <face-verify>; all bubble and cross shadow roots (composed). */
+/** Events of <wv-face-verify>; all bubble and cross shadow roots (composed). */
 export interface FaceVerifyEventMap {
   /** Model download progress. */
   'wv-progress': CustomEvent<ModelProgress>;
@@ -34,14 +23,11 @@ export interface FaceVerifyEventMap {
   'wv-liveness-progress': CustomEvent<LivenessProgress & { side: 'a' | 'b' }>;
   /** A liveness check ended: pass/fail, the reason and the evidence (EAR and yaw curves). */
   'wv-liveness': CustomEvent<CameraLivenessResult & { side: 'a' | 'b' }>;
-  /** Something went wrong; `kind` says what. */
-  'wv-error': CustomEvent<{ kind: FaceErrorKind; message: string }>;
+  /** Something went wrong; `kind` says what, `input` which photo where it concerns one. */
+  'wv-error': CustomEvent<WvErrorDetail>;
 }
 
 declare global {
   interface HTMLElementEventMap extends FaceVerifyEventMap {}
 }
 
-export function emit<K extends keyof FaceVerifyEventMap>(target: EventTarget, name: K, detail: FaceVerifyEventMap[K]['detail']): void {
-  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
-}

@@ -2,9 +2,13 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { createFaceRecognizer, euclidean, indexedDBGalleryStorage, type BrowserImageInput, type DescribedFace, type FaceQueryOptions, type FaceRecognizerLike, type LivenessChallenge, type LivenessOptions } from '../../src/index.js';
 import { defineElement } from '../define.js';
+import { errorKind, ElementError, messageOf, type Activity } from '../shared/errors.js';
+import { emit, type WvErrorDetail, type WvErrorKind } from '../shared/events.js';
+import { dropZone, FileDrop } from '../shared/file-drop.js';
+import { DEFAULT_ACCENT } from '../shared/theme.js';
 import { styleProps } from '../style-props.js';
-import { CameraError, openCamera } from './camera.js';
-import { emit, type FaceErrorKind } from './events.js';
+import { openCamera } from './camera.js';
+import './events.js';
 import { styles } from './face-verify.styles.js';
 import { runLiveness, type CameraLivenessResult, type LivenessProgress } from './liveness-run.js';
 import { livenessEvidence, livenessPrompt } from './liveness-view.js';
@@ -44,7 +48,7 @@ const challengeList = {
     if (value === null) return null;
     const words = value.split(/[\s,]+/).filter(Boolean);
     const known = CHALLENGES.filter((c) => words.includes(c));
-    if (known.length < new Set(words).size) console.warn(`face-verify: liveness="${value}": only ${CHALLENGES.join(' and ')} are known`);
+    if (known.length < new Set(words).size) console.warn(`wv-face-verify: liveness="${value}": only ${CHALLENGES.join(' and ')} are known`);
     return known.length ? known : [...CHALLENGES];
   },
   toAttribute: (value: LivenessChallenge[] | null) => (value ? value.join(' ') : null),
@@ -59,7 +63,7 @@ const FRAME_SIZE = 640;
  * Face verification (1:1) in one element: compare two photos, or check one photo against an
  * enrolled identity. Everything runs on the visitor's GPU; nothing is uploaded.
  *
- * @tagname face-verify - defined by importing the module, once per page (a second copy leaves the first in place)
+ * @tagname wv-face-verify - defined by importing the module, once per page (a second copy leaves the first in place)
  * @event wv-progress - model download progress `{ model, loaded, total }`
  * @event wv-ready - models loaded `{ adapter }`
  * @event wv-faces - faces found in a photo `{ side, faces }`
@@ -68,11 +72,12 @@ const FRAME_SIZE = 640;
  * @event wv-forgotten - a person was forgotten (their descriptors erased from the gallery) `{ id }`
  * @event wv-liveness-progress - a camera frame of a liveness check `{ side, step, passed, t, timeLeftMs, face, ear, yaw, frames }`
  * @event wv-liveness - a liveness check ended `{ side, live, passed, reason, evidence, frames, maxFaceDistance, challenges, turnSide? }`
- * @event wv-error - `{ kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'camera-blocked' | 'camera-denied' | 'no-camera' | 'camera-unavailable' | 'other', message }`
+ * @event wv-error - `{ kind, message, input? }` (WvErrorDetail): kind 'no-webgpu' | 'model-load' | 'bad-image' | 'no-face' | 'camera-blocked' | 'camera-denied' | 'no-camera' | 'camera-unavailable' | 'other'; input 'a' or 'b' for a photo's error
  *
  * @csspart panel - the outer box
  * @csspart dropzone - a photo drop area (also `dropzone-a`, `dropzone-b`)
  * @csspart preview - the photo with the detected face boxes
+ * @csspart faces - the choice among several faces of a photo (a radio group); @csspart face - one face's radio (also `face-selected`)
  * @csspart button - action buttons
  * @csspart examples - a row of example thumbnails; @csspart example - one thumbnail button
  * @csspart people - the list of enrolled people (identity mode); @csspart person - one of them; @csspart forget - a person's Forget button
@@ -121,7 +126,7 @@ export class FaceVerify extends LitElement {
 
   @state() private status: 'loading' | 'ready' | 'error' = 'loading';
   @state() private progress = 0;
-  @state() private error: { kind: FaceErrorKind; message: string } | null = null;
+  @state() private error: WvErrorDetail | null = null;
   @state() private photos: Partial<Record<Side, Photo>> = {};
   @state() private busy: Side | null = null;
   @state() private notice: Partial<Record<Side, string>> = {};
@@ -130,12 +135,15 @@ export class FaceVerify extends LitElement {
   /** The chosen identity's enrolled descriptors (identity mode compares against them). */
   @state() private enrolled: { id: string; descriptors: Float32Array[] } | null = null;
   @state() private cameraFor: Side | null = null;
-  @state() private over: Side | null = null;
   @state() private exampleChosen: Partial<Record<Side, string>> = {};
   /** The liveness check under way (its latest frame), or the last one that failed. */
   @state() private live: { progress: LivenessProgress | null; failed: CameraLivenessResult | null; challenges: LivenessChallenge[]; timeLimitMs: number; turnSide?: 'left' | 'right' } | null = null;
 
   @query('video') private video?: HTMLVideoElement;
+  private readonly drop = new FileDrop<Side>(this, (side, file) => {
+    this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
+    return this.setPhoto(side, file);
+  });
   private stream: MediaStream | null = null;
   private liveRun: AbortController | null = null;
   /** The recognizer this element loaded itself (not one it was given): disposed when it leaves the page. */
@@ -181,10 +189,7 @@ export class FaceVerify extends LitElement {
       this.own = recognizer;
       await this.ready();
     } catch (e) {
-      if (generation !== this.generation) return;
-      const err = e as Error;
-      const kind = err.name === 'WebGPUUnavailableError' ? 'no-webgpu' : 'model-load';
-      this.fail(kind, kind === 'model-load' ? `The face models could not be loaded from ${this.modelUrl}: ${err.message}` : err.message);
+      if (generation === this.generation) this.failWith(e, 'loading models', `The face models could not be loaded from ${this.modelUrl}: `);
     }
   }
 
@@ -192,7 +197,7 @@ export class FaceVerify extends LitElement {
     try {
       await this.refreshPeople();
     } catch (e) {
-      this.fail('other', `The gallery could not be read: ${(e as Error).message}`);
+      this.fail('other', `The gallery could not be read: ${messageOf(e)}`);
       this.status = 'error';
       return;
     }
@@ -227,14 +232,14 @@ export class FaceVerify extends LitElement {
    * fires `wv-forgotten`. Resolves whether they were enrolled.
    */
   async forget(id: string): Promise<boolean> {
-    if (!this.recognizer) throw new Error('face-verify is not ready yet');
+    if (!this.recognizer) throw new Error('wv-face-verify is not ready yet');
     this.error = null;
     let forgotten: boolean;
     try {
       forgotten = await this.recognizer.gallery.forget(id);
       await this.refreshPeople();
     } catch (e) {
-      this.fail('other', `${id} could not be forgotten: ${(e as Error).message}`);
+      this.fail('other', `${id} could not be forgotten: ${messageOf(e)}`);
       return false;
     }
     if (forgotten) emit(this, 'wv-forgotten', { id });
@@ -242,10 +247,19 @@ export class FaceVerify extends LitElement {
     return forgotten;
   }
 
-  private fail(kind: FaceErrorKind, message: string): void {
+  private fail(kind: WvErrorKind, message: string, input?: Side): void {
     if (kind === 'no-webgpu' || kind === 'model-load') this.status = 'error';
-    this.error = { kind, message };
-    emit(this, 'wv-error', { kind, message });
+    this.error = { kind, message, ...(input ? { input } : {}) };
+    emit(this, 'wv-error', this.error);
+  }
+
+  /**
+   * Fails with what `error` is (by its class). `modelsPrefix` leads the message of a model that
+   * did not load, which names where the models were looked for.
+   */
+  private failWith(error: unknown, activity: Activity, modelsPrefix = '', input?: Side): void {
+    const kind = errorKind(error, activity);
+    this.fail(kind, `${kind === 'model-load' ? modelsPrefix : ''}${messageOf(error)}`, input);
   }
 
   private get describe(): Describe {
@@ -255,7 +269,7 @@ export class FaceVerify extends LitElement {
 
   /** Sets a photo from any image source (also used by file pick, drop and examples). */
   async setPhoto(side: Side, image: BrowserImageInput): Promise<void> {
-    if (!this.recognizer) throw new Error('face-verify is not ready yet');
+    if (!this.recognizer) throw new Error('wv-face-verify is not ready yet');
     this.busy = side;
     this.error = null;
     this.notice = { ...this.notice, [side]: undefined };
@@ -263,8 +277,7 @@ export class FaceVerify extends LitElement {
       const bitmap = image instanceof ImageBitmap ? image : await createImageBitmap(image instanceof Blob ? image : await toBitmapSource(image));
       this.usePhoto(side, bitmap, await this.describe(image));
     } catch (e) {
-      const err = e as Error;
-      this.fail(/bad image/i.test(err.message) ? 'bad-image' : 'other', err.message);
+      this.failWith(e, 'reading an image', '', side);
     } finally {
       this.busy = null;
     }
@@ -275,9 +288,9 @@ export class FaceVerify extends LitElement {
     emit(this, 'wv-faces', { side, faces });
     if (faces.length === 0) {
       this.notice = { ...this.notice, [side]: 'No face found in this photo. Try one where the face is larger and well lit.' };
-      this.fail('no-face', `no face found in photo ${side.toUpperCase()}`);
+      this.fail('no-face', `no face found in photo ${side.toUpperCase()}`, side);
     } else if (faces.length > 1) {
-      this.notice = { ...this.notice, [side]: `${faces.length} faces found: tap the one to use.` };
+      this.notice = { ...this.notice, [side]: `${faces.length} faces found: choose the one to use (click it, or the arrow keys).` };
     }
     this.preselect();
   }
@@ -294,7 +307,7 @@ export class FaceVerify extends LitElement {
         const distance = (f: DescribedFace) => Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
         const best = a.faces.reduce((bi, f, i) => (distance(f) < distance(a.faces[bi]!) ? i : bi), 0);
         this.photos = { ...this.photos, a: { ...a, selected: best } };
-        this.notice = { ...this.notice, a: `${a.faces.length} faces found: the one closest to ${this.identity} is marked; tap another to use it.` };
+        this.notice = { ...this.notice, a: `${a.faces.length} faces found: the one closest to ${this.identity} is marked; choose another to use it.` };
       }
       return this.report();
     }
@@ -354,7 +367,7 @@ export class FaceVerify extends LitElement {
       canvas.height = bitmap.height;
       const ctx = canvas.getContext('2d')!;
       ctx.drawImage(bitmap, 0, 0);
-      const accent = getComputedStyle(this).getPropertyValue('--wv-accent').trim() || '#2f6fde';
+      const accent = getComputedStyle(this).getPropertyValue('--wv-accent').trim() || DEFAULT_ACCENT;
       photo.faces.forEach((f, i) => {
         ctx.lineWidth = Math.max(2, bitmap.width / 200);
         ctx.strokeStyle = i === photo.selected ? accent : '#ffffffcc';
@@ -364,34 +377,26 @@ export class FaceVerify extends LitElement {
     }
   }
 
-  private choose(side: Side, event: MouseEvent): void {
+  /** The visitor chose face `index` of a photo. */
+  private chooseFace(side: Side, index: number): void {
     const photo = this.photos[side];
-    const canvas = event.currentTarget as HTMLCanvasElement;
-    if (!photo) return;
-    const rect = canvas.getBoundingClientRect();
-    const x = ((event.clientX - rect.left) / rect.width) * canvas.width;
-    const y = ((event.clientY - rect.top) / rect.height) * canvas.height;
-    const hit = photo.faces.findIndex((f) => x >= f.box.x && x <= f.box.x + f.box.width && y >= f.box.y && y <= f.box.y + f.box.height);
-    if (hit >= 0) {
-      this.photos = { ...this.photos, [side]: { ...photo, selected: hit, userChose: true } };
-      this.report();
-    }
+    if (!photo || photo.selected === index && photo.userChose) return;
+    this.photos = { ...this.photos, [side]: { ...photo, selected: index, userChose: true } };
+    this.report();
   }
 
-  private async onFile(side: Side, e: Event): Promise<void> {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
-    if (file) await this.setPhoto(side, file);
-  }
-
-  private async onDrop(side: Side, e: DragEvent): Promise<void> {
+  /** Arrow keys move the choice among a photo's faces (left to right), Home and End to the ends; the chosen face takes the focus. */
+  private async faceKey(side: Side, e: KeyboardEvent): Promise<void> {
+    const photo = this.photos[side];
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    if (!photo || (step === undefined && e.key !== 'Home' && e.key !== 'End')) return;
     e.preventDefault();
-    this.over = null;
-    const file = e.dataTransfer?.files?.[0];
-    this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
-    if (file) await this.setPhoto(side, file);
+    const order = leftToRight(photo.faces);
+    const at = Math.max(0, order.indexOf(photo.selected));
+    const to = e.key === 'Home' ? 0 : e.key === 'End' ? order.length - 1 : (at + step! + order.length) % order.length;
+    this.chooseFace(side, order[to]!);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[part~=face][data-side=${side}][data-face="${order[to]}"]`)?.focus();
   }
 
   /**
@@ -405,7 +410,7 @@ export class FaceVerify extends LitElement {
       return;
     }
     const side: Side = example.role === 'identify' ? 'a' : example.role;
-    const photo = await this.fetchExample(example);
+    const photo = await this.fetchExample(example, side);
     if (!photo) return;
     this.exampleChosen = { ...this.exampleChosen, [side]: example.url };
     await this.setPhoto(side, photo);
@@ -414,13 +419,13 @@ export class FaceVerify extends LitElement {
     if (this.mode === 'compare' && partner && !this.photos[other] && this.busy === null) await this.useExample(partner);
   }
 
-  private async fetchExample(example: FaceExample): Promise<Blob | null> {
+  private async fetchExample(example: FaceExample, input?: Side): Promise<Blob | null> {
     try {
       const res = await fetch(example.url);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
       return await res.blob();
     } catch (e) {
-      this.fail('bad-image', `The example ${example.name} could not be loaded (${(e as Error).message}).`);
+      this.fail('bad-image', `The example ${example.name} could not be loaded (${messageOf(e)}).`, input);
       return null;
     }
   }
@@ -433,8 +438,8 @@ export class FaceVerify extends LitElement {
         ? { facingMode: 'user', width: { ideal: FRAME_SIZE }, height: { ideal: (FRAME_SIZE * 3) / 4 } }
         : { facingMode: 'user' });
     } catch (e) {
-      const err = e as Error;
-      return this.fail(err instanceof CameraError ? err.kind : 'other', err instanceof CameraError ? err.message : `The camera is not available: ${err.message}`);
+      const kind = errorKind(e);
+      return this.fail(kind, kind === 'other' ? `The camera is not available: ${messageOf(e)}` : messageOf(e), side);
     }
     this.cameraFor = side;
     await this.updateComplete;
@@ -443,7 +448,7 @@ export class FaceVerify extends LitElement {
       await this.video!.play();
     } catch (e) {
       this.stopCamera();
-      return this.fail('camera-unavailable', `The camera picture could not be shown: ${(e as Error).message}`);
+      return this.fail('camera-unavailable', `The camera picture could not be shown: ${messageOf(e)}`, side);
     }
     if (this.liveness) void this.checkLiveness(side);
   }
@@ -495,7 +500,7 @@ export class FaceVerify extends LitElement {
     } catch (e) {
       if (run.signal.aborted || this.liveRun !== run) return;
       this.live = null;
-      this.fail('other', `The liveness check could not run: ${(e as Error).message}`);
+      this.fail('other', `The liveness check could not run: ${messageOf(e)}`, side);
     } finally {
       clearInterval(tick);
       if (this.liveRun === run) this.liveRun = null;
@@ -536,7 +541,7 @@ export class FaceVerify extends LitElement {
       for (const [i, photo] of photos.entries()) {
         const faces = await this.describe(photo);
         const label = photo instanceof File ? photo.name : `photo ${i + 1}`;
-        if (faces.length !== 1) throw new Error(`${label}: ${faces.length ? `${faces.length} faces` : 'no face'} found; enrol with photos of one face`);
+        if (faces.length !== 1) throw new ElementError('no-face', `${label}: ${faces.length ? `${faces.length} faces` : 'no face'} found; enrol with photos of one face`);
         descriptors.push(faces[0]!.descriptor);
       }
       await this.recognizer!.gallery.enroll(name, descriptors);
@@ -545,8 +550,8 @@ export class FaceVerify extends LitElement {
       emit(this, 'wv-enrolled', { id: name, descriptors: descriptors.length });
       this.preselect();
       return true;
-    } catch (err) {
-      this.fail(/bad image/i.test((err as Error).message) ? 'bad-image' : 'no-face', (err as Error).message);
+    } catch (e) {
+      this.failWith(e, 'reading an image');
       return false;
     } finally {
       this.busy = null;
@@ -583,33 +588,51 @@ export class FaceVerify extends LitElement {
     }
     const side = this.cameraFor!;
     return html`
-      ${live?.progress ? livenessPrompt(live.progress, live.challenges, live.timeLimitMs, live.turnSide) : nothing}
+      ${live?.failed ? nothing : livenessPrompt(live?.progress ?? null, live?.challenges ?? [], live?.timeLimitMs ?? 1, live?.turnSide)}
       ${live?.failed ? livenessEvidence(live.failed, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}
-      ${live?.progress || live?.failed ? nothing : html`<p class="hint" role="status">Starting the camera…</p>`}
       <div class="actions">
         ${live?.failed ? html`<button part="button" @click=${() => this.checkLiveness(side)}>Try again</button>` : nothing}
         <button class="secondary" @click=${this.stopCamera}>Cancel</button>
       </div>`;
   }
 
+  /** A photo with its faces marked; with several, a radio per face over its box chooses the one to use (mouse or keyboard). */
+  private photoView(side: Side, photo: Photo, label: string) {
+    const { width, height } = photo.bitmap;
+    const order = leftToRight(photo.faces);
+    const focusable = photo.selected >= 0 ? photo.selected : order[0];
+    const pct = (v: number, of: number) => `${(100 * v) / of}%`;
+    return html`
+      <div class="photo">
+        <canvas part="preview" data-side=${side} role="img" aria-label="${label} with ${photo.faces.length} face(s) marked"></canvas>
+        ${photo.faces.length > 1
+          ? html`<div part="faces" role="radiogroup" aria-label="Faces in ${label}: the one to use" @keydown=${(e: KeyboardEvent) => this.faceKey(side, e)}>
+              ${order.map((i, n) => {
+                const { box } = photo.faces[i]!;
+                return html`<button type="button" role="radio" part="face${i === photo.selected ? ' face-selected' : ''}" data-side=${side} data-face=${i}
+                  aria-checked=${String(i === photo.selected)} aria-label="Face ${n + 1} of ${order.length}, from the left" tabindex=${i === focusable ? '0' : '-1'}
+                  ${styleProps({ left: pct(box.x, width), top: pct(box.y, height), width: pct(box.width, width), height: pct(box.height, height) })}
+                  @click=${() => this.chooseFace(side, i)}></button>`;
+              })}
+            </div>`
+          : nothing}
+      </div>
+      ${photo.live ? livenessEvidence(photo.live, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}`;
+  }
+
   private dropzone(side: Side, label: string) {
     const photo = this.photos[side];
     return html`
-      <div part="dropzone dropzone-${side}" class=${this.over === side ? 'over' : ''}
-        @dragover=${(e: DragEvent) => { e.preventDefault(); this.over = side; }}
-        @dragleave=${() => (this.over = null)}
-        @drop=${(e: DragEvent) => this.onDrop(side, e)}>
+      <div part="dropzone dropzone-${side}" class=${this.drop.over === side ? 'over' : ''} ${dropZone(this.drop, side)}>
         ${this.cameraFor === side
-          ? html`<video muted playsinline></video>${this.cameraView()}`
+          ? html`<video muted playsinline aria-label="Camera picture"></video>${this.cameraView()}`
           : photo
-            ? html`<canvas part="preview" data-side=${side} role="img" aria-label="${label} with ${photo.faces.length} face(s) marked" @click=${(e: MouseEvent) => this.choose(side, e)}></canvas>
-                ${photo.live ? livenessEvidence(photo.live, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}`
+            ? this.photoView(side, photo, label)
             : html`<p class="hint">${label}: drop a photo here${this.liveness ? ', or use the camera (with a liveness check)' : ''}</p>`}
-        ${this.busy === side ? html`<p class="hint" role="status">Finding faces…</p>` : nothing}
-        ${this.notice[side] ? html`<p class="hint" role="status">${this.notice[side]}</p>` : nothing}
+        <p class="hint" role="status" data-side=${side}>${this.busy === side ? 'Finding faces…' : this.notice[side] ?? ''}</p>
         <div class="actions">
           <label part="button" class="button-like">
-            <input class="sr-only" type="file" accept="image/*" data-side=${side} @change=${(e: Event) => this.onFile(side, e)} />
+            <input class="sr-only" type="file" accept="image/*" data-side=${side} @change=${this.drop.picked(side)} />
             Choose photo
           </label>
           ${'mediaDevices' in navigator && this.cameraFor !== side ? html`<button class="secondary" part="button" data-camera=${side} @click=${() => this.startCamera(side)}>Camera</button>` : nothing}
@@ -634,7 +657,7 @@ export class FaceVerify extends LitElement {
           <input type="file" name="photos" accept="image/*" multiple aria-label="Photos" />
           <button part="button" type="submit" ?disabled=${this.busy !== null}>Enroll</button>
         </form>
-        ${this.busy === 'b' ? html`<p class="hint" role="status">Enrolling…</p>` : nothing}
+        <p class="hint" role="status">${this.busy === 'b' ? 'Enrolling…' : ''}</p>
         ${this.exampleRow('enroll', 'enrol a person')}
       </div>`;
   }
@@ -644,7 +667,7 @@ export class FaceVerify extends LitElement {
     try {
       await this.loadIdentity();
     } catch (e) {
-      return this.fail('other', `The gallery could not be read: ${(e as Error).message}`);
+      return this.fail('other', `The gallery could not be read: ${messageOf(e)}`);
     }
     this.preselect();
   }
@@ -671,7 +694,7 @@ export class FaceVerify extends LitElement {
     const who = r.identity ? ` as ${r.identity}` : '';
     const liveness = this.livenessOfPhotos;
     return html`
-      <div part="verdict" class=${r.match ? 'match' : 'no-match'} role="status">
+      <div part="verdict" class=${r.match ? 'match' : 'no-match'}>
         ${r.match ? `Match${who}` : `No match${who}`}
         <div part="distance" aria-hidden="true">
           <div class="fill" ${styleProps({ width: `${Math.min(100, (r.distance / scale) * 100)}%` })}></div>
@@ -684,24 +707,35 @@ export class FaceVerify extends LitElement {
       </div>`;
   }
 
+  /**
+   * The live regions (the element's status, its errors and the verdict) are in the page from the
+   * first render on, empty until they have something to say: a region added together with its
+   * words is not announced.
+   */
   override render() {
-    if (this.status === 'error') {
-      return html`<div part="panel"><div part="error" role="alert" data-kind=${this.error?.kind ?? ''}>${this.error?.message}</div></div>`;
-    }
-    if (this.status === 'loading') {
-      return html`<div part="panel"><p role="status">Loading face models… ${Math.round(this.progress * 100)}%</p>
-        <progress part="progress" max="1" .value=${this.progress}></progress></div>`;
-    }
+    const error = this.error && this.error.kind !== 'no-face' ? this.error : null;
     return html`
       <div part="panel">
-        <div class="photos">
-          ${this.dropzone('a', this.mode === 'identity' ? 'Photo to check' : 'Photo A')}
-          ${this.mode === 'identity' ? this.identityPanel() : this.dropzone('b', 'Photo B')}
-        </div>
-        ${this.error && this.error.kind !== 'no-face' ? html`<div part="error" role="alert" data-kind=${this.error.kind}>${this.error.message}</div>` : nothing}
-        ${this.verdict()}
+        ${this.status === 'ready' ? this.photosView() : nothing}
+        ${this.status === 'loading' ? html`<progress part="progress" max="1" .value=${this.progress} aria-label="Loading the face models"></progress>` : nothing}
+        <p class="hint" role="status">${this.status === 'loading' ? `Loading face models… ${Math.round(this.progress * 100)}%` : ''}</p>
+        <div class="alerts" role="alert">${error ? html`<div part="error" data-kind=${error.kind}>${error.message}</div>` : nothing}</div>
+        <div role="status">${this.status === 'ready' ? this.verdict() : nothing}</div>
       </div>`;
   }
+
+  private photosView() {
+    return html`
+      <div class="photos">
+        ${this.dropzone('a', this.mode === 'identity' ? 'Photo to check' : 'Photo A')}
+        ${this.mode === 'identity' ? this.identityPanel() : this.dropzone('b', 'Photo B')}
+      </div>`;
+  }
+}
+
+/** Indices of `faces` from the leftmost box to the rightmost: the order a keyboard moves through them. */
+function leftToRight(faces: readonly DescribedFace[]): number[] {
+  return faces.map((_, i) => i).sort((i, j) => faces[i]!.box.x - faces[j]!.box.x || faces[i]!.box.y - faces[j]!.box.y);
 }
 
 /** ImageBitmap sources: pixels in RGBA form go through ImageData. */
@@ -712,10 +746,10 @@ async function toBitmapSource(image: BrowserImageInput): Promise<ImageBitmapSour
   return image as ImageBitmapSource;
 }
 
-defineElement('face-verify', FaceVerify);
+defineElement('wv-face-verify', FaceVerify);
 
 declare global {
   interface HTMLElementTagNameMap {
-    'face-verify': FaceVerify;
+    'wv-face-verify': FaceVerify;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The camera half of `<face-verify liveness>`: frames from a video go through describe() one after
+ * The camera half of `<wv-face-verify liveness>`: frames from a video go through describe() one after
  * another (the newest frame each time; frames that arrive meanwhile are skipped), and the library's
  * evaluateLiveness judges the landmark track after every frame, so the prompts follow the person.
  * The photo compared afterwards is one of the check's own frames, and every face seen during the

@@ -1,4 +1,4 @@
-/** What `<face-verify liveness>` shows: the prompt of the moment, the steps, the time left, and the evidence (EAR and yaw curves). */
+/** What `<wv-face-verify liveness>` shows: the prompt of the moment, the steps, the time left, and the evidence (EAR and yaw curves). */
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { LivenessChallenge } from '../../src/index.js';
 import { styleProps } from '../style-props.js';
@@ -14,19 +14,26 @@ export function promptText(step: LivenessStep, turnSide?: 'left' | 'right'): str
 
 const STEP_LABEL = (c: LivenessChallenge, turnSide?: 'left' | 'right') => (c === 'blink' ? 'Blink' : turnText(turnSide));
 
-/** The prompt box while a check runs. */
-export function livenessPrompt(p: LivenessProgress, challenges: readonly LivenessChallenge[], timeLimitMs: number, turnSide?: 'left' | 'right'): TemplateResult {
-  const seconds = Math.ceil(p.timeLeftMs / 1000);
+/**
+ * The prompt box while a check runs (`p` null while the camera starts). What to do now is in an
+ * assertive live region that stays in place as the prompts change; the countdown is outside it,
+ * so that it is not read out four times a second.
+ */
+export function livenessPrompt(p: LivenessProgress | null, challenges: readonly LivenessChallenge[], timeLimitMs: number, turnSide?: 'left' | 'right'): TemplateResult {
   return html`
     <div part="liveness" class="liveness running">
-      <p part="prompt" class="prompt" role="status" aria-live="assertive" data-step=${p.step}>${promptText(p.step, turnSide)}</p>
-      <ol class="steps">
-        ${challenges.map((c) => html`<li data-challenge=${c} class=${p.passed[c] ? 'done' : p.step === c ? 'current' : ''}>
-          ${STEP_LABEL(c, turnSide)}${p.passed[c] ? html` <span aria-label="done">✓</span>` : nothing}</li>`)}
-      </ol>
-      <div class="time"><span part="time-left" data-ms=${p.timeLeftMs}>${seconds} s left</span>
-        <div class="timebar" aria-hidden="true"><div class="left" ${styleProps({ width: `${(100 * p.timeLeftMs) / timeLimitMs}%` })}></div></div></div>
-      ${p.frames > 0 && !p.face ? html`<p class="hint" role="status">No face in view: look at the camera, in good light.</p>` : nothing}
+      <div role="status" aria-live="assertive">
+        ${p ? html`<p part="prompt" class="prompt" data-step=${p.step}>${promptText(p.step, turnSide)}</p>` : html`<p class="hint">Starting the camera…</p>`}
+        ${p && p.frames > 0 && !p.face ? html`<p class="hint">No face in view: look at the camera, in good light.</p>` : nothing}
+      </div>
+      ${p
+        ? html`<ol class="steps">
+            ${challenges.map((c) => html`<li data-challenge=${c} class=${p.passed[c] ? 'done' : p.step === c ? 'current' : ''}>
+              ${STEP_LABEL(c, turnSide)}${p.passed[c] ? html` <span aria-label="done">✓</span>` : nothing}</li>`)}
+          </ol>
+          <div class="time"><span part="time-left" data-ms=${p.timeLeftMs}>${Math.ceil(p.timeLeftMs / 1000)} s left</span>
+            <div class="timebar" aria-hidden="true"><div class="left" ${styleProps({ width: `${(100 * p.timeLeftMs) / timeLimitMs}%` })}></div></div></div>`
+        : nothing}
     </div>`;
 }
 

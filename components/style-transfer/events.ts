@@ -1,10 +1,8 @@
 import type { RGBAImage } from '../../src/index.js';
+import type { WvErrorDetail } from '../shared/events.js';
 
 /** Which picker an image belongs to. */
 export type StyleRole = 'content' | 'style';
-
-/** What went wrong, for `wv-error`. */
-export type StyleErrorKind = 'no-webgpu' | 'model-load' | 'bad-image' | 'aborted' | 'other';
 
 /** Loss figures of one optimisation step. */
 export interface StyleLosses {
@@ -18,7 +16,7 @@ export interface StyleLosses {
   Jstyle: number;
 }
 
-/** Events of <style-transfer>; all bubble and cross shadow roots (composed). */
+/** Events of <wv-style-transfer>; all bubble and cross shadow roots (composed). */
 export interface StyleTransferEventMap {
   /** The GPU is ready (the feature network loads on the first Start). */
   'wv-style-ready': CustomEvent<{ adapter: string }>;
@@ -30,16 +28,10 @@ export interface StyleTransferEventMap {
   'wv-style-progress': CustomEvent<StyleLosses & { image?: RGBAImage }>;
   /** The run finished: the final image, as pixels and as a PNG. */
   'wv-style-done': CustomEvent<StyleLosses & { image: RGBAImage; png: Blob; seconds: number }>;
-  /** Something went wrong or the run was cancelled; `kind` says what, `role` which picker for 'bad-image'. */
-  'wv-error': CustomEvent<{ kind: StyleErrorKind; message: string; role?: StyleRole }>;
+  /** Something went wrong or the run was cancelled; `kind` says what, `input` which picker for 'bad-image'. */
+  'wv-error': CustomEvent<WvErrorDetail>;
 }
 
-// <face-verify> types 'wv-error' for its own kinds; the style events are added to the DOM's map
-// without it (listen with `StyleTransferEventMap['wv-error']` for this element's kinds).
 declare global {
-  interface HTMLElementEventMap extends Omit<StyleTransferEventMap, 'wv-error'> {}
-}
-
-export function emit<K extends keyof StyleTransferEventMap>(target: EventTarget, name: K, detail: StyleTransferEventMap[K]['detail']): void {
-  target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  interface HTMLElementEventMap extends StyleTransferEventMap {}
 }

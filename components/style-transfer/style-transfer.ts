@@ -1,26 +1,19 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { createEngine, DEFAULT_STYLE_MODEL_URL, toRGBA, type BrowserImageInput, type Engine, type RGBAImage } from '../../src/index.js';
-import { emit, type StyleErrorKind, type StyleLosses, type StyleRole } from './events.js';
-import { lossPlot, type LossPoint } from './loss-plot.js';
-import { paint, toPNG } from './pixels.js';
-import { defaultRunner, type StyleRunner } from './run.js';
-import { styles } from './style-transfer.styles.js';
+import { createEngine, DEFAULT_STYLE_MODEL_URL, type BrowserImageInput, type Engine, type RGBAImage } from '../../src/index.js';
 import { defineElement } from '../define.js';
+import { errorKind, messageOf } from '../shared/errors.js';
+import { emit, type WvErrorDetail, type WvErrorKind } from '../shared/events.js';
+import { dropZone, FileDrop } from '../shared/file-drop.js';
+import type { StyleRole } from './events.js';
+import { formatLoss, formatRatio } from './format.js';
+import { lossPlot } from './loss-plot.js';
+import { Pickers, type StyleExample } from './pickers.js';
+import { paint } from './pixels.js';
+import { defaultRunner, StyleRun, type StyleRunner } from './run.js';
+import { styles } from './style-transfer.styles.js';
 
-/** A bundled example image offered as a thumbnail under its picker. */
-export interface StyleExample {
-  name: string;
-  url: string;
-  role: StyleRole;
-}
-
-interface Picked {
-  image: RGBAImage;
-  /** Object URL of the picture shown in the picker. */
-  url: string;
-  name: string;
-}
+export type { StyleExample } from './pickers.js';
 
 const ROLES: readonly StyleRole[] = ['content', 'style'];
 const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
@@ -30,7 +23,7 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
  * and the pixels of a new image are optimised on the visitor's GPU until its CNN features match
  * the content's and its Gram matrices match the style's. Nothing is uploaded.
  *
- * @tagname style-transfer - defined by importing the module, once per page (a second copy leaves the first in place)
+ * @tagname wv-style-transfer - defined by importing the module, once per page (a second copy leaves the first in place)
  * @attr model-url - URL of the feature network's model.json (default `./models/style/centernet.json`)
  * @attr size - longest side of the result in pixels (default 256)
  * @attr iterations - optimisation steps (default 150)
@@ -44,7 +37,7 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
  * @event wv-style-start - a run began `{ size, iterations, alpha, beta }`
  * @event wv-style-progress - one step `{ iteration, iterations, J, Jcontent, Jstyle, image? }`
  * @event wv-style-done - finished `{ iteration, iterations, J, Jcontent, Jstyle, image, png, seconds }`
- * @event wv-error - `{ kind: 'no-webgpu' | 'model-load' | 'bad-image' | 'aborted' | 'other', message, role? }`
+ * @event wv-error - `{ kind, message, input? }` (WvErrorDetail): kind 'no-webgpu' | 'model-load' | 'bad-image' | 'aborted' | 'other'; input 'content' or 'style' for a picker's bad image
  *
  * @csspart panel - the outer box
  * @csspart picker - a content or style picker (also `picker-content`, `picker-style`)
@@ -69,7 +62,9 @@ export class StyleTransfer extends LitElement {
   @property({ attribute: 'model-url' }) modelUrl = DEFAULT_STYLE_MODEL_URL;
   @property({ type: Number }) size = 256;
   @property({ type: Number }) iterations = 150;
+  /** Content weight α. */
   @property({ type: Number }) alpha = 1;
+  /** Style weight β. */
   @property({ type: Number }) beta = 10;
   @property() optimizer: 'adam' | 'lbfgs' = 'adam';
   @property() init: 'noise' | 'content' | 'mix' = 'mix';
@@ -79,41 +74,32 @@ export class StyleTransfer extends LitElement {
   @property({ type: Number, attribute: 'preview-every' }) previewEvery = 5;
   /** Example images shown as thumbnails; the first of each role is picked while that picker is empty. */
   @property({ attribute: false }) examples: StyleExample[] = [];
-  /** An engine to share; the element creates its own otherwise. */
+  /** An engine to share; the element creates its own otherwise (and destroys it when it leaves the page). */
   @property({ attribute: false }) engine?: Engine;
   /** A styleTransfer-shaped function to run instead of the library's (a worker proxy, or a stand-in in tests). */
   @property({ attribute: false }) runner?: StyleRunner;
 
   @state() private status: 'starting' | 'ready' | 'error' = 'starting';
-  @state() private error: { kind: StyleErrorKind; message: string } | null = null;
-  @state() private picked: Partial<Record<StyleRole, Picked>> = {};
-  @state() private badImage: Partial<Record<StyleRole, string>> = {};
-  @state() private loadingRole: Partial<Record<StyleRole, boolean>> = {};
-  @state() private over: StyleRole | null = null;
-  @state() private phase: 'idle' | 'loading' | 'running' | 'done' | 'cancelled' = 'idle';
-  @state() private losses: StyleLosses | null = null;
-  @state() private history: LossPoint[] = [];
-  @state() private seconds = 0;
-  @state() private downloadURL: string | null = null;
+  /** The element's error (a picker's bad image is shown at its picker instead). */
+  @state() private error: WvErrorDetail | null = null;
   @state() private hasPreview = false;
-  /** A run is under way (the controller alone would not re-render). */
-  @state() private busy = false;
 
   @query('canvas[part=preview]') private canvas?: HTMLCanvasElement;
+  private readonly pickers = new Pickers(this);
+  private readonly run = new StyleRun(this);
+  private readonly drop = new FileDrop<StyleRole>(this, (role, file) => this.setImage(role, file));
   private ownEngine: Engine | null = null;
-  private controller: AbortController | null = null;
-  private finalImage: RGBAImage | null = null;
-  @state() private exampleChosen: Partial<Record<StyleRole, string>> = {};
-  private tickets: Partial<Record<StyleRole, number>> = {};
+  /** Bumped when the element leaves the page: an engine still starting then is destroyed when it is ready. */
+  private generation = 0;
 
   /** The last finished (or cancelled) result, or null. */
   get result(): RGBAImage | null {
-    return this.finalImage;
+    return this.run.result;
   }
 
   /** True while an optimisation runs. */
   get running(): boolean {
-    return this.busy;
+    return this.run.running;
   }
 
   override connectedCallback(): void {
@@ -123,24 +109,26 @@ export class StyleTransfer extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.controller?.abort();
+    this.generation++;
+    // The run controller cancels a run; the engine's GPU memory goes with the element (a given engine is the page's to keep).
     this.ownEngine?.destroy();
     this.ownEngine = null;
     this.status = 'starting';
   }
 
   private async boot(): Promise<void> {
+    const generation = this.generation;
     if (this.engine) return this.ready(this.engine);
     if (!(globalThis.navigator as { gpu?: unknown } | undefined)?.gpu) {
       return this.fail('no-webgpu', 'This browser has no WebGPU, which style transfer needs. Try a recent Chrome, Edge or Safari, or enable WebGPU.');
     }
     try {
-      this.ownEngine = await createEngine();
-      if (!this.isConnected) return void this.ownEngine.destroy();
-      this.ready(this.ownEngine);
+      const engine = await createEngine();
+      if (generation !== this.generation) return engine.destroy(); // left the page meanwhile
+      this.ownEngine = engine;
+      this.ready(engine);
     } catch (e) {
-      const err = e as Error;
-      this.fail(err.name === 'WebGPUUnavailableError' ? 'no-webgpu' : 'other', `WebGPU could not start: ${err.message}`);
+      if (generation === this.generation) this.fail(errorKind(e), `WebGPU could not start: ${messageOf(e)}`);
     }
   }
 
@@ -150,214 +138,84 @@ export class StyleTransfer extends LitElement {
     emit(this, 'wv-style-ready', { adapter: info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'WebGPU' });
   }
 
-  private fail(kind: StyleErrorKind, message: string, role?: StyleRole): void {
+  private fail(kind: WvErrorKind, message: string, input?: StyleRole): void {
     if (kind === 'no-webgpu') this.status = 'error';
-    if (kind !== 'bad-image') this.error = { kind, message };
-    emit(this, 'wv-error', { kind, message, ...(role ? { role } : {}) });
+    const detail: WvErrorDetail = { kind, message, ...(input ? { input } : {}) };
+    if (kind !== 'bad-image') this.error = detail;
+    emit(this, 'wv-error', detail);
   }
 
-  /** Sets the content or style image from any browser image source (files, drops and examples come here too). */
-  setImage(role: StyleRole, input: BrowserImageInput, name = input instanceof File ? input.name : role): Promise<void> {
-    return this.load(role, name, undefined, async () => input);
+  /** For the pickers: an image that could not be read is shown at its picker. */
+  imageFailed(role: StyleRole, error: unknown, name: string): void {
+    this.fail(errorKind(error, 'reading an image'), `${name}: ${messageOf(error)}`, role);
   }
 
-  private useExample(example: StyleExample): Promise<void> {
-    return this.load(example.role, example.name, example.url, async () => {
-      let res: Response;
-      try {
-        res = await fetch(example.url);
-      } catch (e) {
-        throw new Error(`bad image: the example could not be loaded (${(e as Error).message})`);
-      }
-      if (!res.ok) throw new Error(`bad image: the example could not be loaded (HTTP ${res.status})`);
-      return res.blob();
-    });
+  /** For the run: a run that failed or was cancelled. */
+  runFailed(error: unknown): void {
+    const kind = errorKind(error);
+    const message = messageOf(error);
+    this.fail(kind, kind === 'model-load' ? `The style network could not be loaded from ${this.modelUrl}: ${message}`
+      : kind === 'aborted' || kind === 'no-webgpu' ? message : `Style transfer failed: ${message}`);
   }
 
-  /** Reads an image into a picker; of overlapping loads for one picker, the last one asked for wins. */
-  private async load(role: StyleRole, name: string, exampleURL: string | undefined, get: () => Promise<BrowserImageInput>): Promise<void> {
-    const ticket = (this.tickets[role] = (this.tickets[role] ?? 0) + 1);
-    const current = () => this.tickets[role] === ticket;
-    this.loadingRole = { ...this.loadingRole, [role]: true };
-    try {
-      const input = await get();
-      const image = await toRGBA(input);
-      const blob = input instanceof Blob ? input : await toPNG(image);
-      if (!current()) return;
-      const old = this.picked[role];
-      if (old) URL.revokeObjectURL(old.url);
-      this.picked = { ...this.picked, [role]: { image, url: URL.createObjectURL(blob), name } };
-      this.badImage = { ...this.badImage, [role]: undefined };
-      this.exampleChosen = { ...this.exampleChosen, [role]: exampleURL };
-      if (this.error?.kind === 'bad-image') this.error = null;
-      emit(this, 'wv-style-input', { role, width: image.width, height: image.height, name });
-    } catch (e) {
-      if (!current()) return;
-      const message = `${name}: ${(e as Error).message.replace(/^bad image: /, '')}`;
-      this.badImage = { ...this.badImage, [role]: message };
-      this.fail('bad-image', message, role);
-    } finally {
-      if (current()) this.loadingRole = { ...this.loadingRole, [role]: false };
-    }
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('examples')) {
-      for (const role of ROLES) {
-        const first = this.examples.find((e) => e.role === role);
-        if (first && !this.picked[role] && !this.exampleChosen[role] && !this.loadingRole[role]) void this.useExample(first);
-      }
-    }
-  }
-
-  /** Starts an optimisation run (if both images are set and none is running); resolves with the result, or null. */
-  async start(): Promise<RGBAImage | null> {
-    const content = this.picked.content?.image;
-    const style = this.picked.style?.image;
-    const engine = this.engine ?? this.ownEngine;
-    if (!content || !style || !engine || this.controller) return null;
-    const controller = new AbortController();
-    this.controller = controller;
-    this.busy = true;
-    this.error = null;
-    this.phase = 'loading';
-    this.losses = null;
-    this.history = [];
-    this.finalImage = null;
-    this.setDownload(null);
-    const iterations = Math.max(1, Math.round(this.iterations));
-    const size = Math.max(8, Math.round(this.size));
-    const t0 = performance.now();
-    let last: RGBAImage | null = null;
-    emit(this, 'wv-style-start', { size, iterations, alpha: this.alpha, beta: this.beta });
-    try {
-      const steps = (this.runner ?? defaultRunner)({
-        engine, modelURL: new URL(this.modelUrl, document.baseURI).href, content, style,
-        alpha: this.alpha, beta: this.beta, size, iterations, optimizer: this.optimizer, init: this.init,
-        seed: this.seed, tvWeight: this.tvWeight, preserveColor: this.preserveColor,
-        previewEvery: Math.max(1, Math.round(this.previewEvery)), signal: controller.signal,
-      });
-      for await (const step of steps) {
-        if (controller.signal.aborted) break;
-        this.phase = 'running';
-        this.losses = { iteration: step.iteration, iterations, J: step.J, Jcontent: step.Jcontent, Jstyle: step.Jstyle };
-        this.history = [...this.history, { J: step.J, Jcontent: step.Jcontent, Jstyle: step.Jstyle }];
-        this.seconds = (performance.now() - t0) / 1000;
-        if (step.image) {
-          last = step.image;
-          this.showPreview(step.image);
-        }
-        emit(this, 'wv-style-progress', { ...this.losses, ...(step.image ? { image: step.image } : {}) });
-      }
-      if (controller.signal.aborted) throw new DOMException('cancelled', 'AbortError');
-      if (!last) throw new Error('the optimisation ended without an image');
-      return await this.finish(last, t0);
-    } catch (e) {
-      if (controller.signal.aborted) {
-        this.phase = 'cancelled';
-        if (last) await this.keep(last);
-        this.settle();
-        this.fail('aborted', `Cancelled after ${this.losses?.iteration ?? 0} of ${iterations} iterations.`);
-      } else {
-        this.phase = 'idle';
-        this.settle();
-        this.failRun(e as Error);
-      }
-      return null;
-    } finally {
-      this.settle();
-    }
-  }
-
-  /** The run is over: listeners of the final events see a settled element (Start enabled again). */
-  private settle(): void {
-    this.controller = null;
-    this.busy = false;
-  }
-
-  /** Stops a running optimisation; the last preview stays and can be downloaded. */
-  cancel(): void {
-    this.controller?.abort();
-  }
-
-  private async finish(image: RGBAImage, t0: number): Promise<RGBAImage> {
-    const png = await this.keep(image);
-    this.seconds = (performance.now() - t0) / 1000;
-    this.phase = 'done';
-    this.settle();
-    emit(this, 'wv-style-done', { ...this.losses!, image, png, seconds: this.seconds });
-    return image;
-  }
-
-  /** Keeps an image as the result: preview, PNG for the Download link. */
-  private async keep(image: RGBAImage): Promise<Blob> {
-    this.finalImage = image;
-    this.showPreview(image);
-    const png = await toPNG(image);
-    this.setDownload(URL.createObjectURL(png));
-    return png;
-  }
-
-  private failRun(err: Error): void {
-    const text = `${err.name}: ${err.message}`;
-    if (/bad image/i.test(err.message)) return this.fail('bad-image', err.message);
-    if (err.name === 'WeightsError' || /model|manifest|HTTP \d{3}|fetch/i.test(text)) {
-      return this.fail('model-load', `The style network could not be loaded from ${this.modelUrl}: ${err.message}`);
-    }
-    if (err.name === 'WebGPUUnavailableError') return this.fail('no-webgpu', err.message);
-    this.fail('other', `Style transfer failed: ${err.message}`);
-  }
-
-  private setDownload(url: string | null): void {
-    if (this.downloadURL) URL.revokeObjectURL(this.downloadURL);
-    this.downloadURL = url;
-  }
-
-  private showPreview(image: RGBAImage): void {
+  /** For the run: paints a step's image on the preview canvas. */
+  showPreview(image: RGBAImage): void {
     this.hasPreview = true;
     if (this.canvas) paint(this.canvas, image);
   }
 
-  private async onFile(role: StyleRole, e: Event): Promise<void> {
-    const input = e.target as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (file) await this.setImage(role, file);
+  /** Sets the content or style image from any browser image source (files, drops and examples come here too). */
+  setImage(role: StyleRole, input: BrowserImageInput, name = input instanceof File ? input.name : role): Promise<void> {
+    return this.pickers.set(role, input, name);
   }
 
-  private async onDrop(role: StyleRole, e: DragEvent): Promise<void> {
-    e.preventDefault();
-    this.over = null;
-    const file = e.dataTransfer?.files?.[0];
-    if (file) await this.setImage(role, file);
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('examples')) this.pickers.offer(this.examples);
+  }
+
+  /** Starts an optimisation run (if both images are set and none is running); resolves with the result, or null. */
+  async start(): Promise<RGBAImage | null> {
+    const content = this.pickers.picked.content?.image;
+    const style = this.pickers.picked.style?.image;
+    const engine = this.engine ?? this.ownEngine;
+    if (!content || !style || !engine || this.run.running) return null;
+    this.error = null;
+    return this.run.start(this.runner ?? defaultRunner, {
+      engine, modelURL: new URL(this.modelUrl, document.baseURI).href, content, style,
+      alpha: this.alpha, beta: this.beta, size: Math.max(8, Math.round(this.size)), iterations: Math.max(1, Math.round(this.iterations)),
+      optimizer: this.optimizer, init: this.init, seed: this.seed, tvWeight: this.tvWeight, preserveColor: this.preserveColor,
+      previewEvery: Math.max(1, Math.round(this.previewEvery)),
+    });
+  }
+
+  /** Stops a running optimisation; the last preview stays and can be downloaded. */
+  cancel(): void {
+    this.run.cancel();
   }
 
   private picker(role: StyleRole) {
-    const picked = this.picked[role];
-    const bad = this.badImage[role];
+    const { picked: { [role]: picked }, bad: { [role]: bad } } = this.pickers;
     const examples = this.examples.filter((e) => e.role === role);
     const busy = this.running;
     return html`
       <div part="picker picker-${role}">
         <p class="role" id="${role}-label">${LABEL[role]}</p>
-        <label part="dropzone dropzone-${role}" class="${picked ? 'filled' : ''} ${this.over === role ? 'over' : ''} ${bad ? 'bad' : ''}"
-          @dragover=${(e: DragEvent) => { e.preventDefault(); this.over = role; }}
-          @dragleave=${() => (this.over = null)}
-          @drop=${(e: DragEvent) => this.onDrop(role, e)}>
+        <label part="dropzone dropzone-${role}" class="${picked ? 'filled' : ''} ${this.drop.over === role ? 'over' : ''} ${bad ? 'bad' : ''}"
+          ${dropZone(this.drop, role)}>
           <input class="sr-only" type="file" accept="image/*" data-role=${role} ?disabled=${busy}
-            aria-label="Choose a ${role} image" @change=${(e: Event) => this.onFile(role, e)} />
+            aria-label="Choose a ${role} image" @change=${this.drop.picked(role)} />
           ${picked
             ? html`<img class="chosen" src=${picked.url} alt="${LABEL[role]} image: ${picked.name}" />
                 <span class="change" aria-hidden="true">Change</span>`
-            : html`<span aria-hidden="true">${this.loadingRole[role] ? 'Reading…' : 'Choose or drop an image'}</span>`}
+            : html`<span aria-hidden="true">${this.pickers.loading[role] ? 'Reading…' : 'Choose or drop an image'}</span>`}
         </label>
-        ${bad ? html`<div part="error" class="picker-error" role="alert" data-role=${role}>Not a usable image — ${bad}</div>` : nothing}
+        <div role="alert">${bad ? html`<div part="error" class="picker-error" data-role=${role}>Not a usable image: ${bad}</div>` : nothing}</div>
         ${examples.length
           ? html`<div part="examples" role="group" aria-label="${LABEL[role]} examples">
               ${examples.map((ex) => html`
                 <button part="example" type="button" title=${ex.name} aria-label="Use ${ex.name} as the ${role} image"
-                  aria-pressed=${this.exampleChosen[role] === ex.url ? 'true' : 'false'} ?disabled=${busy}
-                  @click=${() => this.useExample(ex)}><img src=${ex.url} alt="" loading="lazy" /></button>`)}
+                  aria-pressed=${this.pickers.exampleChosen[role] === ex.url ? 'true' : 'false'} ?disabled=${busy}
+                  @click=${() => this.pickers.useExample(ex)}><img src=${ex.url} alt="" loading="lazy" /></button>`)}
             </div>`
           : nothing}
       </div>`;
@@ -412,17 +270,17 @@ export class StyleTransfer extends LitElement {
   }
 
   private progressView() {
-    const l = this.losses;
+    const { losses: l, phase, seconds, history } = this.run;
     const message = {
-      idle: this.picked.content && this.picked.style ? 'Ready: press Start.' : 'Choose a content and a style image.',
+      idle: this.pickers.picked.content && this.pickers.picked.style ? 'Ready: press Start.' : 'Choose a content and a style image.',
       loading: 'Loading the feature network and the style’s features…',
       running: 'Optimising the pixels…',
-      done: `Done in ${this.seconds.toFixed(1)} s.`,
+      done: `Done in ${seconds.toFixed(1)} s.`,
       cancelled: 'Cancelled.',
-    }[this.phase];
+    }[phase];
     return html`
       <p class="hint" role="status">${message}</p>
-      ${l || this.phase === 'loading'
+      ${l || phase === 'loading'
         ? html`
           <progress part="progress" max=${l?.iterations ?? this.iterations} .value=${l?.iteration ?? 0}
             aria-label="Optimisation progress"></progress>
@@ -432,18 +290,19 @@ export class StyleTransfer extends LitElement {
                 <span><i class="key J"></i>J <b data-stat="J">${formatLoss(l.J)}</b></span>
                 <span><i class="key Jstyle"></i>style <b data-stat="Jstyle">${formatLoss(l.Jstyle)}</b></span>
                 <span><i class="key Jcontent"></i>content <b data-stat="Jcontent">${formatLoss(l.Jcontent)}</b></span>
-                <span>${((this.seconds / l.iteration) * 1000).toFixed(0)} ms/it</span>
+                <span>${((seconds / l.iteration) * 1000).toFixed(0)} ms/it</span>
               </div>
-              ${lossPlot(this.history, l.iterations)}`
+              ${lossPlot(history, l.iterations)}`
             : nothing}`
         : nothing}`;
   }
 
+  /** The element's alert region is in the page from the first render on; errors appear inside it. */
   override render() {
-    if (this.status === 'error') {
-      return html`<div part="panel"><div part="error" role="alert" data-kind=${this.error?.kind ?? ''}>${this.error?.message}</div></div>`;
-    }
-    const canStart = this.status === 'ready' && !!this.picked.content && !!this.picked.style && !this.running;
+    const alerts = html`<div role="alert">${this.error ? html`<div part="error" data-kind=${this.error.kind}>${this.error.message}</div>` : nothing}</div>`;
+    if (this.status === 'error') return html`<div part="panel">${alerts}</div>`;
+    const { phase, downloadURL } = this.run;
+    const canStart = this.status === 'ready' && !!this.pickers.picked.content && !!this.pickers.picked.style && !this.running;
     return html`
       <div part="panel">
         <div class="layout">
@@ -452,7 +311,7 @@ export class StyleTransfer extends LitElement {
             ${this.controls()}
             <div class="actions">
               <button part="button start" type="button" ?disabled=${!canStart} @click=${() => this.start()}>
-                ${this.status === 'starting' ? 'Starting WebGPU…' : this.phase === 'done' || this.phase === 'cancelled' ? 'Run again' : 'Start'}
+                ${this.status === 'starting' ? 'Starting WebGPU…' : phase === 'done' || phase === 'cancelled' ? 'Run again' : 'Start'}
               </button>
               <button part="button cancel" class="secondary" type="button" ?disabled=${!this.running} @click=${() => this.cancel()}>Cancel</button>
             </div>
@@ -463,10 +322,10 @@ export class StyleTransfer extends LitElement {
               ${this.hasPreview ? nothing : html`<p class="placeholder">The result appears here while it is optimised.</p>`}
             </div>
             ${this.progressView()}
-            ${this.error ? html`<div part="error" role="alert" data-kind=${this.error.kind}>${this.error.message}</div>` : nothing}
+            ${alerts}
             <div class="actions">
-              <a part="button download" class="secondary" download="style-transfer.png" href=${this.downloadURL ?? nothing}
-                aria-disabled=${this.downloadURL ? 'false' : 'true'}>Download PNG</a>
+              <a part="button download" class="secondary" download="style-transfer.png" href=${downloadURL ?? nothing}
+                aria-disabled=${downloadURL ? 'false' : 'true'}>Download PNG</a>
             </div>
           </div>
         </div>
@@ -474,24 +333,10 @@ export class StyleTransfer extends LitElement {
   }
 }
 
-/** β/α as 3 significant digits, or a power of ten for large ratios. */
-function formatRatio(r: number): string {
-  if (r < 1000) return String(Number(r.toPrecision(2)));
-  const e = Math.floor(Math.log10(r));
-  const m = r / 10 ** e;
-  const sup = String(e).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]!);
-  return m < 1.05 ? `10${sup}` : `${m.toFixed(1)}·10${sup}`;
-}
-
-function formatLoss(v: number): string {
-  if (!Number.isFinite(v)) return String(v);
-  return Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(2) : v.toPrecision(3);
-}
-
-defineElement('style-transfer', StyleTransfer);
+defineElement('wv-style-transfer', StyleTransfer);
 
 declare global {
   interface HTMLElementTagNameMap {
-    'style-transfer': StyleTransfer;
+    'wv-style-transfer': StyleTransfer;
   }
 }

@@ -1,4 +1,4 @@
-// <face-verify liveness> over a camera that is a canvas (getUserMedia answers with its
+// <wv-face-verify liveness> over a camera that is a canvas (getUserMedia answers with its
 // captureStream), with a stand-in recognizer that reads the pose from the frame's colour and
 // answers synthetic 68-point landmarks for it: the prompts, the order of the steps, the turn side
 // asked for, and the failures (a wrong turn, a face that changes, the camera refused).
@@ -81,7 +81,7 @@ const realGetUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.medi
 async function mount(attrs: string, recognizer: FaceRecognizerLike<unknown>, camera: () => Promise<MediaStream>, options = {}): Promise<FaceVerify> {
   navigator.mediaDevices.getUserMedia = camera;
   const host = document.createElement('div');
-  host.innerHTML = `<face-verify ${attrs}></face-verify>`;
+  host.innerHTML = `<wv-face-verify ${attrs}></wv-face-verify>`;
   const el = host.firstElementChild as FaceVerify;
   el.recognizer = recognizer as FaceRecognizerLike<never>;
   el.livenessOptions = options;
@@ -113,12 +113,12 @@ async function runCheck(el: FaceVerify, onPrompt?: (prompt: string) => void) {
   return { result, prompts };
 }
 
-describe('<face-verify liveness> on a canvas camera with a stand-in recognizer', () => {
+describe('<wv-face-verify liveness> on a canvas camera with a stand-in recognizer', () => {
   let stop = () => {};
   afterEach(() => {
     stop();
     navigator.mediaDevices.getUserMedia = realGetUserMedia;
-    document.querySelectorAll('face-verify').forEach((e) => e.parentElement!.remove());
+    document.querySelectorAll('wv-face-verify').forEach((e) => e.parentElement!.remove());
   });
 
   it('asks to look, blink, then turn to the side it names and back; passes, keeps a frame of the check as photo A, and the verdict says A is live', async () => {

@@ -15,10 +15,10 @@ async function orl(path: string): Promise<ImageData> {
 }
 
 
-describe('<face-verify> on the real models (SwiftShader)', () => {
+describe('<wv-face-verify> on the real models (SwiftShader)', () => {
   it('loads the models with progress, then gives the right verdicts on ORL faces', async () => {
     const host = document.createElement('div');
-    host.innerHTML = `<face-verify model-url="${new URL('node_modules/@vladmandic/face-api/model/', repoURL)}"></face-verify>`;
+    host.innerHTML = `<wv-face-verify model-url="${new URL('node_modules/@vladmandic/face-api/model/', repoURL)}"></wv-face-verify>`;
     const el = host.firstElementChild as FaceVerify;
     const progress: number[] = [];
     el.addEventListener('wv-progress', (e) => progress.push(e.detail.loaded));
@@ -52,7 +52,7 @@ describe('<face-verify> on the real models (SwiftShader)', () => {
       }
     };
     const host = document.createElement('div');
-    host.innerHTML = `<face-verify mode="identity" store="${store}" model-url="${new URL('node_modules/@vladmandic/face-api/model/', repoURL)}"></face-verify>`;
+    host.innerHTML = `<wv-face-verify mode="identity" store="${store}" model-url="${new URL('node_modules/@vladmandic/face-api/model/', repoURL)}"></wv-face-verify>`;
     const el = host.firstElementChild as FaceVerify;
     const ready = next(el, 'wv-ready');
     document.body.append(host);

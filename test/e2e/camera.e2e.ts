@@ -1,4 +1,4 @@
-// <face-verify>'s camera in Chromium with a fake camera: an <iframe> without allow="camera", and
+// <wv-face-verify>'s camera in Chromium with a fake camera: an <iframe> without allow="camera", and
 // the liveness check (`liveness` attribute) on real models over camera frames made of ORL photos —
 // s26/7 has the eyes open and s26/6 closed, so a video alternating them blinks, and a video of
 // s26/7 alone is a photo held up to the camera.
@@ -32,10 +32,10 @@ async function until<T>(what: string, probe: () => Promise<T | null | undefined 
 }
 
 const event = (scope: Scope, name: string, timeout = 60_000) => until(name, async () => (await recorded(scope, name)).at(-1), timeout);
-const find = (scope: Scope, selector: string) => until(selector, () => scope.$(`face-verify >>> ${selector}`)) as Promise<ElementHandle<Element>>;
+const find = (scope: Scope, selector: string) => until(selector, () => scope.$(`wv-face-verify >>> ${selector}`)) as Promise<ElementHandle<Element>>;
 
 /** What the element shows: the prompt, the time left, a liveness verdict, an error, whether photo A is set. */
-const shown = (scope: Scope) => scope.$eval('face-verify', (el) => {
+const shown = (scope: Scope) => scope.$eval('wv-face-verify', (el) => {
   const root = el.shadowRoot!;
   const text = (s: string) => root.querySelector(s)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
   return {
@@ -50,7 +50,7 @@ function assertClean(watch: PageWatch, what: string): void {
   assertEqual(watch.errors, [], `${what}: uncaught errors and console errors`);
 }
 
-describe('<face-verify> camera: permission in frames and the liveness check (headless Chromium, fake camera)', () => {
+describe('<wv-face-verify> camera: permission in frames and the liveness check (headless Chromium, fake camera)', () => {
   let server: { close(): void };
   let url: string;
   const open = orl('s26/7');
@@ -87,7 +87,7 @@ describe('<face-verify> camera: permission in frames and the liveness check (hea
       const error = (await event(blocked, 'wv-error')) as { kind: string; message: string };
       assertEqual(error.kind, 'camera-blocked');
       assert(/allow="camera"/.test(error.message) && /<iframe>/.test(error.message), error.message);
-      const text = await blocked.$eval('face-verify', (el) => el.shadowRoot!.querySelector('[part=error]')?.textContent ?? '');
+      const text = await blocked.$eval('wv-face-verify', (el) => el.shadowRoot!.querySelector('[part=error]')?.textContent ?? '');
       assert(/allow="camera"/.test(text), `the explanation is shown: ${text}`);
       const opened = await until('the allowed frame\'s video', async () => (await shown(allowed)).video > 0 && shown(allowed));
       assert(opened.video === CAMERA.width && opened.error === null, `the allowed frame shows the camera: ${JSON.stringify(opened)}`);
@@ -113,8 +113,8 @@ describe('<face-verify> camera: permission in frames and the liveness check (hea
       const s = await shown(page);
       // The evidence: one point per frame with a face on each curve.
       await (await find(page, '[part=liveness-result] summary')).click();
-      const points = await page.$eval('face-verify', (el) => [...el.shadowRoot!.querySelectorAll('[part=liveness-result] svg polyline')].map((l) => l.getAttribute('points')!.trim().split(/\s+/).length));
-      await (await page.$('face-verify'))!.screenshot({ path: 'build/e2e/liveness-still.png' });
+      const points = await page.$eval('wv-face-verify', (el) => [...el.shadowRoot!.querySelectorAll('[part=liveness-result] svg polyline')].map((l) => l.getAttribute('points')!.trim().split(/\s+/).length));
+      await (await page.$('wv-face-verify'))!.screenshot({ path: 'build/e2e/liveness-still.png' });
       assert(prompts.has('Blink'), `the blink prompt was shown: ${[...prompts].join(' | ')}`);
       assert(left.size >= 2 && [...left].every((t) => /^\d+ s left$/.test(t)), `a countdown: ${[...left].join(' | ')}`);
       const r = (await event(page, 'wv-liveness')) as { live: boolean; reason: string; passed: { blink?: boolean }; frames: number; evidence: { ear: (number | null)[]; baselineEar: number } };
@@ -143,7 +143,7 @@ describe('<face-verify> camera: permission in frames and the liveness check (hea
         if (s.prompt && prompts.at(-1) !== s.prompt) prompts.push(s.prompt);
         if (s.prompt === 'Blink' && !promptShot) {
           promptShot = true;
-          await (await page.$('face-verify'))!.screenshot({ path: 'build/e2e/liveness-prompt.png' });
+          await (await page.$('wv-face-verify'))!.screenshot({ path: 'build/e2e/liveness-prompt.png' });
         }
         return s.photoA;
       }, 90_000);
@@ -161,7 +161,7 @@ describe('<face-verify> camera: permission in frames and the liveness check (hea
       assertEqual([result.match, result.liveness], [true, { a: true, b: false }], JSON.stringify(result));
       const s = await shown(page);
       assertEqual(s.verdict, 'Liveness check passed', 'the verdict stays by the photo');
-      await (await page.$('face-verify'))!.screenshot({ path: 'build/e2e/liveness-passed.png' });
+      await (await page.$('wv-face-verify'))!.screenshot({ path: 'build/e2e/liveness-passed.png' });
       assertClean(watch, 'liveness page');
     } finally {
       await browser.close();

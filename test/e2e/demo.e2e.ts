@@ -18,7 +18,7 @@ describe('demo page (headless Chromium)', () => {
     ({ server, url } = await serveStatic(demoMounts, 0, { 'content-security-policy': STRICT_CSP }));
     browser = await launchChromium();
     // Two photos of one person (ORL s1) as PNG uploads, as they are: faces that fill the frame,
-    // which <face-verify> finds without being told about borders.
+    // which <wv-face-verify> finds without being told about borders.
     mkdirSync('build/screenshots', { recursive: true });
     for (const n of [1, 2]) writeFileSync(`build/screenshots/s1_${n}.png`, encodePNG(decodeImage(readFileSync(`../shared/data/orl-faces/s1/${n}.pgm`))));
   });
@@ -34,9 +34,9 @@ describe('demo page (headless Chromium)', () => {
       const heading = await page.$eval(`#${id} h2`, (h) => h.textContent ?? '').catch(() => '');
       assert(heading.length > 0, `section #${id} with a heading`);
     }
-    await page.waitForFunction(() => document.querySelector('face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 60_000 });
-    // <style-transfer> shows the example pictures the page gives it; the training section is mounted.
-    await page.waitForFunction(() => document.querySelector('style-transfer')?.shadowRoot?.querySelectorAll('[part~=example]').length === 3, { timeout: 60_000 });
+    await page.waitForFunction(() => document.querySelector('wv-face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 60_000 });
+    // <wv-style-transfer> shows the example pictures the page gives it; the training section is mounted.
+    await page.waitForFunction(() => document.querySelector('wv-style-transfer')?.shadowRoot?.querySelectorAll('[part~=example]').length === 3, { timeout: 60_000 });
     const trainingState = await page.$eval('[data-training]', (el) => (el as HTMLElement).dataset.state ?? '');
     assert(trainingState === 'idle', `training section mounted and idle: '${trainingState}'`);
     const state = await page.waitForFunction(
@@ -74,18 +74,18 @@ describe('demo page (headless Chromium)', () => {
     assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });
 
-  it('embeds <face-verify>, which loads its models and verifies two uploaded photos', async () => {
+  it('embeds <wv-face-verify>, which loads its models and verifies two uploaded photos', async () => {
     const errors: string[] = [];
     const page = await openPage(browser, url, errors);
-    await page.waitForFunction(() => document.querySelector('face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelector('wv-face-verify')?.shadowRoot?.querySelector('[part~=dropzone]'), { timeout: 120_000 });
     for (const [side, file] of [['a', 's1_1'], ['b', 's1_2']] as const) {
-      const input = await page.waitForSelector(`face-verify >>> input[type=file][data-side=${side}]`);
+      const input = await page.waitForSelector(`wv-face-verify >>> input[type=file][data-side=${side}]`);
       await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(`build/screenshots/${file}.png`);
     }
     try {
-      await page.waitForFunction(() => /Match/.test(document.querySelector('face-verify')?.shadowRoot?.querySelector('[part=verdict]')?.textContent ?? ''), { timeout: 60_000 });
+      await page.waitForFunction(() => /Match/.test(document.querySelector('wv-face-verify')?.shadowRoot?.querySelector('[part=verdict]')?.textContent ?? ''), { timeout: 60_000 });
     } finally {
-      await (await page.$('face-verify'))!.screenshot({ path: 'build/screenshots/face-verify.png' });
+      await (await page.$('wv-face-verify'))!.screenshot({ path: 'build/screenshots/face-verify.png' });
     }
     assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
   });

@@ -110,7 +110,7 @@ describe('the npm package (packed, installed offline, used as an app would)', fu
     }
     const elements = JSON.parse(readFileSync(join(dir, 'node_modules/wgsl-vision', manifest.customElements), 'utf8'));
     const tags = elements.modules.flatMap((m: { declarations?: { tagName?: string }[] }) => (m.declarations ?? []).map((d) => d.tagName).filter(Boolean));
-    assertEqual(tags.sort(), ['face-verify', 'style-transfer'], 'custom elements in the manifest');
+    assertEqual(tags.sort(), ['wv-face-verify', 'wv-style-transfer'], 'custom elements in the manifest');
   });
 
   it('installs the command line: --version from package.json, info, and a clear word on bench', () => {

@@ -8,8 +8,8 @@ export async function double(engine: Engine, values: number[]): Promise<Float32A
 }
 export const engine: Promise<Engine> = createEngine();
 export const isShapeError = (e: unknown): boolean => e instanceof ShapeError;
-const el: FaceVerify | null = document.querySelector('face-verify');
+const el: FaceVerify | null = document.querySelector('wv-face-verify');
 if (el) el.threshold = 0.55;
-const st: StyleTransfer = document.createElement('style-transfer');
+const st: StyleTransfer = document.createElement('wv-style-transfer');
 st.iterations = 40;
 export const verdict = (r: VerifyResult): string => (r.match ? `same (${r.distance.toFixed(3)})` : 'different');

@@ -7,7 +7,7 @@ async function main(): Promise<unknown> {
   const a = engine.tensor([2, 3], [1, 2, 3, 4, 5, 6]);
   const b = engine.tensor([3, 2], [7, 8, 9, 10, 11, 12]);
   const product = Array.from(await ops.matmul(a, b).read());
-  const verify = document.createElement('face-verify');
+  const verify = document.createElement('wv-face-verify');
   verify.setAttribute('model-url', '/models/');
   const ready = new Promise<unknown>((resolve, reject) => {
     verify.addEventListener('wv-ready', (e) => resolve((e as CustomEvent).detail), { once: true });
@@ -17,8 +17,8 @@ async function main(): Promise<unknown> {
   await ready;
   return {
     product,
-    faceVerify: customElements.get('face-verify') !== undefined,
-    styleTransfer: customElements.get('style-transfer') !== undefined,
+    faceVerify: customElements.get('wv-face-verify') !== undefined,
+    styleTransfer: customElements.get('wv-style-transfer') !== undefined,
     adapter: engine.adapterInfo.description || engine.adapterInfo.vendor,
   };
 }

@@ -1,6 +1,7 @@
-// A <face-verify> with a stand-in recognizer (no models: this page is about the camera permission).
+// A <wv-face-verify> with a stand-in recognizer (no models: this page is about the camera permission).
+import './components.js';
 const people = new Map();
-const el = document.createElement('face-verify');
+const el = document.createElement('wv-face-verify');
 el.recognizer = {
   adapter: 'stand-in',
   describe: async () => [],
