@@ -25,5 +25,8 @@ if (existsSync('build/test-node/onnx/conformance.js')) {
 }
 const passed = suites.reduce((a, s) => a + s.passed, 0);
 const failed = suites.reduce((a, s) => a + s.failed, 0);
+// Tests this adapter cannot run (the conformance run lists its own skipped cases above).
+const skipped = [counts('build/results-node.json'), browser].flatMap((s, i) => (s.skipped ?? []).map((t) => `${i ? 'chromium' : 'node'}: ${t}`));
+if (skipped.length) console.log(`\nskipped on this adapter (${skipped.length}):\n${skipped.map((t) => `  ${t}`).join('\n')}`);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

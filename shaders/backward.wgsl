@@ -256,19 +256,23 @@ fn bn_dy_xhat(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgr
   y[i] = dy[i] * (x[i] - mean[c]) * invStd[c];
 }
 
+// The per-channel sums dγ = Σ dy·x̂ and dβ = Σ dy, bound where the other entries bind x and dy.
+@group(0) @binding(1) var<storage, read> dGamma: array<f32>;
+@group(0) @binding(2) var<storage, read> dBeta: array<f32>;
+
 // dx = γ·σ⁻¹/M · (M·dy − dβ − x̂·dγ) = A·dy + B·x + D per channel, with x̂ = (x − μ)·σ⁻¹:
-// A = γσ⁻¹, B = −γσ⁻²·dγ/M, D = −γσ⁻¹·dβ/M − B·μ. Per channel, so here x holds dγ and dy
-// holds dβ; y receives [A, B, D] (3·channels values).
+// A = γσ⁻¹, B = −γσ⁻²·dγ/M, D = −γσ⁻¹·dβ/M − B·μ per channel; y receives [A, B, D]
+// (3·channels values).
 @compute @workgroup_size(WG)
 fn bn_grad_coefficients(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let c = flatIndex(gid, nwg, WG);
   if (c >= p.channels) { return; }
   let m = f32(p.rows);
   let a = gamma[c] * invStd[c];
-  let b = -a * invStd[c] * x[c] / m;
+  let b = -a * invStd[c] * dGamma[c] / m;
   y[c] = a;
   y[p.channels + c] = b;
-  y[2u * p.channels + c] = -a * dy[c] / m - b * mean[c];
+  y[2u * p.channels + c] = -a * dBeta[c] / m - b * mean[c];
 }
 
 @compute @workgroup_size(WG)

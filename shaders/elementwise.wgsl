@@ -29,12 +29,10 @@ struct Params {
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
 @group(0) @binding(2) var<storage, read> b: array<f32>;
-@group(0) @binding(3) var<storage, read> c: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
 // The same bindings seen as vec4s, for the *_vec4 entry points (an entry uses one view or the other).
 @group(0) @binding(1) var<storage, read> a4: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> b4: array<vec4<f32>>;
-@group(0) @binding(3) var<storage, read> c4: array<vec4<f32>>;
 @group(0) @binding(4) var<storage, read_write> y4: array<vec4<f32>>;
 
 override WG: u32 = 64u;
@@ -156,12 +154,18 @@ fn binary_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   y4[i] = combine4(va, vb);
 }
 
+// scale_shift's per-channel factors, bound where binary binds its second operand.
+@group(0) @binding(2) var<storage, read> channelScale: array<f32>;
+@group(0) @binding(3) var<storage, read> channelShift: array<f32>;
+@group(0) @binding(2) var<storage, read> channelScale4: array<vec4f>;
+@group(0) @binding(3) var<storage, read> channelShift4: array<vec4f>;
+
 @compute @workgroup_size(WG)
 fn scale_shift(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = flatIndex(gid, nwg, WG);
   if (i >= p.size) { return; }
   let ch = (i / p.inner) % p.channels;
-  y[i] = activate(OP, fma(a[i], b[ch], c[ch]), p.slope);
+  y[i] = activate(OP, fma(a[i], channelScale[ch], channelShift[ch]), p.slope);
 }
 
 // p.size counts vec4s. Four consecutive channels (channels last, p.channels given in vec4s) or
@@ -174,12 +178,12 @@ fn scale_shift_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
   var shift: vec4<f32>;
   if (SHARED_CHANNEL) {
     let ch = (i / p.inner) % p.channels;
-    scale = vec4(b4[ch / 4u][ch % 4u]);
-    shift = vec4(c4[ch / 4u][ch % 4u]);
+    scale = vec4(channelScale4[ch / 4u][ch % 4u]);
+    shift = vec4(channelShift4[ch / 4u][ch % 4u]);
   } else {
     let ch4 = i % p.channels;
-    scale = b4[ch4];
-    shift = c4[ch4];
+    scale = channelScale4[ch4];
+    shift = channelShift4[ch4];
   }
   y4[i] = activate4(OP, fma(a4[i], scale, shift), p.slope);
 }

@@ -131,7 +131,7 @@ export function batchNormGrad(x: Tensor, dy: Tensor, gamma: Tensor, mu: Tensor, 
   engine.dispatch({
     op, kernel, entry: 'bn_grad_coefficients',
     uniforms: { size: C, channels: C, rows },
-    buffers: { x: dGamma, dy: dBeta, gamma, mean: mu, invStd, y: coefficients },
+    buffers: { dGamma, dBeta, gamma, mean: mu, invStd, y: coefficients },
     threads: C,
   });
   const dx = elementwise(op, 'bn_grad_input', engine.empty(x.shape, op), { x, dy, coef: coefficients }, { channels: C });

@@ -201,7 +201,7 @@ export function scaleShift(x: Tensor, scale: Tensor, shift: Tensor, options: Sca
     entry: vec4 ? 'scale_shift_vec4' : 'scale_shift',
     overrides: { OP: activationCode(options.activation), ...(vec4 ? { SHARED_CHANNEL: Number(shared) } : {}) },
     uniforms: { size: threads, channels: vec4 && !shared ? channels / 4 : channels, inner: vec4 && shared ? inner / 4 : inner, slope: options.slope ?? DEFAULT_LEAKY_SLOPE },
-    buffers: vec4 ? { a4: x, b4: scale, c4: shift, y4: y } : { a: x, b: scale, c: shift, y },
+    buffers: vec4 ? { a4: x, channelScale4: scale, channelShift4: shift, y4: y } : { a: x, channelScale: scale, channelShift: shift, y },
     threads,
   });
   return y;

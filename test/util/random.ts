@@ -1,15 +1,14 @@
+import { mulberry32 } from '../../src/nn/random.js';
+
 /** Seeded randomness for tests, so a failing case can be replayed from its printed seed. */
 export class Rng {
-  private state: number;
+  private readonly raw: () => number;
   constructor(readonly seed: number) {
-    this.state = seed >>> 0 || 1;
+    this.raw = mulberry32(seed >>> 0 || 1);
   }
-  /** Uniform in [0, 1) (mulberry32). */
+  /** Uniform in [0, 1) (the library's mulberry32). */
   next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.raw() / 4294967296;
   }
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number {
