@@ -141,7 +141,7 @@ describe('conv', () => {
     await runCase({ rank: 2, n: 1, spatial: [11, 11], inC: 3, outC: 24, groups: 1, kernel: [7, 7], strides: [2, 2], dilations: [1, 1], padBegin: [3, 3], padEnd: [3, 3], bias: false, activation: 'none' }, rng, 'blocked');
   });
 
-  it("the seeds' examples: 14x1 * 5x1 → 10x16 and 14x14x14x1 * 5x5x5x1 → 10x10x10x16", async () => {
+  it('the classic 1-D and 3-D examples: 14x1 * 5x1 → 10x16 and 14x14x14x1 * 5x5x5x1 → 10x10x10x16', async () => {
     const rng = new Rng(14);
     await runCase({ rank: 1, n: 1, spatial: [14], inC: 1, outC: 16, groups: 1, kernel: [5], strides: [1], dilations: [1], padBegin: [0], padEnd: [0], bias: true, activation: 'none' }, rng);
     await runCase({ rank: 3, n: 1, spatial: [14, 14, 14], inC: 1, outC: 16, groups: 1, kernel: [5, 5, 5], strides: [1, 1, 1], dilations: [1, 1, 1], padBegin: [0, 0, 0], padEnd: [0, 0, 0], bias: true, activation: 'none' }, rng);

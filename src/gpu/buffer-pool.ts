@@ -1,7 +1,7 @@
 /**
  * Storage buffers pooled by size class. A released buffer may be handed out again at once, even
  * while recorded-but-unsubmitted work still reads it: commands on one queue run in order, and
- * uploads go through the command stream too (see Engine.upload), so no write can overtake a read.
+ * uploads go through the command stream too (Engine.uploadBytes), so no write can overtake a read.
  */
 
 const STORAGE_USAGE = () =>

@@ -1,5 +1,5 @@
 /**
- * The seeds' learned similarity function on face descriptors:
+ * A learned similarity function on face descriptors (DeepFace's binary classifier on the Siamese pair):
  *   ŷ = σ(Σₖ wₖ·|f(xᵢ)ₖ − f(xⱼ)ₖ| + b), or its chi-square form σ(Σₖ wₖ·(f(xᵢ)ₖ − f(xⱼ)ₖ)²/(f(xᵢ)ₖ + f(xⱼ)ₖ) + b),
  * a same-person probability. Trained by the triplet-training task; loaded here from JSON.
  */
