@@ -61,7 +61,7 @@ export interface ModelProgress {
   total: number;
 }
 
-/** What <face-verify> needs of a recognizer (the real one, or a stand-in in tests). */
+/** What <wv-face-verify> needs of a recognizer (the real one, or a stand-in in tests). */
 export interface FaceRecognizerLike<Image = unknown> {
   /** Every face in the image, with box, landmarks and descriptor. */
   describe(image: Image): Promise<DescribedFace[]>;
