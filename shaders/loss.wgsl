@@ -1,5 +1,5 @@
 // Embedding losses for Siamese training. Row kernels give one thread per batch row; the batch
-// means are reductions (reduction.wgsl) over rowLoss. DIST 0: squared euclidean, 1: euclidean.
+// means are whole-tensor totals (reduce.wgsl) over rowLoss. DIST 0: squared euclidean, 1: euclidean.
 // triplet_rows:     l = max(d(anchor, positive) − d(anchor, negative) + margin, 0) and its
 //                   gradients w.r.t. the three (already / rows).
 // contrastive_rows: d = d(left, right); euclidean: l = y·d² + (1 − y)·max(margin − d, 0)²;

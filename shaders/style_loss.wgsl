@@ -1,5 +1,5 @@
 // Style-transfer cost gradients (Gatys et al.); the losses themselves are reductions in
-// reduction.wgsl.
+// reduce.wgsl (its whole-tensor totals).
 // content_grad: grad = scale·(x − goal) with x the generated image's activations and goal
 //               the content's: the gradient of scale/2·Σ (goal − x)².
 // tv_grad:      total variation of x [N, H, W, C] with forward differences inside each image:

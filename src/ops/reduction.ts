@@ -1,15 +1,18 @@
 /**
  * Whole-tensor reductions to one value, left on the GPU as [1] tensors: dot products, norms,
- * sums (the axis sums and means are in reduce.ts).
+ * sums. Their kernels are reduce.wgsl's totals, beside the axis sums and means of reduce.ts.
  */
-import reductionWGSL from '../../shaders/reduction.wgsl';
+import gridWGSL from '../../shaders/common/grid.wgsl';
+import reduceWGSL from '../../shaders/reduce.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 
-const kernel = defineKernel('reduction', reductionWGSL);
-/** Threads per reduction workgroup (the shader's RWG override), and the most workgroups one pass uses. */
-const RWG = 256;
+// reduce.ts compiles the same file under its own name; a name of its own here keeps either
+// independent of the other's list of shared pieces.
+const kernel = defineKernel('reduce_total', reduceWGSL, [gridWGSL]);
+/** Threads per workgroup of the totals (the shader's TOTAL_WG), and the most workgroups one pass uses. */
+const TOTAL_WG = 256;
 const MAX_PARTIALS = 256;
 
 export type ReduceMode = 'dot' | 'sumSquares' | 'sumAbs' | 'maxAbs' | 'squaredDistance' | 'sum';
@@ -24,7 +27,7 @@ export function reduceFlat(op: string, mode: ReduceMode, parts: readonly (readon
   shapeCheck(parts.length > 0, op, 'needs at least one tensor');
   const engine = parts[0]![0].engine;
   const needsOther = mode === 'dot' || mode === 'squaredDistance';
-  const groups = parts.map(([x]) => Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(x.size / RWG))));
+  const groups = parts.map(([x]) => Math.max(1, Math.min(MAX_PARTIALS, Math.ceil(x.size / TOTAL_WG))));
   const count = groups.reduce((a, b) => a + b, 0);
   const partials = engine.empty([count], `${op} partials`);
   const result = engine.empty([1], op);
@@ -32,19 +35,19 @@ export function reduceFlat(op: string, mode: ReduceMode, parts: readonly (readon
   parts.forEach(([x, other], i) => {
     if (needsOther) shapeCheck(!!other && other.size === x.size, op, `operands must have the same number of elements, got [${x.shape}] and [${other?.shape ?? 'none'}]`);
     engine.dispatch({
-      op, kernel, entry: 'reduce_partial',
-      overrides: { MODE: MODES[mode], RWG },
-      uniforms: { size: x.size, offset },
-      buffers: { x, other: needsOther ? other! : engine.placeholder(), partials },
+      op, kernel, entry: 'total_partial',
+      overrides: { MODE: MODES[mode] },
+      uniforms: { axis: x.size, offset },
+      buffers: { x, other: needsOther ? other! : engine.placeholder(), y: partials },
       workgroups: groups[i]!,
     });
     offset += groups[i]!;
   });
   engine.dispatch({
-    op, kernel, entry: 'reduce_final',
-    overrides: { MODE: MODES[mode], SQRT: o.sqrt ? 1 : 0, RWG },
-    uniforms: { count, scale: o.scale ?? 1 },
-    buffers: { partials, result },
+    op, kernel, entry: 'total_final',
+    overrides: { MODE: MODES[mode], SQRT: o.sqrt ? 1 : 0 },
+    uniforms: { axis: count, scale: o.scale ?? 1 },
+    buffers: { x: partials, y: result },
     workgroups: 1,
   });
   partials.dispose();
