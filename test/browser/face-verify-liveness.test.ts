@@ -4,6 +4,7 @@
 // asked for, and the failures (a wrong turn, a face that changes, the camera refused).
 import '../../components/face-verify/face-verify.js';
 import type { FaceVerify } from '../../components/face-verify/face-verify.js';
+import { assertAccessible } from './a11y.js';
 import type { Point } from '../../src/nn/boxes.js';
 import type { DescribedFace, FaceRecognizerLike } from '../../src/tasks/face/types.js';
 import { nextEvent as next } from './next-event.js';
@@ -106,10 +107,21 @@ async function runCheck(el: FaceVerify, onPrompt?: (prompt: string) => void) {
       onPrompt?.(p);
     }
   };
+  // Checked at the first frame (a failure there is kept and thrown once the check ends).
+  let underWay: Promise<void> | null = null;
   el.addEventListener('wv-liveness-progress', () => void el.updateComplete.then(watch));
+  el.addEventListener('wv-liveness-progress', () => void (underWay ??= el.updateComplete.then(() => {
+    // While the check runs: its prompt is said in an assertive live region, which holds nothing that ticks.
+    const region = el.shadowRoot!.querySelector('[part=prompt]')?.closest('[aria-live=assertive]');
+    assert(region && !region.querySelector('[part=time-left]'), 'the prompt is in an assertive live region without the countdown');
+    assertAccessible(el, 'a liveness check under way', { liveRegions: 4 });
+  })));
   cameraButton(el).click();
   const result = (await done).detail;
   await el.updateComplete;
+  assert(underWay, 'the check was seen under way');
+  await underWay;
+  assertAccessible(el, 'a liveness check ended', { liveRegions: 3 });
   return { result, prompts };
 }
 

@@ -1,5 +1,6 @@
 import '../../components/face-verify/face-verify.js';
 import type { FaceVerify } from '../../components/face-verify/face-verify.js';
+import { assertAccessible } from './a11y.js';
 import { decodePGM } from '../../src/host/pgm.js';
 import { withEdgeBorder } from '../../src/nn/boxes.js';
 import { indexedDBGalleryStorage } from '../../src/index.js';
@@ -37,6 +38,7 @@ describe('<wv-face-verify> on the real models (SwiftShader)', () => {
     assert(!other.match && other.distance > 0.6, `different people: ${JSON.stringify(other)}`);
     await el.updateComplete;
     assert(/No match/.test(el.shadowRoot!.querySelector('[part=verdict]')!.textContent!), 'verdict shown');
+    assertAccessible(el, 'a verdict on ORL faces', { liveRegions: 4 });
     host.remove();
   });
 
