@@ -12,17 +12,12 @@
 //                       the per-element and per-channel steps of training batch norm (the sums
 //                       over rows run in reduce.wgsl).
 //
-// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/backward.ts).
+// Joined after common/activation.wgsl, common/grid.wgsl and common/window.wgsl (src/ops/backward.ts).
 
+// The pooling gradients' window (batch, sizes, kernel, strides, pads, dilations) is
+// common/window.wgsl's `win`.
 struct Params {
   size: u32, channels: u32, slope: f32, epsilon: f32,
-  batch: u32, inD: u32, inH: u32, inW: u32,
-  outD: u32, outH: u32, outW: u32,
-  kD: u32, kH: u32, kW: u32,
-  strideD: u32, strideH: u32, strideW: u32,
-  padD: i32, padH: i32, padW: i32,
-  padEndD: i32, padEndH: i32, padEndW: i32,
-  dilD: u32, dilH: u32, dilW: u32,
   countIncludePad: u32,
   // l2_normalize_grad: [outer, axis, inner]; batch norm: rows summed per channel.
   outer: u32, axis: u32, inner: u32, rows: u32,
@@ -74,35 +69,27 @@ fn windowOf(i: u32, pad: i32, k: u32, dil: u32, stride: u32, size: u32) -> i32 {
 struct Position { n: u32, d: u32, h: u32, w: u32, c: u32 }
 
 fn inputPosition(index: u32) -> Position {
-  var q = index / p.channels;
-  var s: Position;
-  s.c = index % p.channels;
-  s.w = q % p.inW;
-  q /= p.inW;
-  s.h = q % p.inH;
-  q /= p.inH;
-  s.d = q % p.inD;
-  s.n = q / p.inD;
-  return s;
+  let px = inputPixel(index / p.channels);
+  return Position(px.w, px.x, px.y, px.z, index % p.channels);
 }
 
 // Flat input index of the first maximum of window (od, oh, ow) for channel c of batch n.
 fn argmaxOf(n: u32, c: u32, od: u32, oh: u32, ow: u32) -> u32 {
-  let d0 = i32(od * p.strideD) - p.padD;
-  let h0 = i32(oh * p.strideH) - p.padH;
-  let w0 = i32(ow * p.strideW) - p.padW;
+  let d0 = i32(od * win.strideD) - win.padD;
+  let h0 = i32(oh * win.strideH) - win.padH;
+  let w0 = i32(ow * win.strideW) - win.padW;
   var best = -3.402823e38;
   var at = 0xffffffffu;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let id = d0 + i32(kd * p.dilD);
-    if (id < 0 || id >= i32(p.inD)) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let ih = h0 + i32(kh * p.dilH);
-      if (ih < 0 || ih >= i32(p.inH)) { continue; }
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = w0 + i32(kw * p.dilW);
-        if (iw < 0 || iw >= i32(p.inW)) { continue; }
-        let i = (((n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.channels + c;
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let id = d0 + i32(kd * win.dilD);
+    if (id < 0 || id >= i32(win.inD)) { continue; }
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let ih = h0 + i32(kh * win.dilH);
+      if (ih < 0 || ih >= i32(win.inH)) { continue; }
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let iw = w0 + i32(kw * win.dilW);
+        if (iw < 0 || iw >= i32(win.inW)) { continue; }
+        let i = (((n * win.inD + u32(id)) * win.inH + u32(ih)) * win.inW + u32(iw)) * p.channels + c;
         let v = x[i];
         if (at == 0xffffffffu || v > best) { best = v; at = i; }
       }
@@ -117,17 +104,17 @@ fn max_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   if (index >= p.size) { return; }
   let s = inputPosition(index);
   var sum = 0.0;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = windowOf(s.d, p.padD, kd, p.dilD, p.strideD, p.outD);
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let od = windowOf(s.d, win.padD, kd, win.dilD, win.strideD, win.outD);
     if (od < 0) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = windowOf(s.h, p.padH, kh, p.dilH, p.strideH, p.outH);
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let oh = windowOf(s.h, win.padH, kh, win.dilH, win.strideH, win.outH);
       if (oh < 0) { continue; }
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let ow = windowOf(s.w, p.padW, kw, p.dilW, p.strideW, p.outW);
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let ow = windowOf(s.w, win.padW, kw, win.dilW, win.strideW, win.outW);
         if (ow < 0) { continue; }
         if (argmaxOf(s.n, s.c, u32(od), u32(oh), u32(ow)) == index) {
-          sum += dy[(((s.n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.channels + s.c];
+          sum += dy[(((s.n * win.outD + u32(od)) * win.outH + u32(oh)) * win.outW + u32(ow)) * p.channels + s.c];
         }
       }
     }
@@ -153,21 +140,21 @@ fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
   if (index >= p.size) { return; }
   let s = inputPosition(index);
   var sum = 0.0;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = windowOf(s.d, p.padD, kd, p.dilD, p.strideD, p.outD);
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let od = windowOf(s.d, win.padD, kd, win.dilD, win.strideD, win.outD);
     if (od < 0) { continue; }
-    let cd = axisCount(u32(od), p.strideD, p.padD, p.padEndD, p.kD, p.dilD, p.inD);
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = windowOf(s.h, p.padH, kh, p.dilH, p.strideH, p.outH);
+    let cd = axisCount(u32(od), win.strideD, win.padD, win.padEndD, win.kD, win.dilD, win.inD);
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let oh = windowOf(s.h, win.padH, kh, win.dilH, win.strideH, win.outH);
       if (oh < 0) { continue; }
-      let ch = axisCount(u32(oh), p.strideH, p.padH, p.padEndH, p.kH, p.dilH, p.inH);
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let ow = windowOf(s.w, p.padW, kw, p.dilW, p.strideW, p.outW);
+      let ch = axisCount(u32(oh), win.strideH, win.padH, win.padEndH, win.kH, win.dilH, win.inH);
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let ow = windowOf(s.w, win.padW, kw, win.dilW, win.strideW, win.outW);
         if (ow < 0) { continue; }
-        let cw = axisCount(u32(ow), p.strideW, p.padW, p.padEndW, p.kW, p.dilW, p.inW);
+        let cw = axisCount(u32(ow), win.strideW, win.padW, win.padEndW, win.kW, win.dilW, win.inW);
         let counts = cd * ch * cw;
         let count = select(counts.x, counts.y, p.countIncludePad != 0u);
-        sum += dy[(((s.n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.channels + s.c] / f32(max(count, 1u));
+        sum += dy[(((s.n * win.outD + u32(od)) * win.outH + u32(oh)) * win.outW + u32(ow)) * p.channels + s.c] / f32(max(count, 1u));
       }
     }
   }
@@ -178,7 +165,7 @@ fn avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
 fn global_avg_pool_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let index = flatIndex(gid, nwg, WG);
   if (index >= p.size) { return; }
-  let spatial = p.inD * p.inH * p.inW;
+  let spatial = win.inD * win.inH * win.inW;
   let c = index % p.channels;
   let n = index / (p.channels * spatial);
   y[index] = dy[n * p.channels + c] / f32(spatial);

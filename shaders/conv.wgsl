@@ -9,15 +9,11 @@
 // conv_direct: one output value per thread, for depthwise and other groups with few channels,
 //   where a GEMM tile would be mostly empty.
 //
-// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/conv.ts).
+// Joined after common/activation.wgsl, common/grid.wgsl and common/window.wgsl (src/ops/conv.ts).
 
+// The window (batch, sizes, kernel, strides, pads, dilations) is common/window.wgsl's `win`.
 struct Params {
-  batch: u32, inD: u32, inH: u32, inW: u32, inC: u32,
-  outD: u32, outH: u32, outW: u32, outC: u32,
-  kD: u32, kH: u32, kW: u32,
-  strideD: u32, strideH: u32, strideW: u32,
-  padD: i32, padH: i32, padW: i32,
-  dilD: u32, dilH: u32, dilW: u32,
+  inC: u32, outC: u32,
   cinPerGroup: u32, coutPerGroup: u32,
   slope: f32,
 }
@@ -36,15 +32,6 @@ fn epilogue(row: u32, oc: u32, sum: f32) {
   var v = sum;
   if (HAS_BIAS) { v += bias[oc]; }
   y[row * p.outC + oc] = activate(ACTIVATION, v, p.slope);
-}
-
-// Output row (flat pixel index) → (od, oh, ow, n).
-fn outputPixel(row: u32) -> vec4u {
-  let ow = row % p.outW;
-  var q = row / p.outW;
-  let oh = q % p.outH;
-  q /= p.outH;
-  return vec4u(q % p.outD, oh, ow, q / p.outD);
 }
 
 // ---- conv_gemm ------------------------------------------------------------------------------
@@ -67,8 +54,8 @@ fn conv_gemm(@builtin(workgroup_id) wg: vec3<u32>,
   let BM = WG_M * TM;
   let BN = WG_N * TN;
   let threads = WG_M * WG_N;
-  let rows = p.batch * p.outD * p.outH * p.outW;
-  let K = p.kD * p.kH * p.kW * p.cinPerGroup;
+  let rows = win.batch * win.outD * win.outH * win.outW;
+  let K = win.kD * win.kH * win.kW * p.cinPerGroup;
   let group = wg.z;
   let rowBase = wg.y * BM;
   let colBase = wg.x * BN;
@@ -85,8 +72,8 @@ fn conv_gemm(@builtin(workgroup_id) wg: vec3<u32>,
     let row = rowBase + r0 + t * rowStep;
     if (row < rows) {
       let px = outputPixel(row);
-      origin[t] = vec4<i32>(i32(px.x * p.strideD) - p.padD, i32(px.y * p.strideH) - p.padH,
-                            i32(px.z * p.strideW) - p.padW, i32(px.w * p.inD * p.inH * p.inW * p.inC));
+      origin[t] = vec4<i32>(i32(px.x * win.strideD) - win.padD, i32(px.y * win.strideH) - win.padH,
+                            i32(px.z * win.strideW) - win.padW, i32(px.w * win.inD * win.inH * win.inW * p.inC));
     } else {
       origin[t] = vec4<i32>(0, 0, 0, -1);
     }
@@ -97,21 +84,21 @@ fn conv_gemm(@builtin(workgroup_id) wg: vec3<u32>,
     let k = k0 + kk;
     let ci = k % p.cinPerGroup;
     var q = k / p.cinPerGroup;
-    let kw = q % p.kW;
-    q /= p.kW;
-    let kh = q % p.kH;
-    let kd = q / p.kH;
-    let offD = i32(kd * p.dilD);
-    let offH = i32(kh * p.dilH);
-    let offW = i32(kw * p.dilW);
+    let kw = q % win.kW;
+    q /= win.kW;
+    let kh = q % win.kH;
+    let kd = q / win.kH;
+    let offD = i32(kd * win.dilD);
+    let offH = i32(kh * win.dilH);
+    let offW = i32(kw * win.dilW);
     for (var t = 0u; t < loads; t++) {
       let o = origin[t];
       let id = o.x + offD;
       let ih = o.y + offH;
       let iw = o.z + offW;
       var v = 0.0;
-      if (k < K && o.w >= 0 && id >= 0 && id < i32(p.inD) && ih >= 0 && ih < i32(p.inH) && iw >= 0 && iw < i32(p.inW)) {
-        v = x[u32(o.w) + ((u32(id) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.inC + cinBase + ci];
+      if (k < K && o.w >= 0 && id >= 0 && id < i32(win.inD) && ih >= 0 && ih < i32(win.inH) && iw >= 0 && iw < i32(win.inW)) {
+        v = x[u32(o.w) + ((u32(id) * win.inH + u32(ih)) * win.inW + u32(iw)) * p.inC + cinBase + ci];
       }
       tileX[(r0 + t * rowStep) * TK + kk] = v;
     }
@@ -153,29 +140,29 @@ override WG_DIRECT: u32 = 64u;
 fn conv_direct(@builtin(global_invocation_id) gid: vec3<u32>,
                @builtin(num_workgroups) nwg: vec3<u32>) {
   let index = flatIndex(gid, nwg, WG_DIRECT);
-  let rows = p.batch * p.outD * p.outH * p.outW;
+  let rows = win.batch * win.outD * win.outH * win.outW;
   if (index >= rows * p.outC) { return; }
   let oc = index % p.outC;
   let row = index / p.outC;
   let px = outputPixel(row);
   let group = oc / p.coutPerGroup;
   let cinBase = group * p.cinPerGroup;
-  let d0 = i32(px.x * p.strideD) - p.padD;
-  let h0 = i32(px.y * p.strideH) - p.padH;
-  let w0 = i32(px.z * p.strideW) - p.padW;
-  let xBatch = px.w * p.inD * p.inH * p.inW * p.inC;
+  let d0 = i32(px.x * win.strideD) - win.padD;
+  let h0 = i32(px.y * win.strideH) - win.padH;
+  let w0 = i32(px.z * win.strideW) - win.padW;
+  let xBatch = px.w * win.inD * win.inH * win.inW * p.inC;
   var sum = 0.0;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let id = d0 + i32(kd * p.dilD);
-    if (id < 0 || id >= i32(p.inD)) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let ih = h0 + i32(kh * p.dilH);
-      if (ih < 0 || ih >= i32(p.inH)) { continue; }
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = w0 + i32(kw * p.dilW);
-        if (iw < 0 || iw >= i32(p.inW)) { continue; }
-        let xBase = xBatch + ((u32(id) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.inC + cinBase;
-        let wBase = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + oc;
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let id = d0 + i32(kd * win.dilD);
+    if (id < 0 || id >= i32(win.inD)) { continue; }
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let ih = h0 + i32(kh * win.dilH);
+      if (ih < 0 || ih >= i32(win.inH)) { continue; }
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let iw = w0 + i32(kw * win.dilW);
+        if (iw < 0 || iw >= i32(win.inW)) { continue; }
+        let xBase = xBatch + ((u32(id) * win.inH + u32(ih)) * win.inW + u32(iw)) * p.inC + cinBase;
+        let wBase = ((kd * win.kH + kh) * win.kW + kw) * p.cinPerGroup * p.outC + oc;
         for (var ci = 0u; ci < p.cinPerGroup; ci++) {
           sum = fma(x[xBase + ci], w[wBase + ci * p.outC], sum);
         }
@@ -199,7 +186,7 @@ override WG_BY: u32 = 8u;
 @compute @workgroup_size(WG_BX, WG_BY, 1)
 fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (gid.x >= p.coutPerGroup / 8u) { return; }
-  let rows = p.batch * p.outD * p.outH * p.outW;
+  let rows = win.batch * win.outD * win.outH * win.outW;
   let row0 = gid.y * ROWS;
   if (row0 >= rows) { return; }
   let group = gid.z;
@@ -209,19 +196,19 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   // The ROWS = 4 output pixels of this thread, one per vector lane.
   let rows4 = vec4u(row0) + vec4u(0u, 1u, 2u, 3u);
   let rowValid = rows4 < vec4u(rows);
-  let ow4 = rows4 % p.outW;
-  var q4 = rows4 / p.outW;
-  let oh4 = q4 % p.outH;
-  q4 /= p.outH;
-  let od4 = q4 % p.outD;
-  let n4 = q4 / p.outD;
-  let d0 = vec4i(od4 * p.strideD) - p.padD;
-  let h0 = vec4i(oh4 * p.strideH) - p.padH;
-  let w0 = vec4i(ow4 * p.strideW) - p.padW;
-  let batchBase = vec4i(n4 * (p.inD * p.inH * p.inW * p.inC)) + i32(cinBase);
-  let inD = i32(p.inD);
-  let inH = i32(p.inH);
-  let inW = i32(p.inW);
+  let ow4 = rows4 % win.outW;
+  var q4 = rows4 / win.outW;
+  let oh4 = q4 % win.outH;
+  q4 /= win.outH;
+  let od4 = q4 % win.outD;
+  let n4 = q4 / win.outD;
+  let d0 = vec4i(od4 * win.strideD) - win.padD;
+  let h0 = vec4i(oh4 * win.strideH) - win.padH;
+  let w0 = vec4i(ow4 * win.strideW) - win.padW;
+  let batchBase = vec4i(n4 * (win.inD * win.inH * win.inW * p.inC)) + i32(cinBase);
+  let inD = i32(win.inD);
+  let inH = i32(win.inH);
+  let inW = i32(win.inW);
   let inC = i32(p.inC);
 
   var acc0 = vec4f(0.0);
@@ -235,28 +222,28 @@ fn conv_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   // FLAT_TAPS (groups = 1, no horizontal dilation): the kW x C taps of one kernel row are
   // contiguous in memory, so they run as one loop over j with per-row [lo, hi) bounds instead
   // of one bounds check per tap; this matters when C is small (a 7x7 stem on RGB).
-  let tapsPerRow = select(1u, p.kW, FLAT_TAPS);
-  let span = select(p.cinPerGroup, p.kW * p.inC, FLAT_TAPS);
-  for (var kd = 0u; kd < p.kD; kd++) {
-    for (var kh = 0u; kh < p.kH; kh++) {
-      for (var kw = 0u; kw < p.kW; kw += tapsPerRow) {
+  let tapsPerRow = select(1u, win.kW, FLAT_TAPS);
+  let span = select(p.cinPerGroup, win.kW * p.inC, FLAT_TAPS);
+  for (var kd = 0u; kd < win.kD; kd++) {
+    for (var kh = 0u; kh < win.kH; kh++) {
+      for (var kw = 0u; kw < win.kW; kw += tapsPerRow) {
         // Per row: input offset of tap j = 0 and the valid range [lo, hi) of j (empty in padding).
-        let id = d0 + i32(kd * p.dilD);
-        let ih = h0 + i32(kh * p.dilH);
-        let iw = w0 + i32(kw * p.dilW);
+        let id = d0 + i32(kd * win.dilD);
+        let ih = h0 + i32(kh * win.dilH);
+        let iw = w0 + i32(kw * win.dilW);
         let rowOk = rowValid & (id >= vec4i(0)) & (id < vec4i(inD)) & (ih >= vec4i(0)) & (ih < vec4i(inH));
         let base = batchBase + ((id * inH + ih) * inW + iw) * inC;
         var lo = vec4i(0);
         var hi: vec4i;
         if (FLAT_TAPS) {
           lo = max(vec4i(0), -iw) * inC;
-          hi = select(vec4i(0), clamp(vec4i(inW) - iw, vec4i(0), vec4i(i32(p.kW))) * inC, rowOk);
+          hi = select(vec4i(0), clamp(vec4i(inW) - iw, vec4i(0), vec4i(i32(win.kW))) * inC, rowOk);
         } else {
           let ok = rowOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
           hi = select(vec4i(0), vec4i(i32(p.cinPerGroup)), ok);
         }
         if (all(hi <= lo)) { continue; }
-        var wAt = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + oc;
+        var wAt = ((kd * win.kH + kh) * win.kW + kw) * p.cinPerGroup * p.outC + oc;
         // Rows whose tap is in the padding read offset 0 and are zeroed by the mask; with
         // FLAT_TAPS the mask also depends on j.
         let tapOk = hi > lo;
@@ -311,29 +298,29 @@ struct PixelQuad { line: u32, ow0: u32, n: u32, valid: bool, laneOk: vec4<bool>,
 
 fn pixelQuad(gid: vec3<u32>, nwg: vec3<u32>) -> PixelQuad {
   var b: PixelQuad;
-  let wBlocks = (p.outW + 3u) / 4u;
+  let wBlocks = (win.outW + 3u) / 4u;
   let quad = threadRow(gid, nwg, WG_BY);
   b.line = quad / wBlocks;
-  b.valid = b.line < p.batch * p.outD * p.outH;
+  b.valid = b.line < win.batch * win.outD * win.outH;
   b.ow0 = (quad - b.line * wBlocks) * 4u;
-  let oh = b.line % p.outH;
-  let q = b.line / p.outH;
-  let od = q % p.outD;
-  b.n = q / p.outD;
+  let oh = b.line % win.outH;
+  let q = b.line / win.outH;
+  let od = q % win.outD;
+  b.n = q / win.outD;
   let ow4 = vec4u(b.ow0) + vec4u(0u, 1u, 2u, 3u);
-  b.laneOk = ow4 < vec4u(p.outW);
-  b.iw0 = vec4i(ow4 * p.strideW) - p.padW;
-  b.d0 = i32(od * p.strideD) - p.padD;
-  b.h0 = i32(oh * p.strideH) - p.padH;
+  b.laneOk = ow4 < vec4u(win.outW);
+  b.iw0 = vec4i(ow4 * win.strideW) - win.padW;
+  b.d0 = i32(od * win.strideD) - win.padD;
+  b.h0 = i32(oh * win.strideH) - win.padH;
   return b;
 }
 
 // Flat index of the first pixel of input row (kd, kh) for the quad's line; -1 in the padding.
 fn inputRowOf(b: PixelQuad, kd: u32, kh: u32) -> i32 {
-  let id = b.d0 + i32(kd * p.dilD);
-  let ih = b.h0 + i32(kh * p.dilH);
-  if (id < 0 || id >= i32(p.inD) || ih < 0 || ih >= i32(p.inH)) { return -1; }
-  return i32(((b.n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW);
+  let id = b.d0 + i32(kd * win.dilD);
+  let ih = b.h0 + i32(kh * win.dilH);
+  if (id < 0 || id >= i32(win.inD) || ih < 0 || ih >= i32(win.inH)) { return -1; }
+  return i32(((b.n * win.inD + u32(id)) * win.inH + u32(ih)) * win.inW);
 }
 
 @compute @workgroup_size(WG_BX, WG_BY, 1)
@@ -346,19 +333,19 @@ fn conv_depthwise(@builtin(global_invocation_id) gid: vec3<u32>,
   // Lanes past the last channel repeat it (their results are not stored).
   let oc4 = min(vec4u(oc) + vec4u(0u, 1u, 2u, 3u), vec4u(p.outC - 1u));
   let ci4 = oc4 / p.coutPerGroup;
-  let inW = i32(p.inW);
+  let inW = i32(win.inW);
 
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  for (var kd = 0u; kd < p.kD; kd++) {
-    for (var kh = 0u; kh < p.kH; kh++) {
+  for (var kd = 0u; kd < win.kD; kd++) {
+    for (var kh = 0u; kh < win.kH; kh++) {
       let rowBase = inputRowOf(b, kd, kh);
       if (rowBase < 0) { continue; }
-      var wTap = (kd * p.kH + kh) * p.kW * p.outC;
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = b.iw0 + i32(kw * p.dilW);
+      var wTap = (kd * win.kH + kh) * win.kW * p.outC;
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let iw = b.iw0 + i32(kw * win.dilW);
         let ok = b.laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
         if (any(ok)) {
           // Lanes in the padding read pixel 0 and are zeroed by the mask.
@@ -377,8 +364,8 @@ fn conv_depthwise(@builtin(global_invocation_id) gid: vec3<u32>,
   let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
   let channels = min(4u, p.outC - oc);
   for (var r = 0u; r < 4u; r++) {
-    if (b.ow0 + r >= p.outW) { break; }
-    let row = b.line * p.outW + b.ow0 + r;
+    if (b.ow0 + r >= win.outW) { break; }
+    let row = b.line * win.outW + b.ow0 + r;
     for (var j = 0u; j < channels; j++) { epilogue(row, oc + j, accs[r][j]); }
   }
 }
@@ -399,19 +386,19 @@ fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
   if (c4 >= C4) { return; }
   let b = pixelQuad(gid, nwg);
   if (!b.valid) { return; }
-  let inW = i32(p.inW);
+  let inW = i32(win.inW);
 
   var acc0 = vec4f(0.0);
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  for (var kd = 0u; kd < p.kD; kd++) {
-    for (var kh = 0u; kh < p.kH; kh++) {
+  for (var kd = 0u; kd < win.kD; kd++) {
+    for (var kh = 0u; kh < win.kH; kh++) {
       let rowBase = inputRowOf(b, kd, kh);
       if (rowBase < 0) { continue; }
-      var wTap = (kd * p.kH + kh) * p.kW * C4 + c4;
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = b.iw0 + i32(kw * p.dilW);
+      var wTap = (kd * win.kH + kh) * win.kW * C4 + c4;
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let iw = b.iw0 + i32(kw * win.dilW);
         let ok = b.laneOk & (iw >= vec4i(0)) & (iw < vec4i(inW));
         if (any(ok)) {
           // Pixels in the padding read pixel 0 and are zeroed by the mask.
@@ -431,8 +418,8 @@ fn conv_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>,
   var bias4 = vec4f(0.0);
   if (HAS_BIAS) { bias4 = vec4f(bias[4u * c4], bias[4u * c4 + 1u], bias[4u * c4 + 2u], bias[4u * c4 + 3u]); }
   for (var r = 0u; r < 4u; r++) {
-    if (b.ow0 + r >= p.outW) { break; }
+    if (b.ow0 + r >= win.outW) { break; }
     let v = accs[r] + bias4;
-    y4[(b.line * p.outW + b.ow0 + r) * C4 + c4] = activate4(ACTIVATION, v, p.slope);
+    y4[(b.line * win.outW + b.ow0 + r) * C4 + c4] = activate4(ACTIVATION, v, p.slope);
   }
 }

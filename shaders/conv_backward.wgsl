@@ -19,15 +19,11 @@
 // filter_grad:           4 input channels x 8 output channels of one tap per thread.
 // filter_grad_depthwise: C / groups == 1: 4 output channels of one tap per thread.
 //
-// Joined after common/activation.wgsl and common/grid.wgsl (src/ops/conv-backward.ts).
+// Joined after common/activation.wgsl, common/grid.wgsl and common/window.wgsl (src/ops/conv-backward.ts).
 
+// The window (batch, sizes, kernel, strides, pads, dilations) is common/window.wgsl's `win`.
 struct Params {
-  batch: u32, inD: u32, inH: u32, inW: u32, inC: u32,
-  outD: u32, outH: u32, outW: u32, outC: u32,
-  kD: u32, kH: u32, kW: u32,
-  strideD: u32, strideH: u32, strideW: u32,
-  padD: i32, padH: i32, padW: i32,
-  dilD: u32, dilH: u32, dilW: u32,
+  inC: u32, outC: u32,
   cinPerGroup: u32, coutPerGroup: u32,
   slope: f32,
   // input_grad_blocked / _depthwise: blocks of 4 same-residue pixels per (n, d, h, residue) line.
@@ -103,33 +99,31 @@ fn tapFor(i: u32, pad: i32, o: i32, dil: u32, stride: u32) -> i32 {
 @compute @workgroup_size(WG)
 fn input_grad_direct(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let index = flatIndex(gid, nwg, WG);
-  if (index >= p.batch * p.inD * p.inH * p.inW * p.inC) { return; }
+  if (index >= win.batch * win.inD * win.inH * win.inW * p.inC) { return; }
   let c = index % p.inC;
-  var q = index / p.inC;
-  let iw = q % p.inW;
-  q /= p.inW;
-  let ih = q % p.inH;
-  q /= p.inH;
-  let id = q % p.inD;
-  let n = q / p.inD;
+  let px = inputPixel(index / p.inC);
+  let id = px.x;
+  let ih = px.y;
+  let iw = px.z;
+  let n = px.w;
   let group = c / p.cinPerGroup;
   let ocBase = group * p.coutPerGroup;
   let wChannel = (c % p.cinPerGroup) * p.outC + ocBase;
-  let rd = sourceRange(id, p.padD, p.kD, p.dilD, p.strideD, p.outD);
-  let rh = sourceRange(ih, p.padH, p.kH, p.dilH, p.strideH, p.outH);
-  let rw = sourceRange(iw, p.padW, p.kW, p.dilW, p.strideW, p.outW);
+  let rd = sourceRange(id, win.padD, win.kD, win.dilD, win.strideD, win.outD);
+  let rh = sourceRange(ih, win.padH, win.kH, win.dilH, win.strideH, win.outH);
+  let rw = sourceRange(iw, win.padW, win.kW, win.dilW, win.strideW, win.outW);
   var sum = 0.0;
   for (var od = rd.x; od <= rd.y; od++) {
-    let kd = tapFor(id, p.padD, od, p.dilD, p.strideD);
+    let kd = tapFor(id, win.padD, od, win.dilD, win.strideD);
     if (kd < 0) { continue; }
     for (var oh = rh.x; oh <= rh.y; oh++) {
-      let kh = tapFor(ih, p.padH, oh, p.dilH, p.strideH);
+      let kh = tapFor(ih, win.padH, oh, win.dilH, win.strideH);
       if (kh < 0) { continue; }
       for (var ow = rw.x; ow <= rw.y; ow++) {
-        let kw = tapFor(iw, p.padW, ow, p.dilW, p.strideW);
+        let kw = tapFor(iw, win.padW, ow, win.dilW, win.strideW);
         if (kw < 0) { continue; }
-        let dyAt = (((n * p.outD + u32(od)) * p.outH + u32(oh)) * p.outW + u32(ow)) * p.outC + ocBase;
-        let wAt = ((u32(kd) * p.kH + u32(kh)) * p.kW + u32(kw)) * p.cinPerGroup * p.outC + wChannel;
+        let dyAt = (((n * win.outD + u32(od)) * win.outH + u32(oh)) * win.outW + u32(ow)) * p.outC + ocBase;
+        let wAt = ((u32(kd) * win.kH + u32(kh)) * win.kW + u32(kw)) * p.cinPerGroup * p.outC + wChannel;
         for (var oc = 0u; oc < p.coutPerGroup; oc++) { sum = fma(dy[dyAt + oc], w[wAt + oc], sum); }
       }
     }
@@ -143,26 +137,26 @@ struct PixelBlock { n: u32, id: u32, ih: u32, iw0: u32, valid: vec4<bool> }
 fn pixelBlock(blockIndex: u32) -> PixelBlock {
   let b = blockIndex % p.wBlocks;
   var q = blockIndex / p.wBlocks;
-  let residue = q % p.strideW;
-  q /= p.strideW;
+  let residue = q % win.strideW;
+  q /= win.strideW;
   var pb: PixelBlock;
-  pb.ih = q % p.inH;
-  q /= p.inH;
-  pb.id = q % p.inD;
-  pb.n = q / p.inD;
-  pb.iw0 = residue + 4u * b * p.strideW;
-  pb.valid = (vec4u(pb.iw0) + vec4u(0u, 1u, 2u, 3u) * p.strideW < vec4u(p.inW)) & vec4<bool>(pb.n < p.batch);
+  pb.ih = q % win.inH;
+  q /= win.inH;
+  pb.id = q % win.inD;
+  pb.n = q / win.inD;
+  pb.iw0 = residue + 4u * b * win.strideW;
+  pb.valid = (vec4u(pb.iw0) + vec4u(0u, 1u, 2u, 3u) * win.strideW < vec4u(win.inW)) & vec4<bool>(pb.n < win.batch);
   return pb;
 }
 
 // Flat offsets into dy of the 4 pixels' sources for tap kw (row base dyRow), with their mask;
 // the mask is all false when the tap does not align with the stride.
 fn tapSources(pb: PixelBlock, kw: u32, dyRow: u32) -> array<vec4u, 2> {
-  let t = i32(pb.iw0) + p.padW - i32(kw * p.dilW);
+  let t = i32(pb.iw0) + win.padW - i32(kw * win.dilW);
   // The four pixels' t differ by multiples of the stride: they all align or none does.
-  if (!strideDivides(t, p.strideW)) { return array<vec4u, 2>(vec4u(0u), vec4u(0u)); }
-  let ow = vec4i(exactQuotient(t, p.strideW)) + vec4i(0, 1, 2, 3);
-  let ok = pb.valid & (ow >= vec4i(0)) & (ow < vec4i(i32(p.outW)));
+  if (!strideDivides(t, win.strideW)) { return array<vec4u, 2>(vec4u(0u), vec4u(0u)); }
+  let ow = vec4i(exactQuotient(t, win.strideW)) + vec4i(0, 1, 2, 3);
+  let ok = pb.valid & (ow >= vec4i(0)) & (ow < vec4i(i32(win.outW)));
   let at = select(vec4u(0u), (vec4u(dyRow) + vec4u(ow)) * p.outC, ok);
   return array<vec4u, 2>(at, select(vec4u(0u), vec4u(1u), ok));
 }
@@ -188,19 +182,19 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   var acc5 = vec4f(0.0);
   var acc6 = vec4f(0.0);
   var acc7 = vec4f(0.0);
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let od = sourceOf(pb.id, win.padD, kd, win.dilD, win.strideD, win.outD);
     if (od < 0) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = sourceOf(pb.ih, p.padH, kh, p.dilH, p.strideH, p.outH);
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let oh = sourceOf(pb.ih, win.padH, kh, win.dilH, win.strideH, win.outH);
       if (oh < 0) { continue; }
-      let dyRow = (pb.n * p.outD + u32(od)) * p.outH + u32(oh);
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let src = tapSources(pb, kw, dyRow * p.outW);
+      let dyRow = (pb.n * win.outD + u32(od)) * win.outH + u32(oh);
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let src = tapSources(pb, kw, dyRow * win.outW);
         if (all(src[1] == vec4u(0u))) { continue; }
         let at = src[0] + ocBase;
         let mask = vec4f(src[1]);
-        var wAt = ((kd * p.kH + kh) * p.kW + kw) * p.cinPerGroup * p.outC + ocBase;
+        var wAt = ((kd * win.kH + kh) * win.kW + kw) * p.cinPerGroup * p.outC + ocBase;
         for (var oc = 0u; oc < p.coutPerGroup; oc++) {
           let g = vec4f(dy[at.x + oc], dy[at.y + oc], dy[at.z + oc], dy[at.w + oc]) * mask;
           let wa = vec4f(w[wAt + laneA.x], w[wAt + laneA.y], w[wAt + laneA.z], w[wAt + laneA.w]);
@@ -220,10 +214,10 @@ fn input_grad_blocked(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let accs = array<vec4f, 8>(acc0, acc1, acc2, acc3, acc4, acc5, acc6, acc7);
   let c0 = group * p.cinPerGroup + ciLocal;
-  let rowBase = ((pb.n * p.inD + pb.id) * p.inH + pb.ih) * p.inW;
+  let rowBase = ((pb.n * win.inD + pb.id) * win.inH + pb.ih) * win.inW;
   for (var r = 0u; r < 4u; r++) {
     if (!pb.valid[r]) { continue; }
-    let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c0;
+    let at = (rowBase + pb.iw0 + r * win.strideW) * p.inC + c0;
     for (var j = 0u; j < 8u; j++) {
       if (ciLocal + j >= p.cinPerGroup) { break; }
       storeInputGrad(at + j, c0 + j, accs[2u * r + j / 4u][j % 4u]);
@@ -246,19 +240,19 @@ fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let od = sourceOf(pb.id, win.padD, kd, win.dilD, win.strideD, win.outD);
     if (od < 0) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = sourceOf(pb.ih, p.padH, kh, p.dilH, p.strideH, p.outH);
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let oh = sourceOf(pb.ih, win.padH, kh, win.dilH, win.strideH, win.outH);
       if (oh < 0) { continue; }
-      let dyRow = (pb.n * p.outD + u32(od)) * p.outH + u32(oh);
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let src = tapSources(pb, kw, dyRow * p.outW);
+      let dyRow = (pb.n * win.outD + u32(od)) * win.outH + u32(oh);
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let src = tapSources(pb, kw, dyRow * win.outW);
         if (all(src[1] == vec4u(0u))) { continue; }
         let at = src[0];
         let mask = vec4f(src[1]);
-        let wTap = ((kd * p.kH + kh) * p.kW + kw) * p.outC;
+        let wTap = ((kd * win.kH + kh) * win.kW + kw) * p.outC;
         for (var j = 0u; j < m; j++) {
           let o = cm + j;
           let wv = vec4f(w[wTap + o.x], w[wTap + o.y], w[wTap + o.z], w[wTap + o.w]);
@@ -271,10 +265,10 @@ fn input_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(
     }
   }
   let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
-  let rowBase = ((pb.n * p.inD + pb.id) * p.inH + pb.ih) * p.inW;
+  let rowBase = ((pb.n * win.inD + pb.id) * win.inH + pb.ih) * win.inW;
   for (var r = 0u; r < 4u; r++) {
     if (!pb.valid[r]) { continue; }
-    let at = (rowBase + pb.iw0 + r * p.strideW) * p.inC + c;
+    let at = (rowBase + pb.iw0 + r * win.strideW) * p.inC + c;
     for (var j = 0u; j < 4u; j++) {
       if (c + j < p.inC) { storeInputGrad(at + j, c + j, accs[r][j]); }
     }
@@ -299,20 +293,20 @@ fn input_grad_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @bui
   var acc1 = vec4f(0.0);
   var acc2 = vec4f(0.0);
   var acc3 = vec4f(0.0);
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let od = sourceOf(pb.id, p.padD, kd, p.dilD, p.strideD, p.outD);
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let od = sourceOf(pb.id, win.padD, kd, win.dilD, win.strideD, win.outD);
     if (od < 0) { continue; }
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let oh = sourceOf(pb.ih, p.padH, kh, p.dilH, p.strideH, p.outH);
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let oh = sourceOf(pb.ih, win.padH, kh, win.dilH, win.strideH, win.outH);
       if (oh < 0) { continue; }
-      let dyRow = (pb.n * p.outD + u32(od)) * p.outH + u32(oh);
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let src = tapSources(pb, kw, dyRow * p.outW);
+      let dyRow = (pb.n * win.outD + u32(od)) * win.outH + u32(oh);
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let src = tapSources(pb, kw, dyRow * win.outW);
         if (all(src[1] == vec4u(0u))) { continue; }
         // Offsets in values, multiples of outC = inC: in vec4s, divided by 4.
         let at = src[0] / 4u + c4;
         let mask = vec4f(src[1]);
-        let wv = w4[((kd * p.kH + kh) * p.kW + kw) * C4 + c4];
+        let wv = w4[((kd * win.kH + kh) * win.kW + kw) * C4 + c4];
         acc0 = fma(dy4[at.x], wv * mask.x, acc0);
         acc1 = fma(dy4[at.y], wv * mask.y, acc1);
         acc2 = fma(dy4[at.z], wv * mask.z, acc2);
@@ -323,11 +317,11 @@ fn input_grad_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @bui
   let accs = array<vec4f, 4>(acc0, acc1, acc2, acc3);
   var b = vec4f(0.0);
   if (HAS_BIAS) { b = vec4f(bias[4u * c4], bias[4u * c4 + 1u], bias[4u * c4 + 2u], bias[4u * c4 + 3u]); }
-  let rowBase = ((pb.n * p.inD + pb.id) * p.inH + pb.ih) * p.inW;
+  let rowBase = ((pb.n * win.inD + pb.id) * win.inH + pb.ih) * win.inW;
   for (var r = 0u; r < 4u; r++) {
     if (!pb.valid[r]) { continue; }
     let v = accs[r] + b;
-    result4[(rowBase + pb.iw0 + r * p.strideW) * C4 + c4] = activate4(ACTIVATION, v, p.slope);
+    result4[(rowBase + pb.iw0 + r * win.strideW) * C4 + c4] = activate4(ACTIVATION, v, p.slope);
   }
 }
 
@@ -338,48 +332,48 @@ struct PixelCursor { n: u32, od: u32, oh: u32, ow: u32 }
 
 fn cursorAt(row: u32) -> PixelCursor {
   var c: PixelCursor;
-  c.ow = row % p.outW;
-  var q = row / p.outW;
-  c.oh = q % p.outH;
-  q /= p.outH;
-  c.od = q % p.outD;
-  c.n = q / p.outD;
+  c.ow = row % win.outW;
+  var q = row / win.outW;
+  c.oh = q % win.outH;
+  q /= win.outH;
+  c.od = q % win.outD;
+  c.n = q / win.outD;
   return c;
 }
 
 fn advance(c: ptr<function, PixelCursor>) {
   (*c).ow++;
-  if ((*c).ow == p.outW) {
+  if ((*c).ow == win.outW) {
     (*c).ow = 0u;
     (*c).oh++;
-    if ((*c).oh == p.outH) {
+    if ((*c).oh == win.outH) {
       (*c).oh = 0u;
       (*c).od++;
-      if ((*c).od == p.outD) { (*c).od = 0u; (*c).n++; }
+      if ((*c).od == win.outD) { (*c).od = 0u; (*c).n++; }
     }
   }
 }
 
 // The input offset (times inC) read by tap (kd, kh, kw) at output pixel c, or −1 in the padding.
-fn inputPixel(c: PixelCursor, kd: u32, kh: u32, kw: u32) -> i32 {
-  let id = i32(c.od * p.strideD + kd * p.dilD) - p.padD;
-  let ih = i32(c.oh * p.strideH + kh * p.dilH) - p.padH;
-  let iw = i32(c.ow * p.strideW + kw * p.dilW) - p.padW;
-  if (id < 0 || id >= i32(p.inD) || ih < 0 || ih >= i32(p.inH) || iw < 0 || iw >= i32(p.inW)) { return -1; }
-  return i32(((c.n * p.inD + u32(id)) * p.inH + u32(ih)) * p.inW + u32(iw));
+fn tapInput(c: PixelCursor, kd: u32, kh: u32, kw: u32) -> i32 {
+  let id = i32(c.od * win.strideD + kd * win.dilD) - win.padD;
+  let ih = i32(c.oh * win.strideH + kh * win.dilH) - win.padH;
+  let iw = i32(c.ow * win.strideW + kw * win.dilW) - win.padW;
+  if (id < 0 || id >= i32(win.inD) || ih < 0 || ih >= i32(win.inH) || iw < 0 || iw >= i32(win.inW)) { return -1; }
+  return i32(((c.n * win.inD + u32(id)) * win.inH + u32(ih)) * win.inW + u32(iw));
 }
 
 struct Tap { kd: u32, kh: u32, kw: u32 }
 
 fn tapOf(t: u32) -> Tap {
-  return Tap(t / (p.kH * p.kW), (t / p.kW) % p.kH, t % p.kW);
+  return Tap(t / (win.kH * win.kW), (t / win.kW) % win.kH, t % win.kW);
 }
 
 @compute @workgroup_size(WG)
 fn filter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let ocBlocks = (p.coutPerGroup + 7u) / 8u;
   let ciBlocks = (p.cinPerGroup + 3u) / 4u;
-  let taps = p.kD * p.kH * p.kW;
+  let taps = win.kD * win.kH * win.kW;
   let groups = p.inC / p.cinPerGroup;
   let index = flatIndex(gid, nwg, WG);
   if (index >= p.parts * groups * taps * ciBlocks * ocBlocks) { return; }
@@ -405,12 +399,12 @@ fn filter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
   var acc5 = vec4f(0.0);
   var acc6 = vec4f(0.0);
   var acc7 = vec4f(0.0);
-  let rows = p.batch * p.outD * p.outH * p.outW;
+  let rows = win.batch * win.outD * win.outH * win.outW;
   let begin = part * p.chunk;
   let end = min(begin + p.chunk, rows);
   var cur = cursorAt(begin);
   for (var row = begin; row < end; row++) {
-    let px = inputPixel(cur, k.kd, k.kh, k.kw);
+    let px = tapInput(cur, k.kd, k.kh, k.kw);
     if (px >= 0) {
       let xAt = u32(px) * p.inC;
       let xv = vec4f(x[xAt + ci.x], x[xAt + ci.y], x[xAt + ci.z], x[xAt + ci.w]);
@@ -446,7 +440,7 @@ fn filter_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workg
 @compute @workgroup_size(WG)
 fn filter_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let ocBlocks = (p.outC + 3u) / 4u;
-  let taps = p.kD * p.kH * p.kW;
+  let taps = win.kD * win.kH * win.kW;
   let index = flatIndex(gid, nwg, WG);
   if (index >= p.parts * taps * ocBlocks) { return; }
   let ob = index % ocBlocks;
@@ -457,12 +451,12 @@ fn filter_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
   let oc = min(vec4u(ob * 4u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.outC - 1u));
   let ci = oc / p.coutPerGroup;
   var acc = vec4f(0.0);
-  let rows = p.batch * p.outD * p.outH * p.outW;
+  let rows = win.batch * win.outD * win.outH * win.outW;
   let begin = part * p.chunk;
   let end = min(begin + p.chunk, rows);
   var cur = cursorAt(begin);
   for (var row = begin; row < end; row++) {
-    let px = inputPixel(cur, k.kd, k.kh, k.kw);
+    let px = tapInput(cur, k.kd, k.kh, k.kw);
     if (px >= 0) {
       let xAt = u32(px) * p.inC;
       let dyAt = row * p.outC;

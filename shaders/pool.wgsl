@@ -4,16 +4,11 @@
 //   inside the padded input.
 // global_pool: the mean or max over all spatial positions, one (n, c) per thread.
 //
-// Joined after common/grid.wgsl.
+// Joined after common/grid.wgsl and common/window.wgsl.
 
+// The window (batch, sizes, kernel, strides, pads, dilations) is common/window.wgsl's `win`.
 struct Params {
-  batch: u32, inD: u32, inH: u32, inW: u32, channels: u32,
-  outD: u32, outH: u32, outW: u32,
-  kD: u32, kH: u32, kW: u32,
-  strideD: u32, strideH: u32, strideW: u32,
-  padD: i32, padH: i32, padW: i32,
-  padEndD: i32, padEndH: i32, padEndW: i32,
-  dilD: u32, dilH: u32, dilW: u32,
+  channels: u32,
   countIncludePad: u32,
 }
 
@@ -27,34 +22,32 @@ override WG: u32 = 64u;
 @compute @workgroup_size(WG)
 fn pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let index = flatIndex(gid, nwg, WG);
-  if (index >= p.batch * p.outD * p.outH * p.outW * p.channels) { return; }
+  if (index >= win.batch * win.outD * win.outH * win.outW * p.channels) { return; }
   let c = index % p.channels;
-  var q = index / p.channels;
-  let ow = q % p.outW;
-  q /= p.outW;
-  let oh = q % p.outH;
-  q /= p.outH;
-  let od = q % p.outD;
-  let n = q / p.outD;
-  let d0 = i32(od * p.strideD) - p.padD;
-  let h0 = i32(oh * p.strideH) - p.padH;
-  let w0 = i32(ow * p.strideW) - p.padW;
-  let xBatch = n * p.inD * p.inH * p.inW * p.channels;
+  let px = outputPixel(index / p.channels);
+  let od = px.x;
+  let oh = px.y;
+  let ow = px.z;
+  let n = px.w;
+  let d0 = i32(od * win.strideD) - win.padD;
+  let h0 = i32(oh * win.strideH) - win.padH;
+  let w0 = i32(ow * win.strideW) - win.padW;
+  let xBatch = n * win.inD * win.inH * win.inW * p.channels;
   var acc = select(0.0, -3.402823e38, POOL_MAX);
   var inside = 0u;
   var padded = 0u;
-  for (var kd = 0u; kd < p.kD; kd++) {
-    let id = d0 + i32(kd * p.dilD);
-    let dPadded = id >= -p.padD && id < i32(p.inD) + p.padEndD;
-    for (var kh = 0u; kh < p.kH; kh++) {
-      let ih = h0 + i32(kh * p.dilH);
-      let hPadded = ih >= -p.padH && ih < i32(p.inH) + p.padEndH;
-      for (var kw = 0u; kw < p.kW; kw++) {
-        let iw = w0 + i32(kw * p.dilW);
-        let wPadded = iw >= -p.padW && iw < i32(p.inW) + p.padEndW;
+  for (var kd = 0u; kd < win.kD; kd++) {
+    let id = d0 + i32(kd * win.dilD);
+    let dPadded = id >= -win.padD && id < i32(win.inD) + win.padEndD;
+    for (var kh = 0u; kh < win.kH; kh++) {
+      let ih = h0 + i32(kh * win.dilH);
+      let hPadded = ih >= -win.padH && ih < i32(win.inH) + win.padEndH;
+      for (var kw = 0u; kw < win.kW; kw++) {
+        let iw = w0 + i32(kw * win.dilW);
+        let wPadded = iw >= -win.padW && iw < i32(win.inW) + win.padEndW;
         if (dPadded && hPadded && wPadded) { padded++; }
-        if (id < 0 || id >= i32(p.inD) || ih < 0 || ih >= i32(p.inH) || iw < 0 || iw >= i32(p.inW)) { continue; }
-        let v = x[xBatch + ((u32(id) * p.inH + u32(ih)) * p.inW + u32(iw)) * p.channels + c];
+        if (id < 0 || id >= i32(win.inD) || ih < 0 || ih >= i32(win.inH) || iw < 0 || iw >= i32(win.inW)) { continue; }
+        let v = x[xBatch + ((u32(id) * win.inH + u32(ih)) * win.inW + u32(iw)) * p.channels + c];
         if (POOL_MAX) { acc = max(acc, v); } else { acc += v; }
         inside++;
       }
@@ -70,10 +63,10 @@ fn pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
 @compute @workgroup_size(WG)
 fn global_pool(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let index = flatIndex(gid, nwg, WG);
-  if (index >= p.batch * p.channels) { return; }
+  if (index >= win.batch * p.channels) { return; }
   let c = index % p.channels;
   let n = index / p.channels;
-  let spatial = p.inD * p.inH * p.inW;
+  let spatial = win.inD * win.inH * win.inW;
   let base = n * spatial * p.channels + c;
   var acc = select(0.0, -3.402823e38, POOL_MAX);
   for (var s = 0u; s < spatial; s++) {

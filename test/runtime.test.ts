@@ -33,15 +33,15 @@ describe('runtime: reflection and dispatch checks', () => {
     assertEqual(info.entries.get('copy_scaled')!.workgroupSizeArgs, ['WG']);
     assertEqual(workgroupSize(info.entries.get('copy_scaled')!, { WG: 16 }), [16, 1, 1]);
     assertEqual(workgroupSize(info.entries.get('copy_scaled')!, {}), [32, 1, 1]);
-    const fields = Object.fromEntries([...info.uniform!.fields].map(([k, f]) => [k, [f.offset, f.kind, f.count]]));
+    const fields = Object.fromEntries([...info.uniforms.get('params')!.fields].map(([k, f]) => [k, [f.offset, f.kind, f.count]]));
     // WGSL layout rules: vec4 aligns to 16, arrays of vec4 have a 16-byte stride.
     assertEqual(fields, { count: [0, 'u32', 1], shift: [4, 'i32', 1], scale: [8, 'f32', 1], offset: [16, 'f32', 4], dims: [32, 'u32', 8], tail: [64, 'u32', 1] });
-    assertEqual(info.uniform!.size, 80);
+    assertEqual(info.uniforms.get('params')!.size, 80);
     assertEqual([...info.overrides], ['WG']);
   });
 
   it('packs uniforms by name: omitted fields are zero; unknown and mistyped values are rejected', async () => {
-    const layout = reflectShader('fixture', FIXTURE).uniform!;
+    const layout = reflectShader('fixture', FIXTURE).uniforms.get('params')!;
     const good = { count: 3, shift: -2, scale: 0.5, offset: [1, 2, 3, 4], dims: [1, 2, 3, 4, 5, 6, 7, 8], tail: 9 };
     const bytes = new DataView(packUniforms(layout, good, 'fixture'));
     assertEqual([bytes.getUint32(0, true), bytes.getInt32(4, true), bytes.getFloat32(8, true), bytes.getFloat32(28, true), bytes.getUint32(60, true), bytes.getUint32(64, true)], [3, -2, 0.5, 4, 8, 9]);

@@ -376,10 +376,11 @@ export class Engine {
     const given = new Set(Object.keys(spec.buffers));
     const entries: GPUBindGroupEntry[] = [];
     const bound: [string, GPUBuffer, boolean][] = [];
+    const layouts = entry.bindings.filter((b) => b.kind === 'uniform').map((b) => info.uniforms.get(b.name)!);
     for (const b of entry.bindings) {
       if (b.kind === 'uniform') {
-        if (!info.uniform) continue;
-        const data = packUniforms(info.uniform, spec.uniforms ?? {}, where);
+        const layout = info.uniforms.get(b.name)!;
+        const data = packUniforms(layout, spec.uniforms ?? {}, where, layouts);
         entries.push({ binding: b.binding, resource: this.uniforms.alloc(data) });
         continue;
       }
@@ -399,7 +400,7 @@ export class Engine {
       if (twin) throw new GPUOpError(spec.op, `buffer '${name}' is also bound as '${twin[0]}'; an output cannot alias an input (use a new tensor)`);
     }
     if (given.size) throw new GPUOpError(spec.op, `unknown buffer(s) ${[...given].join(', ')} for ${where}`);
-    if (!entry.bindings.some((b) => b.kind === 'uniform') && spec.uniforms && Object.keys(spec.uniforms).length) {
+    if (layouts.length === 0 && spec.uniforms && Object.keys(spec.uniforms).length) {
       throw new GPUOpError(spec.op, `${where} does not read uniforms`);
     }
 

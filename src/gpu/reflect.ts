@@ -40,7 +40,8 @@ export interface ShaderInfo {
   name: string;
   code: string;
   entries: Map<string, EntryInfo>;
-  uniform: UniformLayout | null;
+  /** The uniform structs by binding name: the kernel's own, and any a shared piece declares (window.wgsl's). */
+  uniforms: Map<string, UniformLayout>;
   overrides: Set<string>;
 }
 
@@ -76,16 +77,20 @@ function scalarLayout(type: ReflectType, where: string): [ScalarKind, number] {
 export function reflectShader(name: string, code: string): ShaderInfo {
   const reflect = new WgslReflect(code);
   const bindings = new Map<string, BindingInfo>();
-  let uniform: UniformLayout | null = null;
+  const uniforms = new Map<string, UniformLayout>();
+  const fieldOwner = new Map<string, string>();
   for (const u of reflect.uniforms) {
     if (u.group !== 0) throw new Error(`${name}: all bindings must be in @group(0)`);
-    if (uniform) throw new Error(`${name}: a kernel has at most one uniform struct`);
     const fields = new Map<string, UniformField>();
     for (const m of (u.type as unknown as { members: { name: string; offset: number; type: ReflectType }[] }).members) {
       const [kind, count] = scalarLayout(m.type, `${name}.${u.name}.${m.name}`);
+      // Values are given by field name alone: two structs must not share one.
+      const other = fieldOwner.get(m.name);
+      if (other) throw new Error(`${name}: uniform field '${m.name}' is declared in both ${other} and ${u.name}`);
+      fieldOwner.set(m.name, u.name);
       fields.set(m.name, { offset: m.offset, kind, count });
     }
-    uniform = { name: u.name, binding: u.binding, size: Math.ceil(u.size / 16) * 16, fields };
+    uniforms.set(u.name, { name: u.name, binding: u.binding, size: Math.ceil(u.size / 16) * 16, fields });
     bindings.set(u.name, { name: u.name, binding: u.binding, kind: 'uniform' });
   }
   for (const s of reflect.storage) {
@@ -106,7 +111,7 @@ export function reflectShader(name: string, code: string): ShaderInfo {
     });
   }
   const overrides = new Set(reflect.overrides.map((o: { name: string }) => o.name));
-  return { name, code, entries, uniform, overrides };
+  return { name, code, entries, uniforms, overrides };
 }
 
 /** Each entry point's `@workgroup_size(…)` arguments (wgsl_reflect gives only their default values). */
@@ -144,19 +149,24 @@ export function shaderConstants(code: string, prefix: string): Map<string, numbe
 
 export type UniformValues = Record<string, number | readonly number[]>;
 
+/** Throws for a value no uniform struct of the entry point declares. */
+export function checkUniformNames(layouts: readonly UniformLayout[], values: UniformValues, where: string): void {
+  for (const key of Object.keys(values)) {
+    if (!layouts.some((l) => l.fields.has(key))) {
+      const known = layouts.flatMap((l) => [...l.fields.keys()]).join(', ');
+      throw new Error(`${where}: unknown uniform '${key}' (the shader declares: ${known})`);
+    }
+  }
+}
+
 /**
  * Packs named uniform values into the struct's byte layout. Fields not given are zero; those
  * given need the right number of scalars, integers for integer fields; unknown names throw.
  */
-export function packUniforms(layout: UniformLayout, values: UniformValues, where: string): ArrayBuffer {
+export function packUniforms(layout: UniformLayout, values: UniformValues, where: string, others: readonly UniformLayout[] = []): ArrayBuffer {
   const bytes = new ArrayBuffer(layout.size);
   const view = new DataView(bytes);
-  for (const key of Object.keys(values)) {
-    if (!layout.fields.has(key)) {
-      const known = [...layout.fields.keys()].join(', ');
-      throw new Error(`${where}: unknown uniform '${key}' (the shader declares: ${known})`);
-    }
-  }
+  checkUniformNames([layout, ...others], values, where);
   for (const [key, field] of layout.fields) {
     const value = values[key];
     if (value === undefined) continue;

@@ -1,4 +1,5 @@
 import gridWGSL from '../../shaders/common/grid.wgsl';
+import windowWGSL from '../../shaders/common/window.wgsl';
 import backwardWGSL from '../../shaders/backward.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
@@ -9,7 +10,7 @@ import type { PoolOptions } from './pool.js';
 import { mean as meanOf, sum } from './reduce.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type WindowGeometry } from './window.js';
 
-const kernel = defineKernel('backward', backwardWGSL, [activationWGSL, gridWGSL]);
+const kernel = defineKernel('backward', backwardWGSL, [activationWGSL, gridWGSL, windowWGSL]);
 
 type Buffers = Record<string, Tensor | GPUBuffer>;
 

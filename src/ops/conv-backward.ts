@@ -1,4 +1,5 @@
 import gridWGSL from '../../shaders/common/grid.wgsl';
+import windowWGSL from '../../shaders/common/window.wgsl';
 import convBackwardWGSL from '../../shaders/conv_backward.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
@@ -8,7 +9,7 @@ import { matmul } from './matmul.js';
 import { sumAlongAxis } from './reduce.js';
 import { perAxis, windowGeometry, windowUniforms, type Padding, type WindowGeometry } from './window.js';
 
-const kernel = defineKernel('conv_backward', convBackwardWGSL, [activationWGSL, gridWGSL]);
+const kernel = defineKernel('conv_backward', convBackwardWGSL, [activationWGSL, gridWGSL, windowWGSL]);
 
 /** The forward convolution's geometry, as conv() takes it. */
 export interface ConvGeometry {

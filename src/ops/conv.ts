@@ -1,4 +1,5 @@
 import gridWGSL from '../../shaders/common/grid.wgsl';
+import windowWGSL from '../../shaders/common/window.wgsl';
 import convWGSL from '../../shaders/conv.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
@@ -7,7 +8,7 @@ import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } 
 import { matmul } from './matmul.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
-const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL]);
+const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL, windowWGSL]);
 
 export interface ConvOptions {
   strides?: number | readonly number[];

@@ -1,11 +1,12 @@
 import gridWGSL from '../../shaders/common/grid.wgsl';
+import windowWGSL from '../../shaders/common/window.wgsl';
 import poolWGSL from '../../shaders/pool.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
-const kernel = defineKernel('pool', poolWGSL, [gridWGSL]);
+const kernel = defineKernel('pool', poolWGSL, [gridWGSL, windowWGSL]);
 
 export interface PoolOptions {
   /** Window size per spatial dimension (or one number for all). */

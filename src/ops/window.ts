@@ -85,7 +85,7 @@ export function windowOutputShape(g: WindowGeometry, batch: number, rank: number
   return [batch, ...g.outSize.slice(3 - rank), channels];
 }
 
-/** Uniform values for the 3-D window fields shared by conv.wgsl and pool.wgsl. */
+/** Uniform values for shaders/common/window.wgsl (conv, conv backward, pooling and its gradients). */
 export function windowUniforms(g: WindowGeometry) {
   return {
     inD: g.inSize[0], inH: g.inSize[1], inW: g.inSize[2],
