@@ -17,20 +17,19 @@ struct Window {
 
 @group(0) @binding(15) var<uniform> win: Window;
 
-// Flat output pixel index → (od, oh, ow, n).
-fn outputPixel(row: u32) -> vec4u {
-  let ow = row % win.outW;
-  var q = row / win.outW;
-  let oh = q % win.outH;
-  q /= win.outH;
-  return vec4u(q % win.outD, oh, ow, q / win.outD);
+// Flat pixel index → (d, h, w, n) over spatial sizes `size` (D, H, W).
+fn pixelOf(row: u32, size: vec3u) -> vec4u {
+  let w = row % size.z;
+  var q = row / size.z;
+  let h = q % size.y;
+  q /= size.y;
+  return vec4u(q % size.x, h, w, q / size.x);
 }
 
-// Flat input pixel index → (id, ih, iw, n).
+fn outputPixel(row: u32) -> vec4u {
+  return pixelOf(row, vec3u(win.outD, win.outH, win.outW));
+}
+
 fn inputPixel(row: u32) -> vec4u {
-  let iw = row % win.inW;
-  var q = row / win.inW;
-  let ih = q % win.inH;
-  q /= win.inH;
-  return vec4u(q % win.inD, ih, iw, q / win.inD);
+  return pixelOf(row, vec3u(win.inD, win.inH, win.inW));
 }
