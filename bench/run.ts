@@ -4,11 +4,11 @@
  * and the demo page's Benchmark section.
  */
 import * as tf from '@tensorflow/tfjs';
-import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { measurePeak, PEAK_ITERATIONS } from './cases/peak.js';
 import { median, relativeError, round } from './stats.js';
 import { selectCases } from './suite.js';
+import { tfjsWebGPUOnEngine } from './tfjs/backends.js';
 import type { BenchCase, BenchContext, BenchHost, BenchProgress, BenchReport, BenchResult, BenchSize, Runner, RunSelection, TfBackendName } from './types.js';
 
 /** What to run (see RunSelection) and where its progress and results go. */
@@ -36,8 +36,7 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 async function setUpTfjs(host: BenchHost, wanted: readonly TfBackendName[], log: (line: string) => void): Promise<{ backends: TfBackendName[]; notes: string[] }> {
   const notes: string[] = [];
   const backends: TfBackendName[] = [];
-  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', () => new WebGPUBackend(host.engine.device, host.engine.adapterInfo as unknown as GPUAdapterInfo));
+  tfjsWebGPUOnEngine(host.engine);
   for (const name of wanted) {
     try {
       if (name === 'wasm') {

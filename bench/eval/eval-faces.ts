@@ -13,11 +13,9 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import { createFaceRecognizer, createNodeEngine, faceApiModelDir } from '../../src/host/node.js';
@@ -32,7 +30,8 @@ import { parseOptions } from '../args.js';
 import { adapterLine } from '../format.js';
 import { runMain } from '../hosts/drive.js';
 import { median } from '../stats.js';
-import { shareDawnWithTfjs } from '../tfjs/dawn.js';
+import { tfjsWebGPUOnEngine } from '../tfjs/backends.js';
+import { shareDawnWithTfjs, tfjsWasmDir } from '../tfjs/dawn.js';
 import { rgbTensor } from '../tfjs/images.js';
 import { bestBalanced, bestPlain, lfwKFold, notMatchedAccuracy, rates, strictAccuracy, type EvalPair } from './face-metrics.js';
 
@@ -238,13 +237,11 @@ async function main(): Promise<void> {
   const tryBackend = async (name: 'webgpu' | 'wasm' | 'cpu'): Promise<boolean> => {
     try {
       if (name === 'webgpu') {
-        if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-        tf.registerBackend('webgpu', () => new WebGPUBackend(engine.device, engine.adapterInfo as unknown as GPUAdapterInfo));
+        tfjsWebGPUOnEngine(engine);
         removeShim = installAsyncReadShim();
       }
       if (name === 'wasm') {
-        const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-        wasm.setWasmPaths(wasmDir + '/');
+        wasm.setWasmPaths(tfjsWasmDir());
       }
       if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') returned false`);
       await tf.ready();
@@ -263,7 +260,7 @@ async function main(): Promise<void> {
   const warmStart = now();
   for (const name of ['webgpu', 'wasm', 'cpu'] as const) {
     if (await tryBackend(name)) {
-      faceApiBackend = name === 'webgpu' ? "tfjs-backend-webgpu on our engine's GPUDevice (same adapter; face-api's two synchronous read-backs done asynchronously, see bench/face-api-async-read.ts)" : name === 'wasm' ? 'tfjs-backend-wasm (CPU; WebGPU failed)' : 'tfjs-backend-cpu (WebGPU and WASM failed)';
+      faceApiBackend = name === 'webgpu' ? "tfjs-backend-webgpu on our engine's GPUDevice (same adapter; face-api's two synchronous read-backs done asynchronously, see bench/tfjs/face-api-async-read.ts)" : name === 'wasm' ? 'tfjs-backend-wasm (CPU; WebGPU failed)' : 'tfjs-backend-cpu (WebGPU and WASM failed)';
       break;
     }
   }

@@ -7,13 +7,13 @@
  * window.__styleError).
  */
 import * as tf from '@tensorflow/tfjs';
-import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { Engine } from '../../src/gpu/engine.js';
 import type { RGBAImage } from '../../src/ops/image.js';
 import { loadStyleNetwork, urlModelSource } from '../../src/tasks/style/network.js';
 import { queryArgv } from '../args.js';
 import { adapterLine } from '../format.js';
+import { tfjsWebGPUOnEngine } from '../tfjs/backends.js';
 import { runStyleEval, type StyleEvalReport } from './style-eval-core.js';
 import { parseStyleEvalArgs, STYLE_EVAL_OPTIONS } from './style-options.js';
 
@@ -54,8 +54,7 @@ async function main(): Promise<void> {
   const content = await loadImage('/shared-data/images/dog.jpg');
   const style = await loadImage('/shared-data/images/scream.jpg');
   wasm.setWasmPaths(new URL('/node_modules/@tensorflow/tfjs-backend-wasm/dist/', location.href).href);
-  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', () => new WebGPUBackend(engine.device, engine.adapterInfo as unknown as GPUAdapterInfo));
+  tfjsWebGPUOnEngine(engine);
   const modelJson = await (await fetch(modelURL)).json();
   const weightData = await (await fetch(new URL('centernet.bin', modelURL))).arrayBuffer();
   const backends = o['no-webgpu'] ? ['wasm'] : ['wasm', 'webgpu'];

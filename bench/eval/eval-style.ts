@@ -7,11 +7,9 @@
  * Usage: node build/bench/eval-style.js [--size N] [--iterations N] [--seed N] [--rounds N] [--no-webgpu] [--profile [--detail]] (style-options.ts)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import { createNodeEngine, nodeGPU } from '../../src/host/node.js';
 import { decodeImage, encodePNG } from '../../src/host/node-image.js';
@@ -21,7 +19,8 @@ import { createStyleStepper } from '../../src/tasks/style/style-transfer.js';
 import { runStyleEval } from './style-eval-core.js';
 import { installTimestampProfiler } from './style-profile.js';
 import { Engine } from '../../src/gpu/engine.js';
-import { shareDawnWithTfjs } from '../tfjs/dawn.js';
+import { tfjsWebGPUOnEngine } from '../tfjs/backends.js';
+import { shareDawnWithTfjs, tfjsWasmDir } from '../tfjs/dawn.js';
 import { runMain } from '../hosts/drive.js';
 import { parseStyleEvalArgs } from './style-options.js';
 
@@ -57,13 +56,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  // TF.js: WASM (the bundled backend finds its .wasm files through __dirname) and WebGPU on our device.
-  const require = createRequire(import.meta.url);
-  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-  (globalThis as { __dirname?: string }).__dirname = wasmDir;
-  wasm.setWasmPaths(wasmDir + '/');
-  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
-  tf.registerBackend('webgpu', () => new WebGPUBackend(engine.device, engine.adapterInfo as unknown as GPUAdapterInfo));
+  // TF.js: WASM and WebGPU on our device.
+  wasm.setWasmPaths(tfjsWasmDir());
+  tfjsWebGPUOnEngine(engine);
   const modelPath = centernetModelPath();
   const bin = readFileSync(join(dirname(modelPath), 'centernet.bin'));
   const backends = args['no-webgpu'] ? ['wasm'] : ['wasm', 'webgpu'];

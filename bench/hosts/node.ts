@@ -7,7 +7,6 @@
  * (a tiny run: build/bench/<run>-node-tiny.json).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +18,7 @@ import { FACE_API_MODELS } from '../../src/nn/face-api-models.js';
 import { formatReport } from '../format.js';
 import { runBench } from '../run.js';
 import { parseBenchArgs, resultsPath } from '../runs.js';
-import { shareDawnWithTfjs } from '../tfjs/dawn.js';
+import { shareDawnWithTfjs, tfjsWasmDir } from '../tfjs/dawn.js';
 import type { BenchHost } from '../types.js';
 import { adapterLine } from '../format.js';
 import { runMain } from './drive.js';
@@ -30,10 +29,6 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), 'node');
   await shareDawnWithTfjs();
-  const wasmDir = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-  // TF.js is bundled into this ES module, where the WASM backend's Emscripten loader finds no
-  // CommonJS __dirname: give it the package's folder (it only locates its .wasm files with it).
-  (globalThis as { __dirname?: string }).__dirname ??= wasmDir;
 
   const engine = await createNodeEngine();
   const cpu = cpus();
@@ -46,7 +41,7 @@ async function main(): Promise<void> {
       `Node ${process.version}, Dawn (npm webgpu), ${cpu.length} CPU cores (${cpu[0]?.model ?? 'unknown'})`,
     ],
     tfBackends: ['webgpu'],
-    wasmPath: wasmDir + '/',
+    wasmPath: tfjsWasmDir(),
     loadFaceModel: (m) => loadWeightsFromFile(join(modelDir, FACE_API_MODELS[m].manifest), { sha256: FACE_API_MODELS[m].sha256 }),
     async loadFaceApiNets() {
       await Promise.all([faceapi.nets.ssdMobilenetv1.loadFromDisk(modelDir), faceapi.nets.faceLandmark68Net.loadFromDisk(modelDir), faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir)]);
