@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import { shapeCheck } from './errors.js';
 
 /** GPU memory shared by a tensor and its reshaped views; returned to the pool with the last one. */
 export interface Storage {
@@ -8,6 +9,13 @@ export interface Storage {
 
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A shape viewed as [outer, length, inner] around one axis (negative counts from the end). */
+export function axisView(op: string, shape: readonly number[], axisArg: number): { axis: number; outer: number; length: number; inner: number } {
+  const axis = axisArg < 0 ? shape.length + axisArg : axisArg;
+  shapeCheck(Number.isInteger(axis) && axis >= 0 && axis < shape.length, op, `axis ${axisArg} is out of range for [${shape}]`);
+  return { axis, outer: sizeOf(shape.slice(0, axis)), length: shape[axis]!, inner: sizeOf(shape.slice(axis + 1)) };
 }
 
 /**

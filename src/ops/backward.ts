@@ -3,7 +3,7 @@ import windowWGSL from '../../shaders/common/window.wgsl';
 import backwardWGSL from '../../shaders/backward.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
-import type { Tensor } from '../gpu/tensor.js';
+import { axisView, type Tensor } from '../gpu/tensor.js';
 import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { vec4Safe } from './elementwise.js';
 import type { PoolOptions } from './pool.js';
@@ -76,14 +76,11 @@ export function globalAvgPoolGrad(dy: Tensor, inputShape: readonly number[]): Te
 export function l2NormalizeGrad(x: Tensor, dy: Tensor, axisArg = -1, epsilon = 1e-12): Tensor {
   const op = 'l2NormalizeGrad';
   shapeCheck(x.shape.join() === dy.shape.join(), op, `x [${x.shape}] and dy [${dy.shape}] must have the same shape`);
-  const axis = axisArg < 0 ? x.rank + axisArg : axisArg;
-  shapeCheck(axis >= 0 && axis < x.rank, op, `axis ${axisArg} is out of range for [${x.shape}]`);
-  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const { outer, length, inner } = axisView(op, x.shape, axisArg);
   const dx = x.engine.empty(x.shape, op);
   x.engine.dispatch({
     op, kernel, entry: 'l2_normalize_grad',
-    uniforms: { size: x.size, outer, axis: x.shape[axis]!, inner, epsilon },
+    uniforms: { size: x.size, outer, axis: length, inner, epsilon },
     buffers: { x, dy, y: dx },
     workgroups: outer * inner,
   });

@@ -2,7 +2,7 @@ import gridWGSL from '../../shaders/common/grid.wgsl';
 import concatWGSL from '../../shaders/concat.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
-import type { Tensor } from '../gpu/tensor.js';
+import { axisView, type Tensor } from '../gpu/tensor.js';
 
 const kernel = defineKernel('concat', concatWGSL, [gridWGSL]);
 
@@ -13,8 +13,7 @@ const kernel = defineKernel('concat', concatWGSL, [gridWGSL]);
 export function concat(xs: readonly Tensor[], axisArg = 0): Tensor {
   shapeCheck(xs.length > 0, 'concat', 'no tensors to join');
   const first = xs[0]!;
-  const axis = axisArg < 0 ? first.rank + axisArg : axisArg;
-  shapeCheck(Number.isInteger(axis) && axis >= 0 && axis < first.rank, 'concat', `axis ${axisArg} is out of range for rank ${first.rank}`);
+  const { axis, outer, inner } = axisView('concat', first.shape, axisArg);
   for (const x of xs) {
     shapeCheck(x.engine === first.engine, 'concat', 'tensors belong to different engines');
     shapeCheck(
@@ -25,8 +24,6 @@ export function concat(xs: readonly Tensor[], axisArg = 0): Tensor {
   }
   const total = xs.reduce((s, x) => s + x.shape[axis]!, 0);
   const shape = first.shape.map((d, i) => (i === axis ? total : d));
-  const outer = first.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = first.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const y = first.engine.empty(shape, 'concat');
   let offset = 0;
   for (const x of xs) {

@@ -1,21 +1,17 @@
 import normalizeWGSL from '../../shaders/normalize.wgsl';
-import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
-import type { Tensor } from '../gpu/tensor.js';
+import { axisView, type Tensor } from '../gpu/tensor.js';
 
 const kernel = defineKernel('normalize', normalizeWGSL);
 
 function alongAxis(op: string, entry: string, x: Tensor, axisArg: number, epsilon: number): Tensor {
-  const axis = axisArg < 0 ? x.rank + axisArg : axisArg;
-  shapeCheck(axis >= 0 && axis < x.rank, op, `axis ${axisArg} is out of range for [${x.shape}]`);
-  const outer = x.shape.slice(0, axis).reduce((a, b) => a * b, 1);
-  const inner = x.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const { outer, length, inner } = axisView(op, x.shape, axisArg);
   const y = x.engine.empty(x.shape, op);
   x.engine.dispatch({
     op,
     kernel,
     entry,
-    uniforms: { outer, axis: x.shape[axis]!, inner, epsilon },
+    uniforms: { outer, axis: length, inner, epsilon },
     buffers: { x, y },
     workgroups: outer * inner,
   });
