@@ -7,13 +7,12 @@ import { emit, type WvErrorDetail, type WvErrorKind } from '../shared/events.js'
 import { dropZone, FileDrop } from '../shared/file-drop.js';
 import { DEFAULT_ACCENT } from '../shared/theme.js';
 import { styleProps } from '../style-props.js';
-import { openCamera } from './camera.js';
+import { CameraController, CHALLENGES, type Side } from './camera-controller.js';
 import './events.js';
+import { faceChoice } from './face-choice.js';
 import { styles } from './face-verify.styles.js';
-import { runLiveness, type CameraLivenessResult, type LivenessProgress } from './liveness-run.js';
+import type { CameraLivenessResult } from './liveness-run.js';
 import { livenessEvidence, livenessPrompt } from './liveness-view.js';
-
-type Side = 'a' | 'b';
 
 /** An example photo offered as a thumbnail: one click uses it. */
 export interface FaceExample {
@@ -40,8 +39,6 @@ interface Photo {
   live?: CameraLivenessResult;
 }
 
-const CHALLENGES: readonly LivenessChallenge[] = ['blink', 'turn'];
-
 /** `liveness` = both challenges; `liveness="blink"` or `"turn"` or `"blink turn"` picks. */
 const challengeList = {
   fromAttribute(value: string | null): LivenessChallenge[] | null {
@@ -55,9 +52,6 @@ const challengeList = {
 };
 
 type Describe = (image: BrowserImageInput, options?: FaceQueryOptions) => Promise<DescribedFace[]>;
-
-/** Video frames go to the networks at most this wide (or high). */
-const FRAME_SIZE = 640;
 
 /**
  * Face verification (1:1) in one element: compare two photos, or check one photo against an
@@ -134,18 +128,23 @@ export class FaceVerify extends LitElement {
   @state() private people: { id: string; descriptors: number }[] = [];
   /** The chosen identity's enrolled descriptors (identity mode compares against them). */
   @state() private enrolled: { id: string; descriptors: Float32Array[] } | null = null;
-  @state() private cameraFor: Side | null = null;
   @state() private exampleChosen: Partial<Record<Side, string>> = {};
-  /** The liveness check under way (its latest frame), or the last one that failed. */
-  @state() private live: { progress: LivenessProgress | null; failed: CameraLivenessResult | null; challenges: LivenessChallenge[]; timeLimitMs: number; turnSide?: 'left' | 'right' } | null = null;
 
   @query('video') private video?: HTMLVideoElement;
   private readonly drop = new FileDrop<Side>(this, (side, file) => {
     this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
     return this.setPhoto(side, file);
   });
-  private stream: MediaStream | null = null;
-  private liveRun: AbortController | null = null;
+  private readonly camera = new CameraController(this, {
+    video: () => this.video,
+    liveness: () => this.liveness,
+    livenessOptions: () => this.livenessOptions,
+    threshold: () => this.threshold,
+    describe: (image, options) => this.describe(image, options),
+    took: (side, frame) => this.setPhoto(side, frame),
+    passed: (side, frame, face, result) => this.usePhoto(side, frame, [face], result),
+    failed: (kind, message, side) => this.fail(kind, message, side),
+  });
   /** The recognizer this element loaded itself (not one it was given): disposed when it leaves the page. */
   private own: { dispose(): Promise<void> } | null = null;
   /** Bumped when the element leaves the page: a load still under way then is disposed when it ends. */
@@ -158,7 +157,6 @@ export class FaceVerify extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.stopCamera();
     this.generation++;
     // Its GPU memory and the gallery's database connection go with it; a given recognizer is the page's to keep.
     const own = this.own;
@@ -385,20 +383,6 @@ export class FaceVerify extends LitElement {
     this.report();
   }
 
-  /** Arrow keys move the choice among a photo's faces (left to right), Home and End to the ends; the chosen face takes the focus. */
-  private async faceKey(side: Side, e: KeyboardEvent): Promise<void> {
-    const photo = this.photos[side];
-    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
-    if (!photo || (step === undefined && e.key !== 'Home' && e.key !== 'End')) return;
-    e.preventDefault();
-    const order = leftToRight(photo.faces);
-    const at = Math.max(0, order.indexOf(photo.selected));
-    const to = e.key === 'Home' ? 0 : e.key === 'End' ? order.length - 1 : (at + step! + order.length) % order.length;
-    this.chooseFace(side, order[to]!);
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[part~=face][data-side=${side}][data-face="${order[to]}"]`)?.focus();
-  }
-
   /**
    * Uses an example: a photo example sets its side (and, in compare mode while the other photo is
    * empty, that side's first example too, so one click compares two); an 'enroll' example enrols its person.
@@ -428,99 +412,6 @@ export class FaceVerify extends LitElement {
       this.fail('bad-image', `The example ${example.name} could not be loaded (${messageOf(e)}).`, input);
       return null;
     }
-  }
-
-  private async startCamera(side: Side): Promise<void> {
-    this.stopCamera();
-    this.error = null;
-    try {
-      this.stream = await openCamera(this.liveness
-        ? { facingMode: 'user', width: { ideal: FRAME_SIZE }, height: { ideal: (FRAME_SIZE * 3) / 4 } }
-        : { facingMode: 'user' });
-    } catch (e) {
-      const kind = errorKind(e);
-      return this.fail(kind, kind === 'other' ? `The camera is not available: ${messageOf(e)}` : messageOf(e), side);
-    }
-    this.cameraFor = side;
-    await this.updateComplete;
-    this.video!.srcObject = this.stream;
-    try {
-      await this.video!.play();
-    } catch (e) {
-      this.stopCamera();
-      return this.fail('camera-unavailable', `The camera picture could not be shown: ${messageOf(e)}`, side);
-    }
-    if (this.liveness) void this.checkLiveness(side);
-  }
-
-  /** The newest camera frame, at most FRAME_SIZE on its longer side. */
-  private async grabFrame(): Promise<ImageBitmap> {
-    const video = this.video;
-    if (!video) throw new DOMException('the camera was closed', 'AbortError');
-    if (video.readyState < 2) await new Promise((resolve) => video.addEventListener('loadeddata', resolve, { once: true }));
-    const scale = Math.min(1, FRAME_SIZE / Math.max(video.videoWidth, video.videoHeight));
-    return scale < 1
-      ? createImageBitmap(video, { resizeWidth: Math.round(video.videoWidth * scale), resizeHeight: Math.round(video.videoHeight * scale), resizeQuality: 'medium' })
-      : createImageBitmap(video);
-  }
-
-  /** Runs the liveness check over the camera; a pass keeps one of its frames as the photo. */
-  private async checkLiveness(side: Side): Promise<void> {
-    this.liveRun?.abort();
-    const run = new AbortController();
-    this.liveRun = run;
-    const challenges = [...(this.liveness ?? CHALLENGES)];
-    const turnSide = challenges.includes('turn') ? this.livenessOptions.turnSide ?? (Math.random() < 0.5 ? 'left' : 'right') : undefined;
-    const options: LivenessOptions = { ...this.livenessOptions, ...(turnSide ? { turnSide } : {}) };
-    const timeLimitMs = options.timeLimitMs ?? 10_000;
-    const started = performance.now();
-    const first: LivenessProgress = { step: 'look', passed: {}, t: 0, timeLeftMs: timeLimitMs, face: true, ear: null, yaw: null, frames: 0 };
-    this.live = { progress: first, failed: null, challenges, timeLimitMs, ...(turnSide ? { turnSide } : {}) };
-    const tick = setInterval(() => {
-      const live = this.live;
-      if (live?.progress && this.liveRun === run) this.live = { ...live, progress: { ...live.progress, timeLeftMs: Math.max(0, timeLimitMs - (performance.now() - started)) } };
-    }, 250);
-    try {
-      const { result, photo } = await runLiveness({
-        describe: this.describe, grab: () => this.grabFrame(), challenges, options, threshold: this.threshold, signal: run.signal,
-        onProgress: (p) => {
-          if (this.liveRun !== run) return;
-          this.live = { ...this.live!, progress: p };
-          emit(this, 'wv-liveness-progress', { side, ...p });
-        },
-      });
-      if (this.liveRun !== run) return photo?.bitmap.close();
-      emit(this, 'wv-liveness', { side, ...result });
-      if (photo) {
-        this.stopCamera();
-        this.usePhoto(side, photo.bitmap, [photo.face], result);
-      } else {
-        this.live = { ...this.live!, progress: null, failed: result };
-      }
-    } catch (e) {
-      if (run.signal.aborted || this.liveRun !== run) return;
-      this.live = null;
-      this.fail('other', `The liveness check could not run: ${messageOf(e)}`, side);
-    } finally {
-      clearInterval(tick);
-      if (this.liveRun === run) this.liveRun = null;
-    }
-  }
-
-  private async capture(): Promise<void> {
-    const side = this.cameraFor!;
-    const frame = await createImageBitmap(this.video!);
-    this.stopCamera();
-    await this.setPhoto(side, frame);
-  }
-
-  private stopCamera(): void {
-    this.liveRun?.abort();
-    this.liveRun = null;
-    this.live = null;
-    this.stream?.getTracks().forEach((t) => t.stop());
-    this.stream = null;
-    this.cameraFor = null;
   }
 
   private async enroll(e: Event): Promise<void> {
@@ -581,40 +472,29 @@ export class FaceVerify extends LitElement {
   }
 
   private cameraView() {
-    const live = this.live;
+    const { live, side } = this.camera;
+    const stop = () => this.camera.stop();
     if (!this.liveness) {
-      return html`<div class="actions"><button part="button" @click=${this.capture}>Take photo</button>
-        <button class="secondary" @click=${this.stopCamera}>Cancel</button></div>`;
+      return html`<div class="actions"><button part="button" @click=${() => this.camera.capture()}>Take photo</button>
+        <button class="secondary" @click=${stop}>Cancel</button></div>`;
     }
-    const side = this.cameraFor!;
     return html`
       ${live?.failed ? nothing : livenessPrompt(live?.progress ?? null, live?.challenges ?? [], live?.timeLimitMs ?? 1, live?.turnSide)}
       ${live?.failed ? livenessEvidence(live.failed, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}
       <div class="actions">
-        ${live?.failed ? html`<button part="button" @click=${() => this.checkLiveness(side)}>Try again</button>` : nothing}
-        <button class="secondary" @click=${this.stopCamera}>Cancel</button>
+        ${live?.failed ? html`<button part="button" @click=${() => this.camera.check(side!)}>Try again</button>` : nothing}
+        <button class="secondary" @click=${stop}>Cancel</button>
       </div>`;
   }
 
-  /** A photo with its faces marked; with several, a radio per face over its box chooses the one to use (mouse or keyboard). */
+  /** A photo with its faces marked; with several, a radio per face over its box chooses the one to use. */
   private photoView(side: Side, photo: Photo, label: string) {
     const { width, height } = photo.bitmap;
-    const order = leftToRight(photo.faces);
-    const focusable = photo.selected >= 0 ? photo.selected : order[0];
-    const pct = (v: number, of: number) => `${(100 * v) / of}%`;
     return html`
       <div class="photo">
         <canvas part="preview" data-side=${side} role="img" aria-label="${label} with ${photo.faces.length} face(s) marked"></canvas>
         ${photo.faces.length > 1
-          ? html`<div part="faces" role="radiogroup" aria-label="Faces in ${label}: the one to use" @keydown=${(e: KeyboardEvent) => this.faceKey(side, e)}>
-              ${order.map((i, n) => {
-                const { box } = photo.faces[i]!;
-                return html`<button type="button" role="radio" part="face${i === photo.selected ? ' face-selected' : ''}" data-side=${side} data-face=${i}
-                  aria-checked=${String(i === photo.selected)} aria-label="Face ${n + 1} of ${order.length}, from the left" tabindex=${i === focusable ? '0' : '-1'}
-                  ${styleProps({ left: pct(box.x, width), top: pct(box.y, height), width: pct(box.width, width), height: pct(box.height, height) })}
-                  @click=${() => this.chooseFace(side, i)}></button>`;
-              })}
-            </div>`
+          ? faceChoice({ label, side, faces: photo.faces, selected: photo.selected, width, height, choose: (i) => (this.chooseFace(side, i), this.updateComplete) })
           : nothing}
       </div>
       ${photo.live ? livenessEvidence(photo.live, this.livenessOptions.closedRatio, this.livenessOptions.turnThreshold) : nothing}`;
@@ -624,7 +504,7 @@ export class FaceVerify extends LitElement {
     const photo = this.photos[side];
     return html`
       <div part="dropzone dropzone-${side}" class=${this.drop.over === side ? 'over' : ''} ${dropZone(this.drop, side)}>
-        ${this.cameraFor === side
+        ${this.camera.side === side
           ? html`<video muted playsinline aria-label="Camera picture"></video>${this.cameraView()}`
           : photo
             ? this.photoView(side, photo, label)
@@ -635,7 +515,9 @@ export class FaceVerify extends LitElement {
             <input class="sr-only" type="file" accept="image/*" data-side=${side} @change=${this.drop.picked(side)} />
             Choose photo
           </label>
-          ${'mediaDevices' in navigator && this.cameraFor !== side ? html`<button class="secondary" part="button" data-camera=${side} @click=${() => this.startCamera(side)}>Camera</button>` : nothing}
+          ${'mediaDevices' in navigator && this.camera.side !== side
+            ? html`<button class="secondary" part="button" data-camera=${side} @click=${() => { this.error = null; void this.camera.open(side); }}>Camera</button>`
+            : nothing}
         </div>
         ${this.exampleRow(side, label)}
       </div>`;
@@ -731,11 +613,6 @@ export class FaceVerify extends LitElement {
         ${this.mode === 'identity' ? this.identityPanel() : this.dropzone('b', 'Photo B')}
       </div>`;
   }
-}
-
-/** Indices of `faces` from the leftmost box to the rightmost: the order a keyboard moves through them. */
-function leftToRight(faces: readonly DescribedFace[]): number[] {
-  return faces.map((_, i) => i).sort((i, j) => faces[i]!.box.x - faces[j]!.box.x || faces[i]!.box.y - faces[j]!.box.y);
 }
 
 /** ImageBitmap sources: pixels in RGBA form go through ImageData. */

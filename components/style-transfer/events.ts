@@ -23,7 +23,7 @@ export interface StyleTransferEventMap {
   /** A content or style image was set (file, drop, example or `setImage`). */
   'wv-style-input': CustomEvent<{ role: StyleRole; width: number; height: number; name: string }>;
   /** An optimisation run began. */
-  'wv-style-start': CustomEvent<{ size: number; iterations: number; alpha: number; beta: number }>;
+  'wv-style-start': CustomEvent<{ size: number; iterations: number; contentWeight: number; styleWeight: number }>;
   /** One optimisation step; `image` is set on preview steps (the preview canvas shows it). */
   'wv-style-progress': CustomEvent<StyleLosses & { image?: RGBAImage }>;
   /** The run finished: the final image, as pixels and as a PNG. */

@@ -15,9 +15,9 @@ export interface StyleRunOptions {
   modelURL: string;
   content: RGBAImage;
   style: RGBAImage;
-  /** Content weight α and style weight β of the cost α·Jcontent + β·Jstyle. */
-  alpha: number;
-  beta: number;
+  /** The weights α and β of the cost α·Jcontent + β·Jstyle. */
+  contentWeight: number;
+  styleWeight: number;
   size: number;
   iterations: number;
   optimizer: 'adam' | 'lbfgs';
@@ -89,10 +89,10 @@ export class StyleRun implements ReactiveController {
     this.result = null;
     this.setDownload(null);
     this.host.requestUpdate();
-    const { iterations, size, alpha, beta } = options;
+    const { iterations, size, contentWeight, styleWeight } = options;
     const t0 = performance.now();
     let last: RGBAImage | null = null;
-    emit(this.host, 'wv-style-start', { size, iterations, alpha, beta });
+    emit(this.host, 'wv-style-start', { size, iterations, contentWeight, styleWeight });
     try {
       for await (const step of runner({ ...options, signal: controller.signal })) {
         if (controller.signal.aborted) break;

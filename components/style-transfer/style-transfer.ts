@@ -27,14 +27,14 @@ const LABEL: Record<StyleRole, string> = { content: 'Content', style: 'Style' };
  * @attr model-url - URL of the feature network's model.json (default `./models/style/centernet.json`)
  * @attr size - longest side of the result in pixels (default 256)
  * @attr iterations - optimisation steps (default 150)
- * @attr alpha - content weight α (default 1); @attr beta - style weight β (default 10; the slider sets β/α on a log scale)
+ * @attr content-weight - the content weight α (default 1); @attr style-weight - the style weight β (default 10; the slider sets β/α on a log scale)
  * @attr optimizer - 'adam' | 'lbfgs'; @attr init - 'mix' | 'content' | 'noise'; @attr seed
  * @attr tv-weight - total-variation smoothing; @attr preserve-color - keep the content's colours
  * @attr preview-every - repaint the preview every N steps (default 5)
  *
  * @event wv-style-ready - the GPU is ready `{ adapter }`
  * @event wv-style-input - an image was set `{ role, width, height, name }`
- * @event wv-style-start - a run began `{ size, iterations, alpha, beta }`
+ * @event wv-style-start - a run began `{ size, iterations, contentWeight, styleWeight }`
  * @event wv-style-progress - one step `{ iteration, iterations, J, Jcontent, Jstyle, image? }`
  * @event wv-style-done - finished `{ iteration, iterations, J, Jcontent, Jstyle, image, png, seconds }`
  * @event wv-error - `{ kind, message, input? }` (WvErrorDetail): kind 'no-webgpu' | 'model-load' | 'bad-image' | 'aborted' | 'other'; input 'content' or 'style' for a picker's bad image
@@ -62,10 +62,10 @@ export class StyleTransfer extends LitElement {
   @property({ attribute: 'model-url' }) modelUrl = DEFAULT_STYLE_MODEL_URL;
   @property({ type: Number }) size = 256;
   @property({ type: Number }) iterations = 150;
-  /** Content weight α. */
-  @property({ type: Number }) alpha = 1;
-  /** Style weight β. */
-  @property({ type: Number }) beta = 10;
+  /** The content weight α of the cost α·Jcontent + β·Jstyle. */
+  @property({ type: Number, attribute: 'content-weight' }) contentWeight = 1;
+  /** The style weight β. */
+  @property({ type: Number, attribute: 'style-weight' }) styleWeight = 10;
   @property() optimizer: 'adam' | 'lbfgs' = 'adam';
   @property() init: 'noise' | 'content' | 'mix' = 'mix';
   @property({ type: Number }) seed = 1;
@@ -182,7 +182,7 @@ export class StyleTransfer extends LitElement {
     this.error = null;
     return this.run.start(this.runner ?? defaultRunner, {
       engine, modelURL: new URL(this.modelUrl, document.baseURI).href, content, style,
-      alpha: this.alpha, beta: this.beta, size: Math.max(8, Math.round(this.size)), iterations: Math.max(1, Math.round(this.iterations)),
+      contentWeight: this.contentWeight, styleWeight: this.styleWeight, size: Math.max(8, Math.round(this.size)), iterations: Math.max(1, Math.round(this.iterations)),
       optimizer: this.optimizer, init: this.init, seed: this.seed, tvWeight: this.tvWeight, preserveColor: this.preserveColor,
       previewEvery: Math.max(1, Math.round(this.previewEvery)),
     });
@@ -232,11 +232,11 @@ export class StyleTransfer extends LitElement {
   }
 
   private controls() {
-    const ratio = Math.log10(this.beta / this.alpha);
+    const ratio = Math.log10(this.styleWeight / this.contentWeight);
     return html`
       <div part="controls" class="controls">
-        ${this.slider('ratio', 'Style weight β/α', Math.round(ratio * 4) / 4, -2, 4, 0.25, formatRatio(this.beta / this.alpha),
-          (v) => (this.beta = this.alpha * 10 ** v), ['more content', 'more style'])}
+        ${this.slider('ratio', 'Style weight β/α', Math.round(ratio * 4) / 4, -2, 4, 0.25, formatRatio(this.styleWeight / this.contentWeight),
+          (v) => (this.styleWeight = this.contentWeight * 10 ** v), ['more content', 'more style'])}
         ${this.slider('size', 'Size', this.size, 32, 512, 16, `${this.size} px`, (v) => (this.size = v))}
         ${this.slider('iterations', 'Iterations', this.iterations, 10, 1000, 10, String(this.iterations), (v) => (this.iterations = v))}
         <details>

@@ -190,6 +190,25 @@ describe('<wv-face-verify liveness> on a canvas camera with a stand-in recognize
     assert(/a different face appeared during the check \(distance \d+\.\d+ > 0\.6\)/.test(result.reason) && result.maxFaceDistance > 0.6, result.reason);
   });
 
+  it('leaving the page stops the camera and the check', async () => {
+    const camera = rig([{}], { frameMs: 120 });
+    stop = camera.stop;
+    const el = await mount('liveness="blink"', camera.recognizer, async () => camera.stream, { timeLimitMs: 60_000 });
+    const started = next(el, 'wv-liveness-progress');
+    cameraButton(el).click();
+    await started;
+    let progressAfter = 0;
+    const host = el.parentElement!;
+    host.remove();
+    el.addEventListener('wv-liveness-progress', () => progressAfter++);
+    assert(camera.stream.getTracks().every((t) => t.readyState === 'ended'), 'the camera\'s tracks are stopped');
+    await new Promise((r) => setTimeout(r, 600));
+    assertEqual(progressAfter, 0, 'no frame is analysed after it left');
+    document.body.append(host);
+    await el.updateComplete;
+    assert(!el.shadowRoot!.querySelector('video') && cameraButton(el), 'back on the page: the camera is closed and can be opened again');
+  });
+
   it('a camera refused by the visitor is camera-denied, a missing one no-camera; the button stays usable', async () => {
     const camera = rig([{}]);
     stop = camera.stop;
