@@ -5,7 +5,7 @@
  * the Node host, the Chromium driver and the demo page's query, are parsed here into the runner's
  * options. No case is imported here, so the drivers load no TF.js.
  */
-import { list, parseOptions, queryArgv } from './args.js';
+import { list, parseOptions, queryArgv, UsageError } from './args.js';
 import { BENCH_SIZES, TF_BACKENDS, type BenchOnly, type BenchSize, type RunSelection, type TfBackendName } from './types.js';
 
 /** A named run: what an npm script measures; any option given on the command line overrides it. */
@@ -78,7 +78,7 @@ export function parseBenchArgs(argv: readonly string[], host?: 'node' | 'chromiu
   const run: SuiteRun = RUNS[name];
   const tfjs = list(o.tfjs) as TfBackendName[] | undefined;
   const unknown = tfjs?.find((b) => !TF_BACKENDS.includes(b));
-  if (unknown) throw new Error(`--tfjs: unknown backend '${unknown}'; known: ${TF_BACKENDS.join(', ')}\n${BENCH_USAGE}`);
+  if (unknown) throw new UsageError(`--tfjs: unknown backend '${unknown}'; known: ${TF_BACKENDS.join(', ')}\n${BENCH_USAGE}`);
   return {
     name,
     size: (o.quick ? 'tiny' : o.size ?? run.size ?? 'small') as BenchSize,

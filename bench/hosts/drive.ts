@@ -4,19 +4,24 @@
  * a page's result, and running each host in turn.
  */
 import { spawn } from 'node:child_process';
+import { UsageError } from '../args.js';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 // @ts-expect-error plain ESM module without types
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
 // @ts-expect-error plain ESM module without types
 import { serveStatic } from '../../scripts/static-server.mjs';
 
-/** Runs `main` and exits 0, or prints its failure and exits 1 (`prefix` before the message, or the stack without one). */
+/**
+ * Runs `main` and exits 0, or prints its failure and exits 1 (`prefix` before the message, or the
+ * stack without one); a command-line mistake (UsageError) prints its message and exits 2.
+ */
 export function runMain(main: () => Promise<void>, prefix?: string): void {
   main().then(
     () => process.exit(process.exitCode ?? 0),
     (e: unknown) => {
-      console.error(prefix ? `${prefix}: ${e instanceof Error ? e.message : String(e)}` : e instanceof Error ? e.stack ?? e.message : e);
-      process.exit(1);
+      if (e instanceof UsageError) console.error(e.message);
+      else console.error(prefix ? `${prefix}: ${e instanceof Error ? e.message : String(e)}` : e instanceof Error ? e.stack ?? e.message : e);
+      process.exit(e instanceof UsageError ? 2 : 1);
     },
   );
 }
