@@ -17,10 +17,8 @@ import { urlModelSource } from '../../src/tasks/style/network.js';
 import { adapterLine, formatReport } from '../format.js';
 import { runBench, type RunOptions } from '../run.js';
 import { benchArgsFromQuery } from '../runs.js';
-import { selectCases } from '../suite.js';
 import type { BenchHost, BenchReport } from '../types.js';
 
-export { formatReport, selectCases };
 export type { BenchReport, BenchResult, BenchProgress, BenchSize, BenchOnly } from '../types.js';
 
 let host: Promise<BenchHost> | null = null;
@@ -70,15 +68,10 @@ function browserHost(base: URL): Promise<BenchHost> {
  * (a page's location.search) gives the suite's options as on the command line (`?run=kernels`,
  * `?family=conv`, `?tfjs=webgpu,wasm`, …); `options` override them.
  */
-export async function runBrowserBench(options: Partial<RunOptions> & { base?: string; query?: string }): Promise<{ report: BenchReport; text: string }> {
-  const h = await browserHost(new URL(options.base ?? './', document.baseURI));
-  const args = benchArgsFromQuery(new URLSearchParams(options.query ?? ''));
-  const report = await runBench(h, { ...args, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) });
-  return { report, text: formatReport(report) };
-}
-
-/** The adapter as the suite sees it (for the page's adapter table). */
-export async function benchAdapter(base?: string): Promise<{ info: BenchHost['engine']['adapterInfo']; limits: GPUSupportedLimits }> {
+export async function runBrowserBench({ base, query, ...options }: Partial<RunOptions> & { base?: string; query?: string }): Promise<{ report: BenchReport; text: string }> {
   const h = await browserHost(new URL(base ?? './', document.baseURI));
-  return { info: h.engine.adapterInfo, limits: h.engine.limits };
+  const args = benchArgsFromQuery(new URLSearchParams(query ?? ''));
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<RunOptions>;
+  const report = await runBench(h, { ...args, ...given });
+  return { report, text: formatReport(report) };
 }
