@@ -8,7 +8,7 @@ import { dropZone, FileDrop } from '../shared/file-drop.js';
 import { DEFAULT_ACCENT } from '../shared/theme.js';
 import { styleProps } from '../style-props.js';
 import { CameraController, CHALLENGES, type Side } from './camera-controller.js';
-import './events.js';
+import './events.js'; // its event map joins the DOM's (types only)
 import { faceChoice } from './face-choice.js';
 import { styles } from './face-verify.styles.js';
 import type { CameraLivenessResult } from './liveness-run.js';
