@@ -156,7 +156,7 @@ describe('<wv-style-transfer>', () => {
     assert(!el.shadowRoot!.querySelector('[part~=picker-style] [part~=error]') && region.isConnected, 'a good image clears the state; the region stays');
   });
 
-  it('a theme on an ancestor reaches the element; drop a file on a picker; leaving the page and coming back starts the GPU again', async () => {
+  it('a theme on an ancestor reaches the element; drop a file on a picker; leaving the page cancels a run, and coming back starts the GPU again', async () => {
     const el = await mount('<wv-style-transfer></wv-style-transfer>', (e) => (e.runner = fadingRunner));
     const start = () => getComputedStyle(part(el, 'start')!).backgroundColor;
     assertEqual(start(), 'rgb(47, 111, 222)', 'the default accent');
@@ -173,12 +173,18 @@ describe('<wv-style-transfer>', () => {
     assertEqual([(await input).detail.role, (await input).detail.name], ['content', 'dropped.jpg']);
     await el.updateComplete;
     assert(!zone.classList.contains('over'), 'and not after the drop');
+    await el.setImage('style', await fetchBlob(images('scream.jpg')));
+    el.iterations = 1000;
+    const running = el.start();
+    await next(el, 'wv-style-progress');
     const host = el.parentElement!;
     host.remove();
+    assertEqual(await running, null, 'leaving the page cancels the run');
+    assertEqual(el.running, false);
     const ready = next(el, 'wv-style-ready');
     document.body.append(host);
     await ready;
-    await el.setImage('style', await fetchBlob(images('scream.jpg')));
+    el.iterations = 3;
     const done = next(el, 'wv-style-done');
     assert((await el.start()) !== null, 'a run on the new engine');
     await done;
