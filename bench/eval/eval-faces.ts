@@ -11,7 +11,7 @@
  * Prints a summary and writes bench/results/faces.json.
  * Usage: node build/bench/eval-faces.js [--faces DIR] [--out FILE] [--max-people N] [--latency-images N]
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,6 @@ import * as wasm from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import { createFaceRecognizer, createNodeEngine, faceApiModelDir } from '../../src/host/node.js';
 import { decodeImage } from '../../src/host/node-image.js';
-import { withEdgeBorder } from '../../src/nn/boxes.js';
 import type { RGBAImage } from '../../src/ops/image.js';
 import { FaceGallery } from '../../src/tasks/face/gallery.js';
 import { euclidean } from '../../src/tasks/face/recognizer.js';
@@ -34,6 +33,7 @@ import { tfjsWebGPUOnEngine } from '../tfjs/backends.js';
 import { shareDawnWithTfjs, tfjsWasmDir } from '../tfjs/dawn.js';
 import { rgbTensor } from '../tfjs/images.js';
 import { bestBalanced, bestPlain, lfwKFold, notMatchedAccuracy, rates, strictAccuracy, type EvalPair } from './face-metrics.js';
+import { bestFace, bordered, listFaceFolder, type FaceFile } from './orl-descriptors.js';
 
 const TAU = 0.6;
 const FOLDS = 10;
@@ -71,26 +71,18 @@ interface Sample {
   image: RGBAImage;
 }
 
-/** `DIR/sN/M.ext`, people and images in numeric order. */
-function listDataset(dir: string): { person: string; files: { name: string; path: string }[] }[] {
+/** `DIR/sN/M.ext` by person, people and images in numeric order. */
+function listDataset(dir: string): { person: string; files: FaceFile[] }[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--faces: ${dir} is not a folder`);
-  const num = (s: string) => Number(/\d+/.exec(s)?.[0] ?? NaN);
-  const people = readdirSync(dir)
-    .filter((d) => /^s\d+$/.test(d) && statSync(join(dir, d)).isDirectory())
-    .sort((a, b) => num(a) - num(b))
-    .map((person) => ({
-      person,
-      files: readdirSync(join(dir, person))
-        .filter((f) => /^\d+\.(pgm|jpe?g|png)$/i.test(f))
-        .sort((a, b) => num(a) - num(b))
-        .map((name) => ({ name, path: join(dir, person, name) })),
-    }))
-    .filter((p) => p.files.length > 0);
+  const people: { person: string; files: FaceFile[] }[] = [];
+  for (const f of listFaceFolder(dir)) {
+    if (people.at(-1)?.person !== f.person) people.push({ person: f.person, files: [] });
+    people.at(-1)!.files.push(f);
+  }
   if (people.length < 2) throw new Error(`--faces: ${dir} needs at least two people sN/ with images M.pgm|jpg|png`);
   return people;
 }
 
-const bordered = (image: RGBAImage): RGBAImage => withEdgeBorder(image, Math.round(image.width / 2), Math.round(image.height / 2)) as RGBAImage;
 
 interface ApiFace {
   box: { x: number; y: number; width: number; height: number };
@@ -108,8 +100,6 @@ async function faceApiDescribe(image: RGBAImage): Promise<ApiFace[]> {
     input.dispose();
   }
 }
-
-const best = (faces: DescribedFace[]): DescribedFace | null => (faces.length ? faces.reduce((a, b) => (b.score > a.score ? b : a)) : null);
 
 async function main(): Promise<void> {
   const started = now();
@@ -134,7 +124,7 @@ async function main(): Promise<void> {
     const t0 = now();
     const found = await ours.describe(s.image);
     if (i > 0) oursPassMs.push(now() - t0); // the first image compiles the pipelines
-    faces.push(best(found));
+    faces.push(bestFace(found));
     if ((i + 1) % 50 === 0 || i + 1 === samples.length) {
       const elapsed = (now() - passStart) / 1000;
       log(`  ${i + 1}/${samples.length} images, ${elapsed.toFixed(0)} s, ~${((elapsed / (i + 1)) * (samples.length - i - 1)).toFixed(0)} s left`);
@@ -270,7 +260,7 @@ async function main(): Promise<void> {
   let latencyCheck = 0;
   for (const s of latencySet) {
     let t0 = now();
-    const mine = best(await ours.describe(s.image));
+    const mine = bestFace(await ours.describe(s.image));
     oursMs.push(now() - t0);
     t0 = now();
     const theirs = await faceApiDescribe(s.image);

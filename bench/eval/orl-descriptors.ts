@@ -30,7 +30,15 @@ interface CacheFile {
 
 const num = (s: string): number => Number(/\d+/.exec(s)?.[0] ?? NaN);
 
-function listFolder(dir: string): { person: string; name: string; path: string; bytes: number }[] {
+export interface FaceFile {
+  person: string;
+  name: string;
+  path: string;
+  bytes: number;
+}
+
+/** `DIR/sN/M.pgm|jpg|png`, people and images in numeric order. */
+export function listFaceFolder(dir: string): FaceFile[] {
   if (!existsSync(dir)) throw new Error(`faces folder ${dir} does not exist`);
   return readdirSync(dir)
     .filter((d) => /^s\d+$/.test(d) && statSync(join(dir, d)).isDirectory())
@@ -41,9 +49,15 @@ function listFolder(dir: string): { person: string; name: string; path: string; 
       .map((name) => ({ person, name, path: join(dir, person, name), bytes: statSync(join(dir, person, name)).size })));
 }
 
+/** The image with a border of half its size on each side (its edge pixels repeated): small face photos need room around the face for the detector. */
+export const bordered = (image: RGBAImage): RGBAImage => withEdgeBorder(image, Math.round(image.width / 2), Math.round(image.height / 2)) as RGBAImage;
+
+/** The highest-scoring face, or null for none. */
+export const bestFace = <F extends { score: number }>(faces: readonly F[]): F | null => (faces.length ? faces.reduce((a, b) => (b.score > a.score ? b : a)) : null);
+
 /** Descriptors of every image of `dir`, from the cache file when it matches the folder. */
 export async function faceDescriptors(engine: Engine, dir: string, cacheFile: string, log: (line: string) => void = console.log): Promise<FaceSample[]> {
-  const files = listFolder(dir);
+  const files = listFaceFolder(dir);
   const key = JSON.stringify(files.map((f) => [f.person, f.name, f.bytes]));
   const toSamples = (c: CacheFile): FaceSample[] => c.samples.map((s) => ({ person: s.person, personNumber: num(s.person), name: s.name, descriptor: s.descriptor ? Float32Array.from(s.descriptor) : null }));
   if (existsSync(cacheFile)) {
@@ -61,10 +75,7 @@ export async function faceDescriptors(engine: Engine, dir: string, cacheFile: st
   const samples: CacheFile['samples'] = [];
   const start = performance.now();
   for (const [i, f] of files.entries()) {
-    const image = decodeImage(readFileSync(f.path), f.path);
-    const bordered = withEdgeBorder(image, Math.round(image.width / 2), Math.round(image.height / 2)) as RGBAImage;
-    const faces = await recognizer.describe(bordered);
-    const best = faces.length ? faces.reduce((a, b) => (b.score > a.score ? b : a)) : null;
+    const best = bestFace(await recognizer.describe(bordered(decodeImage(readFileSync(f.path), f.path))));
     samples.push({ person: f.person, name: f.name, descriptor: best ? Array.from(best.descriptor) : null });
     if ((i + 1) % 25 === 0 || i + 1 === files.length) {
       const s = (performance.now() - start) / 1000;
