@@ -10,6 +10,7 @@ import { styleProps } from '../style-props.js';
 import { CameraController, CHALLENGES, type Side } from './camera-controller.js';
 import './events.js'; // its event map joins the DOM's (types only)
 import { faceChoice } from './face-choice.js';
+import { People } from './people.js';
 import { styles } from './face-verify.styles.js';
 import type { CameraLivenessResult } from './liveness-run.js';
 import { livenessEvidence, livenessPrompt } from './liveness-view.js';
@@ -124,10 +125,6 @@ export class FaceVerify extends LitElement {
   @state() private photos: Partial<Record<Side, Photo>> = {};
   @state() private busy: Side | null = null;
   @state() private notice: Partial<Record<Side, string>> = {};
-  @state() private identity = '';
-  @state() private people: { id: string; descriptors: number }[] = [];
-  /** The chosen identity's enrolled descriptors (identity mode compares against them). */
-  @state() private enrolled: { id: string; descriptors: Float32Array[] } | null = null;
   @state() private exampleChosen: Partial<Record<Side, string>> = {};
 
   @query('video') private video?: HTMLVideoElement;
@@ -135,6 +132,7 @@ export class FaceVerify extends LitElement {
     this.exampleChosen = { ...this.exampleChosen, [side]: undefined };
     return this.setPhoto(side, file);
   });
+  private readonly people = new People(this, () => this.recognizer!.gallery);
   private readonly camera = new CameraController(this, {
     video: () => this.video,
     liveness: () => this.liveness,
@@ -193,7 +191,7 @@ export class FaceVerify extends LitElement {
 
   private async ready(): Promise<void> {
     try {
-      await this.refreshPeople();
+      await this.people.refresh();
     } catch (e) {
       this.fail('other', `The gallery could not be read: ${messageOf(e)}`);
       this.status = 'error';
@@ -201,28 +199,6 @@ export class FaceVerify extends LitElement {
     }
     this.status = 'ready';
     emit(this, 'wv-ready', { adapter: this.recognizer!.adapter });
-  }
-
-  /**
-   * Reads who is enrolled; keeps the chosen identity when still enrolled (else the first person)
-   * and loads that person's descriptors, which identity mode compares against.
-   */
-  private async refreshPeople(): Promise<void> {
-    const gallery = this.recognizer!.gallery;
-    this.people = await gallery.list();
-    if (!this.people.some((p) => p.id === this.identity)) this.identity = this.people[0]?.id ?? '';
-    await this.loadIdentity();
-  }
-
-  private async loadIdentity(): Promise<void> {
-    const id = this.identity;
-    const descriptors = id && this.people.some((p) => p.id === id) ? await this.recognizer!.gallery.descriptorsOf(id) : null;
-    if (this.identity === id) this.enrolled = descriptors ? { id, descriptors } : null;
-  }
-
-  /** The chosen identity's descriptors, once loaded. */
-  private get identityDescriptors(): Float32Array[] | null {
-    return this.enrolled && this.enrolled.id === this.identity ? this.enrolled.descriptors : null;
   }
 
   /**
@@ -235,7 +211,7 @@ export class FaceVerify extends LitElement {
     let forgotten: boolean;
     try {
       forgotten = await this.recognizer.gallery.forget(id);
-      await this.refreshPeople();
+      await this.people.refresh();
     } catch (e) {
       this.fail('other', `${id} could not be forgotten: ${messageOf(e)}`);
       return false;
@@ -300,12 +276,12 @@ export class FaceVerify extends LitElement {
   private preselect(): void {
     const { a, b } = this.photos;
     if (this.mode === 'identity') {
-      const enrolled = this.identityDescriptors;
+      const enrolled = this.people.descriptors;
       if (a && !a.userChose && a.faces.length > 1 && enrolled) {
         const distance = (f: DescribedFace) => Math.min(...enrolled.map((d) => euclidean(f.descriptor, d)));
         const best = a.faces.reduce((bi, f, i) => (distance(f) < distance(a.faces[bi]!) ? i : bi), 0);
         this.photos = { ...this.photos, a: { ...a, selected: best } };
-        this.notice = { ...this.notice, a: `${a.faces.length} faces found: the one closest to ${this.identity} is marked; choose another to use it.` };
+        this.notice = { ...this.notice, a: `${a.faces.length} faces found: the one closest to ${this.people.identity} is marked; choose another to use it.` };
       }
       return this.report();
     }
@@ -325,7 +301,7 @@ export class FaceVerify extends LitElement {
     const probe = a.faces[a.selected]!.descriptor;
     let distance: number;
     if (this.mode === 'identity') {
-      const enrolled = this.identityDescriptors;
+      const enrolled = this.people.descriptors;
       if (!enrolled) return null;
       distance = Math.min(...enrolled.map((d) => euclidean(probe, d)));
     } else {
@@ -333,7 +309,7 @@ export class FaceVerify extends LitElement {
       if (!b || b.selected < 0) return null;
       distance = euclidean(probe, b.faces[b.selected]!.descriptor);
     }
-    return { distance, match: distance <= this.threshold, confidence: this.recognizer!.confidence?.(distance), identity: this.mode === 'identity' ? this.identity : undefined };
+    return { distance, match: distance <= this.threshold, confidence: this.recognizer!.confidence?.(distance), identity: this.mode === 'identity' ? this.people.identity : undefined };
   }
 
   /** With `liveness`: for each photo, whether it passed the check on the camera. */
@@ -436,8 +412,7 @@ export class FaceVerify extends LitElement {
         descriptors.push(faces[0]!.descriptor);
       }
       await this.recognizer!.gallery.enroll(name, descriptors);
-      this.identity = name;
-      await this.refreshPeople();
+      await this.people.refresh(name);
       emit(this, 'wv-enrolled', { id: name, descriptors: descriptors.length });
       this.preselect();
       return true;
@@ -458,7 +433,7 @@ export class FaceVerify extends LitElement {
       <div part="examples" role="group" aria-label="Examples: ${label}">
         ${examples.map((ex) => {
           const person = ex.person ?? ex.name;
-          const enrolled = role === 'enroll' && this.people.some((p) => p.id === person);
+          const enrolled = role === 'enroll' && this.people.has(person);
           return html`
             <button part="example" type="button" title=${ex.name} data-role=${role}
               aria-label=${role === 'enroll' ? `Enrol ${person} from the example ${ex.name}` : `Use the example ${ex.name} as ${label}`}
@@ -528,8 +503,8 @@ export class FaceVerify extends LitElement {
       <div part="dropzone dropzone-b" class="identity">
         <label>Identity
           <select @change=${(e: Event) => this.chooseIdentity((e.target as HTMLSelectElement).value)}>
-            ${this.people.length ? nothing : html`<option value="">Nobody enrolled yet</option>`}
-            ${this.people.map((p) => html`<option value=${p.id} ?selected=${p.id === this.identity}>${p.id} (${p.descriptors} photo${p.descriptors > 1 ? 's' : ''})</option>`)}
+            ${this.people.list.length ? nothing : html`<option value="">Nobody enrolled yet</option>`}
+            ${this.people.list.map((p) => html`<option value=${p.id} ?selected=${p.id === this.people.identity}>${p.id} (${p.descriptors} photo${p.descriptors > 1 ? 's' : ''})</option>`)}
           </select>
         </label>
         ${this.peopleList()}
@@ -545,9 +520,8 @@ export class FaceVerify extends LitElement {
   }
 
   private async chooseIdentity(id: string): Promise<void> {
-    this.identity = id;
     try {
-      await this.loadIdentity();
+      await this.people.choose(id);
     } catch (e) {
       return this.fail('other', `The gallery could not be read: ${messageOf(e)}`);
     }
@@ -556,10 +530,10 @@ export class FaceVerify extends LitElement {
 
   /** Everyone enrolled, each with a Forget button that erases their descriptors. */
   private peopleList() {
-    if (!this.people.length) return nothing;
+    if (!this.people.list.length) return nothing;
     return html`
       <ul part="people" aria-label="Enrolled people">
-        ${this.people.map((p) => html`
+        ${this.people.list.map((p) => html`
           <li part="person" data-id=${p.id}>
             <span class="who">${p.id}</span>
             <span class="count">${p.descriptors} photo${p.descriptors === 1 ? '' : 's'}</span>
