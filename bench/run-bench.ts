@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM module without types
 import { demoMounts } from '../scripts/demo-site.mjs';
 import { runHosts, runMain, runNodeScript, waitForPageResult, wallTimeLine, withChromiumPage } from './hosts/drive.js';
-import { parseBenchArgs, resultsPath } from './runs.js';
+import { benchHelp, parseBenchArgs, resultsPath } from './runs.js';
 import type { BenchReport } from './types.js';
 
 // This file runs as build/bench/run-bench.js: the repository root is two folders up.
@@ -30,6 +30,7 @@ declare global {
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const args = parseBenchArgs(argv, 'chromium');
+  if (args.help) return console.log(benchHelp());
   const say = (line: string) => (args.json ? process.stderr : process.stdout).write(line + '\n');
 
   const runChromium = async (): Promise<void> => {

@@ -58,12 +58,14 @@ export const BENCH_OPTIONS = {
   json: { type: 'boolean' },
   out: { type: 'string' },
   host: { type: 'string', default: 'all', choices: ['all', 'chromium', 'node'] },
+  help: { type: 'boolean' },
 } as const;
 
-export const BENCH_USAGE = `usage: bench [--run ${Object.keys(RUNS).join('|')}] [--size tiny|small|full | --quick] [--only kernels|tasks] [--family conv,matmul,…] [--tfjs webgpu,webgl,wasm] [--warmup N] [--repeats N] [--budget SECONDS] [--profile] [--json] [--out FILE] [--host chromium|node]`;
+export const BENCH_USAGE = `usage: bench [--run ${Object.keys(RUNS).join('|')}] [--size tiny|small|full | --quick] [--only kernels|tasks] [--family conv,matmul,…] [--tfjs webgpu,webgl,wasm] [--warmup N] [--repeats N] [--budget SECONDS] [--profile] [--json] [--out FILE] [--host chromium|node] [--help]`;
 
 /** What a host runs: the run's name and the runner's options, and what to do with the report. */
 export interface BenchArgs extends RunSelection {
+  help: boolean;
   name: RunName;
   only: BenchOnly;
   profile: boolean;
@@ -80,6 +82,7 @@ export function parseBenchArgs(argv: readonly string[], host?: 'node' | 'chromiu
   const unknown = tfjs?.find((b) => !TF_BACKENDS.includes(b));
   if (unknown) throw new UsageError(`--tfjs: unknown backend '${unknown}'; known: ${TF_BACKENDS.join(', ')}\n${BENCH_USAGE}`);
   return {
+    help: o.help,
     name,
     size: (o.quick ? 'tiny' : o.size ?? run.size ?? 'small') as BenchSize,
     only: o.only as BenchOnly,
@@ -94,6 +97,9 @@ export function parseBenchArgs(argv: readonly string[], host?: 'node' | 'chromiu
     host: o.host as BenchArgs['host'],
   };
 }
+
+/** The usage line and what each named run measures, for --help. */
+export const benchHelp = (): string => [BENCH_USAGE, '', 'runs:', ...Object.entries(RUNS).map(([name, r]) => `  ${name.padEnd(8)} ${r.about}`)].join('\n');
 
 /** A page's query as the suite's options (`?bench=tiny&only=kernels&run=kernels`: `bench` is the size). */
 export function benchArgsFromQuery(query: URLSearchParams): BenchArgs {

@@ -17,7 +17,7 @@ import { fileModelSource } from '../../src/host/node-style.js';
 import { FACE_API_MODELS } from '../../src/nn/face-api-models.js';
 import { formatReport } from '../format.js';
 import { runBench } from '../run.js';
-import { parseBenchArgs, resultsPath } from '../runs.js';
+import { benchHelp, parseBenchArgs, resultsPath } from '../runs.js';
 import { shareDawnWithTfjs, tfjsWasmDir } from '../tfjs/dawn.js';
 import type { BenchHost } from '../types.js';
 import { adapterLine } from '../format.js';
@@ -28,6 +28,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2), 'node');
+  if (args.help) return console.log(benchHelp());
   await shareDawnWithTfjs();
 
   const engine = await createNodeEngine();

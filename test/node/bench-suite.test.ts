@@ -99,6 +99,7 @@ describe('bench runs', () => {
     assertEqual(`${t.warmup} ${t.repeats} ${t.profile}`, '3 10 true');
     assertThrows(() => parseBenchArgs(['--tfjs', 'cpu']), /--tfjs: unknown backend 'cpu'/);
     assertThrows(() => parseBenchArgs(['--run', 'nightly']), /--run must be one of bench, kernels, train/);
+    assertEqual(parseBenchArgs(['--help']).help, true);
   });
 
   it('the demo page\'s query: bench= is the size; results of a tiny run stay out of bench/results', () => {
