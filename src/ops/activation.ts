@@ -7,9 +7,6 @@ export type Activation = 'none' | 'relu' | 'relu6' | 'leakyRelu' | 'sigmoid' | '
 /** The leaky-ReLU slope where a caller gives none (TF.js's default; ONNX's 0.01 is passed by its op). */
 export const DEFAULT_LEAKY_SLOPE = 0.2;
 
-/** The shared WGSL every kernel with a fused activation is joined with. */
-export { activationWGSL };
-
 /** The codes as the shader declares them (`ACTIVATION_LEAKY_RELU` is leakyRelu). */
 const CODES = shaderConstants(activationWGSL, 'ACTIVATION_');
 

@@ -4,7 +4,8 @@ import convWGSL from '../../shaders/conv.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
+import activationWGSL from '../../shaders/common/activation.wgsl';
+import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { matmul } from './matmul.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 

@@ -4,7 +4,8 @@ import { ShapeError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { shaderConstants } from '../gpu/reflect.js';
 import type { Tensor } from '../gpu/tensor.js';
-import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
+import activationWGSL from '../../shaders/common/activation.wgsl';
+import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 
 const kernel = defineKernel('elementwise', elementwiseWGSL, [activationWGSL, gridWGSL]);
 const MAX_RANK = 8;

@@ -4,7 +4,8 @@ import matmulSubgroupWGSL from '../../shaders/matmul_subgroup.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
-import { activationCode, activationWGSL, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
+import activationWGSL from '../../shaders/common/activation.wgsl';
+import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { sum } from './reduce.js';
 
 const kernel = defineKernel('matmul', matmulWGSL, [activationWGSL, gemmWGSL]);
