@@ -11,7 +11,7 @@ import { createStyleStepper } from '../../src/tasks/style/style-transfer.js';
 import { createTfStyleStepper, type FloatImage } from '../tfjs/style-step.js';
 import type { BenchCase, BenchContext, BenchSize } from '../types.js';
 
-const SETTINGS = { alpha: 1, beta: 10, learningRate: 5, seed: 1 };
+const SETTINGS = { contentWeight: 1, styleWeight: 10, learningRate: 5, seed: 1 };
 
 /** Bilinear (half-pixel) resize of RGBA pixels so that the longest side is `size`. */
 function resizeRGBA(image: RGBAImage, size: number): RGBAImage {

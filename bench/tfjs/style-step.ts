@@ -34,8 +34,9 @@ export interface TfStyleStepOptions {
   /** The generated image's start; content + N(0, 0.05·255) from `seed` by default. */
   init?: FloatImage;
   seed?: number;
-  alpha?: number;
-  beta?: number;
+  /** J = contentWeight · Jcontent + styleWeight · Jstyle, as the library's style transfer weighs them. */
+  contentWeight?: number;
+  styleWeight?: number;
   contentLayer?: string;
   styleLayers?: Record<string, number>;
   learningRate?: number;
@@ -176,8 +177,8 @@ export function mixInit(content: FloatImage, seed: number): FloatImage {
 
 export async function createTfStyleStepper(o: TfStyleStepOptions): Promise<TfStyleStepper> {
   const { tf } = o;
-  const alpha = o.alpha ?? 1;
-  const beta = o.beta ?? 1;
+  const contentWeight = o.contentWeight ?? 1;
+  const styleWeight = o.styleWeight ?? 1;
   const contentLayer = o.contentLayer ?? CENTERNET_CONTENT_LAYER;
   const styleLayers = o.styleLayers ?? { ...CENTERNET_STYLE_LAYERS };
   const styleNames = Object.keys(styleLayers);
@@ -217,7 +218,7 @@ export async function createTfStyleStepper(o: TfStyleStepOptions): Promise<TfSty
       const norm = styleLayers[name]! / (4 * sc * sc * (sh * sw) ** 2);
       Jstyle = Jstyle.add(tf.sum(tf.squaredDifference(styleTargets[i]!, gram(a))).mul(norm));
     });
-    const J = Jcontent.mul(alpha).add(Jstyle.mul(beta)) as TF.Scalar;
+    const J = Jcontent.mul(contentWeight).add(Jstyle.mul(styleWeight)) as TF.Scalar;
     return [J, Jcontent, Jstyle as TF.Scalar];
   };
 

@@ -70,7 +70,7 @@ describe('style transfer parity with TF.js (CenterNet, 40 px)', function () {
     const ref = await createTfStyleStepper({
       tf, modelJson: JSON.parse(readFileSync(modelPath, 'utf8')), weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
       content: await floatImage(engine, content, workingSize(content, size)), style: await floatImage(engine, style, workingSize(style, size)),
-      init, alpha: settings.contentWeight, beta: settings.styleWeight, learningRate: settings.learningRate, seed: settings.seed,
+      init, contentWeight: settings.contentWeight, styleWeight: settings.styleWeight, learningRate: settings.learningRate, seed: settings.seed,
     });
     try {
       const a = await ours.stage.evaluate();
