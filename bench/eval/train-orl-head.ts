@@ -1,5 +1,5 @@
 /**
- * The seeds' learned pair classifier on face descriptors (`npm run train:orl-head`):
+ * The Siamese pair classifier on face descriptors (`npm run train:orl-head`):
  * ŷ = σ(Σₖ wₖ·|f(xᵢ)ₖ − f(xⱼ)ₖ| + b), trained with the logistic loss and Adam on the GPU on the
  * pairs of ORL persons s1–s20, tested on the pairs of s21–s30 (people it never saw), next to the
  * plain euclidean threshold — both thresholds chosen on the training persons. Descriptors are
