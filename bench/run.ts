@@ -32,7 +32,7 @@ const PLAN: Record<BenchSize, { warmup: number; repeats: (warmRoundMs: number) =
 const now = (): number => performance.now();
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-/** TF.js's WebGPU backend on our engine's GPUDevice (same adapter and queue); its own factory would request another device. */
+/** The TF.js backends a run compares against: each of `wanted` that initialises here (WebGPU on our engine's device, WASM from the host's files); the others are noted and skipped. */
 async function setUpTfjs(host: BenchHost, wanted: readonly TfBackendName[], log: (line: string) => void): Promise<{ backends: TfBackendName[]; notes: string[] }> {
   const notes: string[] = [];
   const backends: TfBackendName[] = [];
