@@ -105,7 +105,10 @@ fn totalCombine(u: f32, w: f32) -> f32 {
 }
 
 @compute @workgroup_size(TOTAL_WG)
-fn total_partial(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+// The lane is local_invocation_id.x, not local_invocation_index: with the index these two
+// kernels ran at half speed on lavapipe (the same arithmetic).
+fn total_partial(@builtin(local_invocation_id) lid: vec3<u32>, @builtin(workgroup_id) wg: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let lane = lid.x;
   var acc = 0.0;
   let stride = nwg.x * TOTAL_WG;
   for (var i = wg.x * TOTAL_WG + lane; i < p.axis; i += stride) {
@@ -117,7 +120,8 @@ fn total_partial(@builtin(local_invocation_index) lane: u32, @builtin(workgroup_
 }
 
 @compute @workgroup_size(TOTAL_WG)
-fn total_final(@builtin(local_invocation_index) lane: u32) {
+fn total_final(@builtin(local_invocation_id) lid: vec3<u32>) {
+  let lane = lid.x;
   var acc = 0.0;
   for (var i = lane; i < p.axis; i += TOTAL_WG) {
     acc = totalCombine(acc, x[i]);
