@@ -1,9 +1,9 @@
 /**
  * `npm run bench`, `bench:kernels`, `bench:train` (after esbuild.mjs built build/): one run of the
- * suite (bench/suite.ts RUNS) in headless Chromium — the demo's Benchmark section, demo/bench.html,
+ * suite (bench/runs.ts RUNS) in headless Chromium — the demo's Benchmark section, demo/bench.html,
  * on SwiftShader's WebGPU — and in Node (Dawn, build/bench/bench-node.js). Each host prints one
  * table and writes bench/results/<run>-<host>.json (a tiny run: build/bench/<run>-<host>-tiny.json).
- * Options: see BENCH_USAGE in bench/suite.ts; --host chromium|node runs one host only.
+ * Options: see BENCH_USAGE in bench/runs.ts; --host chromium|node runs one host only.
  */
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';

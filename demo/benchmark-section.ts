@@ -5,7 +5,7 @@
  * `?bench=tiny|small|full[&only=kernels|tasks]` runs it on load and leaves the report in
  * `window.__benchReport` (or the failure in `window.__benchError`) for scripts/screenshots.mjs,
  * bench/run-bench.ts and the end-to-end test; the rest of the suite's options come from the
- * query too (`&run=kernels`, `&family=conv`, `&tfjs=webgpu,wasm`: see bench/suite.ts).
+ * query too (`&run=kernels`, `&family=conv`, `&tfjs=webgpu,wasm`: see bench/runs.ts).
  */
 import type * as BenchModule from '../bench/hosts/browser.js';
 import type { BenchOnly, BenchReport, BenchResult, BenchSize } from '../bench/types.js';

@@ -40,7 +40,7 @@ export function faceResNetFlops(): number {
   return flops + 2 * 256 * 128;
 }
 
-/** face-api needs its three nets loaded once, and its synchronous reads made asynchronous (see face-api-async-read.ts). */
+/** face-api needs its three nets loaded once, and its synchronous reads made asynchronous (see tfjs/face-api-async-read.ts). */
 let faceApiReady: Promise<void> | null = null;
 function prepareFaceApi(ctx: BenchContext): Promise<void> {
   faceApiReady ??= ctx.host.loadFaceApiNets().then(() => {

@@ -1,6 +1,6 @@
 /**
  * Kernel families, ours against TF.js on the same shapes: convolution (the face ResNet's layers
- * from bench/shapes.ts), depthwise convolution, matmul, pooling, elementwise, softmax, L2
+ * from shapes.ts), depthwise convolution, matmul, pooling, elementwise, softmax, L2
  * normalisation, bilinear resize, and the convolution's backward kernels (conv-backward.ts). Per size: tiny (one small shape each), small, full.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -2,7 +2,7 @@
  * The benchmark suite's Node host: our engine and TF.js's WebGPU backend on one Dawn device
  * (Mesa lavapipe unless VK_ICD_FILENAMES says otherwise), TF.js WASM on the CPU where a run asks
  * for it. TF.js's WebGL backend does not exist in Node.
- * Usage: node build/bench/bench-node.js [options: see BENCH_USAGE in bench/suite.ts]
+ * Usage: node build/bench/bench-node.js [options: see BENCH_USAGE in bench/runs.ts, or --help]
  * Prints the table (or, with --json, the report as JSON) and writes bench/results/<run>-node.json
  * (a tiny run: build/bench/<run>-node-tiny.json).
  */
