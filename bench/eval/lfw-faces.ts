@@ -2,7 +2,7 @@
  * Detections and landmarks of every LFW View 1 photo, computed once (SSD, 68 landmarks, border
  * 'auto', the face nearest the centre) and kept in build/cache/lfw-faces.json, so that
  * descriptor variants (model, alignment, input range) can be compared on the same faces by
- * bench/lfw-variants.ts without detecting again. Resumes where it stopped.
+ * lfw-variants.ts without detecting again. Resumes where it stopped.
  * Usage: node build/bench/lfw-faces.js [--limit N]
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * Descriptor variants on LFW View 1, on the faces bench/lfw-faces.ts cached (the same
+ * Descriptor variants on LFW View 1, on the faces lfw-faces.ts cached (the same
  * detections and landmarks for every variant): model, alignment and input range. Each variant's
  * threshold is chosen on DevTrain and its accuracy reported on DevTest; a photo without a face
  * leaves its pairs unmatched. Prints one table; --json FILE writes it.

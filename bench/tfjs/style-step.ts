@@ -3,7 +3,7 @@
  * MobileNet-V3 sub-graph as src/tasks/style/, written with TensorFlow.js (tf.loadGraphModel,
  * model.execute up to the named layers, autodiff, tf.train.adam, pixels clamped to [0, 255]).
  * Host-agnostic: the caller passes the TF.js module (with its backend already chosen), the
- * model.json object and its weight shards' bytes. Used by bench/eval-style*.ts, the benchmark
+ * model.json object and its weight shards' bytes. Used by bench/eval/ (eval:style), the benchmark
  * suite and test/node/style-parity.test.ts.
  *
  *   Jcontent = 1/(4·nH·nW·nC) · Σ (a(C) − a(G))²
