@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+import { median } from '../../bench/stats.js';
 import type { Engine } from '../../src/gpu/engine.js';
 import { decodeImage } from '../../src/host/node-image.js';
 import { loadWeightsFromFile } from '../../src/host/node.js';
@@ -88,7 +89,6 @@ function maxPointDiff(ours: Point[], ref: { x: number; y: number }[]): number {
 }
 
 const fmt = (v: number, digits = 2) => (v < 0.01 && v > 0 ? v.toExponential(1) : v.toFixed(digits));
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 describe('face detection and landmarks: parity with face-api (Node)', () => {
   let engine: Engine;
