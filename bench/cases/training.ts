@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeEncoder, smallEncoder } from '../../src/tasks/training/encoder.js';
 import { profileTrainStep } from '../../src/tasks/training/profile.js';
 import { createTrainStepper } from '../../src/tasks/training/stepper.js';
+import { median } from '../stats.js';
 import { createTfjsTrainStep } from '../tfjs/train-step.js';
 import type { BenchCase, BenchSize } from '../types.js';
 
@@ -31,7 +32,10 @@ function trainCase(batch: { persons: number; perPerson: number }): BenchCase {
       const stepper = createTfjsTrainStep({ tf: tf as never, ...common, learningRate: 1e-3 });
       return { run: async () => Float32Array.of(await stepper.step()), dispose: () => stepper.dispose() };
     },
-    profile: (ctx) => profileTrainStep(ctx.engine, { ...common, optimizer: { kind: 'adam', lr: 1e-3 } }),
+    profile: async (ctx) => {
+      const samples = await profileTrainStep(ctx.engine, { ...common, optimizer: { kind: 'adam', lr: 1e-3 } });
+      return Object.fromEntries(Object.entries(samples).map(([phase, ms]) => [phase, median(ms)]));
+    },
   };
 }
 

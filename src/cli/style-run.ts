@@ -5,8 +5,9 @@ import { CliError } from './errors.js';
 export interface StyleRunOptions {
   size: number;
   iterations: number;
-  alpha?: number;
-  beta?: number;
+  /** α and β in J = α·Jcontent + β·Jstyle (the flags --alpha and --beta). */
+  contentWeight?: number;
+  styleWeight?: number;
   seed?: number;
   learningRate?: number;
   optimizer?: 'adam' | 'lbfgs';
@@ -39,8 +40,8 @@ export async function runStyleTransfer(engine: NodeEngine, content: RGBAImage, s
     style,
     size: o.size,
     iterations: o.iterations,
-    alpha: o.alpha,
-    beta: o.beta,
+    contentWeight: o.contentWeight,
+    styleWeight: o.styleWeight,
     seed: o.seed,
     learningRate: o.learningRate,
     optimizer: o.optimizer,

@@ -4,7 +4,9 @@ import { shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 
-const kernel = defineKernel('reduce', reduceWGSL, [gridWGSL]);
+/** reduce.wgsl: the axis sums here, and the whole-tensor totals of reduction.ts. */
+export const reduceKernel = defineKernel('reduce', reduceWGSL, [gridWGSL]);
+const kernel = reduceKernel;
 
 /** Outputs below which a long axis is spread over more threads (two passes, or a tree per output). */
 const PARALLEL_OUTPUTS = 2048;

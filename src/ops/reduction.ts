@@ -2,15 +2,9 @@
  * Whole-tensor reductions to one value, left on the GPU as [1] tensors: dot products, norms,
  * sums. Their kernels are reduce.wgsl's totals, beside the axis sums and means of reduce.ts.
  */
-import gridWGSL from '../../shaders/common/grid.wgsl';
-import reduceWGSL from '../../shaders/reduce.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
-import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
-
-// reduce.ts compiles the same file under its own name; a name of its own here keeps either
-// independent of the other's list of shared pieces.
-const kernel = defineKernel('reduce_total', reduceWGSL, [gridWGSL]);
+import { reduceKernel as kernel } from './reduce.js';
 /** Threads per workgroup of the totals (the shader's TOTAL_WG), and the most workgroups one pass uses. */
 const TOTAL_WG = 256;
 const MAX_PARTIALS = 256;

@@ -45,8 +45,8 @@ export const style: Command = {
     const options: StyleRunOptions = {
       size: n('size', { min: 16, max: 2048, integer: true }) ?? 256,
       iterations: n('iterations', { min: 1, max: 100000, integer: true }) ?? 100,
-      alpha: n('alpha', { min: 0 }),
-      beta: n('beta', { min: 0 }),
+      contentWeight: n('alpha', { min: 0 }),
+      styleWeight: n('beta', { min: 0 }),
       seed: n('seed', { integer: true }),
       learningRate: n('learning-rate', { min: 0 }),
       optimizer: choiceOption(ctx.values, 'optimizer', 'style', ['adam', 'lbfgs'] as const),

@@ -2,7 +2,6 @@
 export { trainEmbedding, contrastivePairs, type TrainEmbeddingOptions, type TrainEmbeddingResult, type TrainingEvent, type StepRecord, type EpochRecord, type Mining } from './trainer.js';
 export { createTrainStepper, type TrainStepper, type TrainStepperOptions } from './stepper.js';
 export { tripletStep, DEFAULT_TRAINING_OPTIMIZER, type TripletStepOptions, type TripletStepResult, type TrainingPhase } from './step.js';
-export { profileTrainStep } from './profile.js';
 export { trainSimilarityHead, l1Initial, type DescriptorPair, type TrainHeadOptions, type TrainHeadResult } from './similarity-head-training.js';
 export { CollapseDetector, meanPairwiseDistance, type CollapseOptions, type CollapseWarning } from './collapse.js';
 export { saveModelWeights, restoreWeights, type SavedWeights } from './checkpoint.js';

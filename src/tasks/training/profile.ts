@@ -2,13 +2,13 @@
  * Where a training step's time goes: the stepper's work split into phases (upload, forward with
  * tape, loss and mining, backward, optimiser update, reading the loss), each waited for on its
  * own. Synchronising after every phase costs extra, so the phases add up to more than a normal
- * step.
+ * step. For the benchmarks (bench/cases/training.ts), not part of the public API.
  */
 import type { Engine } from '../../gpu/engine.js';
 import { stepperSetup, type TrainStepperOptions } from './stepper.js';
 
-/** The median milliseconds of each phase over `repeats` steps (after one that compiles pipelines). */
-export async function profileTrainStep(engine: Engine, o: TrainStepperOptions = {}, repeats = 5): Promise<Record<string, number>> {
+/** The milliseconds of each phase in each of `repeats` steps (after one that compiles pipelines). */
+export async function profileTrainStep(engine: Engine, o: TrainStepperOptions = {}, repeats = 5): Promise<Record<string, number[]>> {
   const { model, optimizer, inputShape, batchSize: n, data, step } = stepperSetup(engine, o);
   const samples: Record<string, number[]> = { upload: [], forward: [], loss: [], backward: [], optimizer: [], readLoss: [] };
   try {
@@ -32,6 +32,5 @@ export async function profileTrainStep(engine: Engine, o: TrainStepperOptions = 
     optimizer.dispose();
     model.dispose();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return samples;
 }
