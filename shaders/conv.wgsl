@@ -1,6 +1,5 @@
-// Convolution, one family for 1-D, 2-D and 3-D. Inputs are viewed as [N, D, H, W, C] (2-D has
-// D = 1; 1-D also H = 1), filters as [kD, kH, kW, C / groups, OC] and outputs as
-// [N, OD, OH, OW, OC]; channel c of group g is g * (C / groups) + c.
+// Convolution, one family for 1-D, 2-D and 3-D, with the shapes, bindings and epilogue of
+// common/conv.wgsl. The subgroup kernel for CPU drivers is in conv_subgroup.wgsl.
 //
 // conv_gemm: implicit GEMM. Rows are output pixels, columns one group's output channels, and
 //   the reduction runs over (kd, kh, kw, ci). A workgroup computes a BM x BN tile, each thread
@@ -9,30 +8,7 @@
 // conv_direct: one output value per thread, for depthwise and other groups with few channels,
 //   where a GEMM tile would be mostly empty.
 //
-// Joined after common/activation.wgsl, common/grid.wgsl and common/window.wgsl (src/ops/conv.ts).
-
-// The window (batch, sizes, kernel, strides, pads, dilations) is common/window.wgsl's `win`.
-struct Params {
-  inC: u32, outC: u32,
-  cinPerGroup: u32, coutPerGroup: u32,
-  slope: f32,
-}
-
-@group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read> w: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> y: array<f32>;
-
-override HAS_BIAS: bool = false;
-// An activation code of common/activation.wgsl (leaky ReLU's slope: p.slope).
-override ACTIVATION: u32 = 0u;
-
-fn epilogue(row: u32, oc: u32, sum: f32) {
-  var v = sum;
-  if (HAS_BIAS) { v += bias[oc]; }
-  y[row * p.outC + oc] = activate(ACTIVATION, v, p.slope);
-}
+// Joined after common/activation.wgsl, grid.wgsl, window.wgsl and conv.wgsl (src/ops/conv.ts).
 
 // ---- conv_gemm ------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-import { conv } from '../src/ops/conv.js';
+import { conv, type ConvOptions } from '../src/ops/conv.js';
+import { hasSubgroupMatmul } from '../src/ops/matmul.js';
 import type { Activation } from '../src/ops/activation.js';
 import { refConv, refConvOutSpatial } from './ref/conv.js';
 import { refActivation } from './ref/elementwise.js';
@@ -43,7 +44,7 @@ function randomCase(rng: Rng, rank: number, depthwise: boolean, channelsPerGroup
   };
 }
 
-async function runCase(c: Case, rng: Rng, algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'matmul'): Promise<void> {
+async function runCase(c: Case, rng: Rng, algorithm?: ConvOptions['algorithm']): Promise<void> {
   const engine = await testEngine();
   const inShape = [c.n, ...c.spatial, c.inC];
   const wShape = [...c.kernel, c.inC / c.groups, c.outC];
@@ -73,6 +74,24 @@ describe('conv', () => {
       });
     }
   }
+
+  it('subgroup kernel (CPU drivers): 1-3-D random shapes, strides, pads, vertical dilations, bias, activations; tiles past 16 pixels and 4·SG channels', async function () {
+    const engine = await testEngine();
+    if (!hasSubgroupMatmul(engine)) {
+      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
+      this.skip();
+    }
+    const rng = new Rng(808);
+    for (let i = 0; i < 18; i++) {
+      const rank = 1 + (i % 3);
+      const c = randomCase(rng, rank, false, 4);
+      const dilations = [...c.dilations.slice(0, -1), 1];
+      const spatial = c.kernel.map((k, a) => (k - 1) * dilations[a]! + rng.int(1, rank === 3 ? 5 : i % 2 ? 11 : 40));
+      const outC = 4 * rng.int(1, i % 4 === 0 ? 20 : 6);
+      await runCase({ ...c, groups: 1, inC: rng.int(1, 9), outC, dilations, spatial }, rng, 'subgroup');
+    }
+    await assertRejects(() => engine.scope(async () => conv(engine.tensor([1, 4, 4, 2], new Float32Array(32)), engine.tensor([3, 3, 2, 6], new Float32Array(108)), { algorithm: 'subgroup' })), /output channels divisible by 4/);
+  });
 
   it('2-D depthwise (groups = channels, multiplier 1 and 2), gemm, direct and depthwise', async () => {
     const rng = new Rng(77);

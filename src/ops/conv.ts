@@ -1,15 +1,18 @@
 import gridWGSL from '../../shaders/common/grid.wgsl';
 import windowWGSL from '../../shaders/common/window.wgsl';
+import convCommonWGSL from '../../shaders/common/conv.wgsl';
 import convWGSL from '../../shaders/conv.wgsl';
+import convSubgroupWGSL from '../../shaders/conv_subgroup.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
 import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
-import { matmul } from './matmul.js';
+import { hasSubgroupMatmul, matmul } from './matmul.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
-const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL, windowWGSL]);
+const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL]);
+const subgroupKernel = defineKernel('conv_subgroup', convSubgroupWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL]);
 
 export interface ConvOptions {
   strides?: number | readonly number[];
@@ -23,7 +26,7 @@ export interface ConvOptions {
   /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
   slope?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'gemm' | 'direct' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'matmul';
+  algorithm?: 'gemm' | 'direct' | 'blocked' | 'subgroup' | 'depthwise' | 'depthwiseScalar' | 'matmul';
 }
 
 /**
@@ -50,10 +53,13 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
   const pointwise = groups === 1 && g.kernel.every((k) => k === 1) && g.strides.every((v) => v === 1) &&
     g.padBegin.every((v) => v === 0) && g.padEnd.every((v) => v === 0);
   // A 1x1 convolution is the product [pixels, C]·[C, OC]: matmul_blocked8 runs it 1.3-2x faster
-  // than conv_blocked on CPU Vulkan. Otherwise the register-blocked kernel where it applies (2-4x
+  // than conv_blocked on CPU Vulkan. Otherwise, on adapters with subgroups of 4 or 8 (CPU
+  // drivers), the subgroup implicit GEMM (1-2.4x conv_blocked on lavapipe over the face ResNet's
+  // and the style network's shapes); else the register-blocked kernel where it applies (2-4x
   // conv_gemm on CPU Vulkan); one input channel per group (depthwise) takes its own
   // register-blocked kernel; other groups with few channels the direct one.
-  const algorithm = options.algorithm ?? (pointwise && outC % 8 === 0 ? 'matmul' : coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct');
+  const subgroupFits = groups === 1 && outC % 4 === 0 && g.dilations[2] === 1 && hasSubgroupMatmul(x.engine);
+  const algorithm = options.algorithm ?? (pointwise && outC % 8 === 0 ? 'matmul' : subgroupFits ? 'subgroup' : coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct');
   if (algorithm === 'matmul') {
     if (!pointwise) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
     const x2 = x.reshape([x.size / inC, inC]);
@@ -92,6 +98,20 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
       entry: 'conv_blocked',
       overrides: { ...fused, WG_BX, WG_BY, FLAT_TAPS: groups === 1 && g.dilations[2] === 1 && inC < 16 ? 1 : 0 },
       threads: [Math.ceil(coutPerGroup / 8), Math.ceil(rows / 4), groups],
+    });
+  } else if (algorithm === 'subgroup') {
+    if (groups !== 1 || outC % 4 !== 0 || g.dilations[2] !== 1) throw new GPUOpError(op, `the subgroup kernel needs one group, output channels divisible by 4 and no horizontal dilation (groups ${groups}, ${outC} channels, dilation ${g.dilations[2]})`);
+    if (!hasSubgroupMatmul(x.engine)) throw new GPUOpError(op, `the subgroup kernel needs subgroups of size 4 or 8 (this device: ${x.engine.subgroupSize || 'none'})`);
+    // One subgroup per 16 pixels and 4 channels per lane, up to 4 subgroups stacked in a workgroup.
+    const lanes = x.engine.subgroupSize;
+    const tiles = Math.ceil(rows / 16);
+    x.engine.dispatch({
+      ...common,
+      kernel: subgroupKernel,
+      entry: `conv_sg${lanes}`,
+      buffers: { x, w4: w, bias: common.buffers.bias, y },
+      overrides: { ...fused, TILES_M: Math.min(4, tiles) },
+      threads: [Math.ceil(outC / (4 * lanes)) * lanes, tiles],
     });
   } else if (algorithm === 'depthwise' || algorithm === 'depthwiseScalar') {
     if (cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${cinPerGroup}`);
