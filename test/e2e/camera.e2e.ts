@@ -80,10 +80,16 @@ describe('<wv-face-verify> camera: permission in frames and the liveness check (
       const host = new URL(url);
       host.hostname = 'localhost';
       const { page, watch } = await openWatched(browser, `${host.origin}/embed/frame-host.html?other=${encodeURIComponent(`http://127.0.0.1:${host.port}`)}`);
-      const frame = (name: string) => until(`frame ${name}`, async () => page.frames().find((f) => f.name() === name && f.url().includes('camera.html')));
+      // Each frame once its document has loaded, through its element (see frame-host.js).
+      const frame = async (name: string) => {
+        await page.waitForSelector(`iframe[name=${name}][data-loaded=yes]`, { timeout: 60_000 });
+        return until(`frame ${name}`, async () => (await page.$(`iframe[name=${name}]`))?.contentFrame());
+      };
       const [blocked, allowed] = [await frame('blocked'), await frame('allowed')];
       assert(new URL(blocked.url()).origin !== new URL(page.url()).origin, `the frame is cross-origin: ${blocked.url()} in ${page.url()}`);
-      for (const f of [blocked, allowed]) await (await find(f, 'button[data-camera=a]')).click();
+      // A click dispatched in the frame: puppeteer's pointer click into a cross-origin frame
+      // (scroll, then the point's position through the frame) once hung past its timeout.
+      for (const f of [blocked, allowed]) await (await find(f, 'button[data-camera=a]')).evaluate((b) => (b as HTMLElement).click());
       const error = (await event(blocked, 'wv-error')) as { kind: string; message: string };
       assertEqual(error.kind, 'camera-blocked');
       assert(/allow="camera"/.test(error.message) && /<iframe>/.test(error.message), error.message);

@@ -6,5 +6,8 @@ for (const [name, allow] of [['blocked', null], ['allowed', 'camera']]) {
   frame.width = '600';
   frame.height = '420';
   frame.src = new URL('/embed/camera.html', other).href;
+  // The test looks into a frame only once its document has loaded (a cross-origin frame moves
+  // to another process on the way, and a handle taken before that can wait forever).
+  frame.addEventListener('load', () => { frame.dataset.loaded = 'yes'; });
   document.body.append(frame);
 }
