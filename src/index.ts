@@ -1,6 +1,8 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /** wgsl-vision public API (browser build). */
 export { Engine, type DispatchSpec, type EngineOptions } from './gpu/engine.js';
+export { memoryTuneStore, type AutotuneMode, type TuneRequest, type TuneResult, type TuneStore } from './gpu/autotune.js';
+export { indexedDBTuneStore } from './host/autotune-indexeddb.js';
 export { BufferTooLargeError, DeviceLostError, GPUOpError, ImageTooLargeError, ShapeError, WebGPUUnavailableError } from './gpu/errors.js';
 export { Tensor } from './gpu/tensor.js';
 export type { PoolStats } from './gpu/buffer-pool.js';

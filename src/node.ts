@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 /** wgsl-vision public API (Node build): the browser API plus Dawn host glue. */
 export { Engine, type DispatchSpec, type EngineOptions } from './gpu/engine.js';
+export { memoryTuneStore, type AutotuneMode, type TuneRequest, type TuneResult, type TuneStore } from './gpu/autotune.js';
 export { BufferTooLargeError, DeviceLostError, GPUOpError, ImageTooLargeError, ShapeError, WebGPUUnavailableError } from './gpu/errors.js';
 export { Tensor } from './gpu/tensor.js';
 export type { PoolStats } from './gpu/buffer-pool.js';
@@ -32,6 +33,7 @@ export type { Box, DescribedFace, DetectedFace, FacePair, FaceQueryOptions, Face
 export type { RGBAImage } from './ops/image.js';
 export { createFaceRecognizer, faceApiModelDir, fileGraphModels, graphModelDir, type NodeFaceRecognizerOptions, type NodeImageInput } from './host/node.js';
 export { fileGalleryStorage } from './host/gallery-file.js';
+export { fileTuneStore, nodeCacheDir } from './host/autotune-file.js';
 export { decodeImage, encodePNG } from './host/node-image.js';
 export { TinyFaceDetector } from './nn/tiny-face-detector.js';
 export { SsdMobilenetV1 } from './nn/ssd-mobilenet-v1.js';

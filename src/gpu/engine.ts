@@ -1,3 +1,4 @@
+import { adapterKey, Autotuner, type AutotuneMode, type TuneRequest, type TuneResult, type TuneStore } from './autotune.js';
 import { BufferPool, sizeClass, type PoolStats } from './buffer-pool.js';
 import { acquireDevice, type AcquireOptions, type AdapterDescription } from './device.js';
 import { BufferTooLargeError, DeviceLostError, GPUOpError } from './errors.js';
@@ -56,6 +57,10 @@ export interface EngineOptions extends AcquireOptions {
    * inputs through the paths for those that do not fit without allocating hundreds of MB.
    */
   maxBindingSize?: number;
+  /** Kernel choice per shape class: 'cached' (default) uses picks timed earlier on this adapter; 'full' also queues new classes for `engine.tune()`; 'off' keeps the hand-set choices. */
+  autotune?: AutotuneMode;
+  /** Where tuned picks persist (the hosts give one: a file in the user's cache folder, IndexedDB); memory only without. */
+  tuneStore?: TuneStore;
 }
 
 /**
@@ -100,17 +105,21 @@ export class Engine {
   private readonly pendingReads = new Set<(e: Error) => void>();
 
   static async create(options: EngineOptions = {}): Promise<Engine> {
-    const limits = { maxBindingSize: options.maxBindingSize };
-    if (options.device) {
-      return new Engine(options.device, options.adapterInfo ?? { vendor: '', architecture: '', device: '', description: 'external device' }, limits);
-    }
-    const { device, adapterInfo } = await acquireDevice(options);
-    return new Engine(device, adapterInfo, limits);
+    const settings = { maxBindingSize: options.maxBindingSize, autotune: options.autotune, tuneStore: options.tuneStore };
+    const engine = options.device
+      ? new Engine(options.device, options.adapterInfo ?? { vendor: '', architecture: '', device: '', description: 'external device' }, settings)
+      : await acquireDevice(options).then(({ device, adapterInfo }) => new Engine(device, adapterInfo, settings));
+    await engine.tuner.open();
+    return engine;
   }
 
-  constructor(device: GPUDevice, adapterInfo: AdapterDescription, limits: Pick<EngineOptions, 'maxBindingSize'> = {}) {
+  /** Kernel picks per shape class on this adapter (see autotune.ts). */
+  readonly tuner: Autotuner;
+
+  constructor(device: GPUDevice, adapterInfo: AdapterDescription, limits: Pick<EngineOptions, 'maxBindingSize' | 'autotune' | 'tuneStore'> = {}) {
     this.device = device;
     this.adapterInfo = adapterInfo;
+    this.tuner = new Autotuner(limits.autotune ?? 'cached', adapterKey(adapterInfo), limits.tuneStore);
     this.maxBindingSize = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, limits.maxBindingSize ?? Infinity);
     this.pool = new BufferPool(device);
     this.uniforms = new UniformArena(device);
@@ -444,6 +453,14 @@ export class Engine {
     const done = this.afterSubmit.splice(0);
     done.forEach((f) => f());
     this.device.queue.onSubmittedWorkDone().then(recycleUniforms, () => undefined);
+  }
+
+  /**
+   * Times the kernel variants of each shape (by default the shape classes queued in 'full'
+   * mode), keeps the fastest per shape class on this adapter and saves the picks.
+   */
+  tune(requests?: readonly TuneRequest[], repeats?: number): Promise<TuneResult[]> {
+    return this.tuner.tune(this, requests, repeats);
   }
 
   /** Pool statistics: a flat count over repeated runs means nothing leaks. */

@@ -1,6 +1,7 @@
 /** Browser host glue: the engine on `navigator.gpu`. */
 import { Engine, type EngineOptions } from '../gpu/engine.js';
 import type { GalleryStorage } from '../tasks/face/gallery.js';
+import { indexedDBTuneStore } from './autotune-indexeddb.js';
 import { indexedDBGalleryStorage } from './gallery-indexeddb.js';
 import { FACE_API_MODELS } from '../nn/face-api-models.js';
 import { loadWeightsFromURL } from '../nn/load-url.js';
@@ -8,8 +9,9 @@ import { FaceRecognizer, type FaceRecognizerOptions, type GraphModelLoader } fro
 import { WeightsError } from '../nn/weights.js';
 import { toRGBA, type BrowserImageInput } from './browser-image.js';
 
+/** The engine on navigator.gpu, its tuned kernel picks kept in this origin's IndexedDB. */
 export function createBrowserEngine(options: EngineOptions = {}): Promise<Engine> {
-  return Engine.create(options);
+  return Engine.create({ tuneStore: indexedDBTuneStore(), ...options });
 }
 
 
@@ -27,7 +29,7 @@ export interface BrowserFaceRecognizerOptions extends Omit<FaceRecognizerOptions
 
 /** The face pipeline in a browser: images as ImageBitmap, <img>, <canvas>, ImageData or Blob. */
 export async function createFaceRecognizer(options: BrowserFaceRecognizerOptions = {}): Promise<FaceRecognizer<BrowserImageInput>> {
-  const engine = options.engine ?? (await Engine.create());
+  const engine = options.engine ?? (await createBrowserEngine());
   const base = new URL(options.modelBaseURL ?? './models/', globalThis.location?.href);
   return FaceRecognizer.create(
     engine,

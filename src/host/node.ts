@@ -1,6 +1,7 @@
 /**
  * Node host glue: Dawn (npm `webgpu`) on a Vulkan driver. The only module that touches Node APIs.
  */
+import { fileTuneStore } from './autotune-file.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -140,7 +141,7 @@ export interface NodeEngine extends Engine {
 export async function createNodeEngine(options: Omit<EngineOptions, 'gpu'> & NodeGPUOptions = {}): Promise<NodeEngine> {
   const { driver: wanted, ...engineOptions } = options;
   const { gpu, driver, driverChoice } = await nodeGPU({ driver: wanted });
-  const engine = (await Engine.create({ ...engineOptions, gpu })) as NodeEngine;
+  const engine = (await Engine.create({ tuneStore: fileTuneStore(), ...engineOptions, gpu })) as NodeEngine;
   engine.driver = driver;
   engine.driverChoice = driverChoice;
   return engine;

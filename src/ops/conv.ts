@@ -4,6 +4,7 @@ import convCommonWGSL from '../../shaders/common/conv.wgsl';
 import convWGSL from '../../shaders/conv.wgsl';
 import convSubgroupWGSL from '../../shaders/conv_subgroup.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
+import { registerTunable, sizeBucket } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
@@ -26,8 +27,48 @@ export interface ConvOptions {
   /** Slope of leakyRelu (default DEFAULT_LEAKY_SLOPE). */
   slope?: number;
   /** Force a kernel variant (tests); by default chosen from the shape. */
-  algorithm?: 'gemm' | 'direct' | 'blocked' | 'subgroup' | 'depthwise' | 'depthwiseScalar' | 'matmul';
+  algorithm?: ConvAlgorithm;
 }
+
+export type ConvAlgorithm = 'gemm' | 'direct' | 'blocked' | 'subgroup' | 'depthwise' | 'depthwiseScalar' | 'matmul';
+
+/** The kernels that can run a convolution of this kind, for the tuner to time. */
+function convVariants(c: { pointwise: boolean; subgroupFits: boolean; outC: number; coutPerGroup: number; cinPerGroup: number }): ConvAlgorithm[] {
+  const list: ConvAlgorithm[] = [];
+  if (c.pointwise && c.outC % 8 === 0) list.push('matmul');
+  if (c.subgroupFits) list.push('subgroup');
+  if (c.coutPerGroup % 8 === 0) list.push('blocked');
+  if (c.cinPerGroup === 1) list.push('depthwise');
+  // The others would be timed for nothing where a register-blocked kernel applies: 2-15x slower.
+  if (list.length === 0 || c.coutPerGroup >= 16) list.push('gemm');
+  if (list.length === 0 || c.coutPerGroup < 16) list.push('direct');
+  return list;
+}
+
+// How the tuner times conv's variants: random inputs of the request's shapes.
+registerTunable('conv', (engine, shape) => {
+  const s = shape as { input: number[]; filter: number[]; strides: number[]; dilations: number[]; padding: number[]; groups: number };
+  const fill = (dims: number[]) => engine.keep(engine.tensor(dims, Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.7) * 0.5)));
+  const x = fill(s.input);
+  const w = fill(s.filter);
+  const geometry = { strides: s.strides, dilations: s.dilations, padding: s.padding, groups: s.groups };
+  let shapeClass = '';
+  const variants: string[] = [];
+  // The class and variants conv() itself would see: ask it with a tuner that only records.
+  engine.tuner.probe((cls, eligible) => {
+    shapeClass = cls;
+    variants.push(...eligible);
+  }, () => conv(x, w, geometry).dispose());
+  return {
+    shapeClass,
+    variants,
+    run: (variant) => conv(x, w, { ...geometry, algorithm: variant as ConvAlgorithm }),
+    dispose: () => {
+      x.dispose();
+      w.dispose();
+    },
+  };
+});
 
 /**
  * N-D convolution (1-D, 2-D or 3-D) of channels-last input x [N, ...spatial, C] with filters
@@ -59,7 +100,15 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
   // conv_gemm on CPU Vulkan); one input channel per group (depthwise) takes its own
   // register-blocked kernel; other groups with few channels the direct one.
   const subgroupFits = groups === 1 && outC % 4 === 0 && g.dilations[2] === 1 && hasSubgroupMatmul(x.engine);
-  const algorithm = options.algorithm ?? (pointwise && outC % 8 === 0 ? 'matmul' : subgroupFits ? 'subgroup' : coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct');
+  const handSet = pointwise && outC % 8 === 0 ? 'matmul' : subgroupFits ? 'subgroup' : coutPerGroup % 8 === 0 ? 'blocked' : cinPerGroup === 1 ? 'depthwise' : coutPerGroup >= 16 ? 'gemm' : 'direct';
+  const rows = batch * g.outSize[0] * g.outSize[1] * g.outSize[2];
+  const algorithm = options.algorithm ?? (x.engine.tuner.choose(
+    op,
+    `${rank}d k${g.kernel.join('x')} s${g.strides.join('x')} d${g.dilations.join('x')} ${groups === 1 ? 'g1' : cinPerGroup === 1 ? 'dw' : 'grouped'} c${sizeBucket(inC)}>${sizeBucket(outC)} px${sizeBucket(rows)}`,
+    convVariants({ pointwise, subgroupFits, outC, coutPerGroup, cinPerGroup }),
+    handSet,
+    () => ({ op, shape: { input: x.shape, filter: w.shape, strides: g.strides.slice(3 - rank), dilations: g.dilations.slice(3 - rank), padding: [...g.padBegin.slice(3 - rank), ...g.padEnd.slice(3 - rank)], groups } }),
+  ) as ConvAlgorithm);
   if (algorithm === 'matmul') {
     if (!pointwise) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
     const x2 = x.reshape([x.size / inC, inC]);
@@ -78,7 +127,6 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
     buffers: { x, w, bias: options.bias ?? x.engine.placeholder(), y },
   };
   const fused = { HAS_BIAS: options.bias ? 1 : 0, ACTIVATION: activationCode(options.activation) };
-  const rows = batch * g.outSize[0] * g.outSize[1] * g.outSize[2];
   if (algorithm === 'gemm') {
     const WG_N = coutPerGroup <= 32 ? 8 : 16;
     const WG_M = 16;

@@ -2,6 +2,7 @@ import gemmWGSL from '../../shaders/common/gemm.wgsl';
 import matmulWGSL from '../../shaders/matmul.wgsl';
 import matmulSubgroupWGSL from '../../shaders/matmul_subgroup.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
+import { registerTunable, sizeBucket } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
@@ -92,7 +93,13 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
 
   const c = a.engine.empty([...batchShape, M, N], op);
   shapeCheck(!options.symmetric || (M === N && !bias && (options.activation ?? 'none') === 'none'), op, 'a symmetric product must be square, with no bias or activation');
-  const algorithm = options.algorithm ?? chooseAlgorithm(a.engine, M, N, vec4B(options, N));
+  const algorithm = options.algorithm ?? (a.engine.tuner.choose(
+    op,
+    `M${sizeBucket(M)} N${sizeBucket(N)} K${sizeBucket(K)} ${options.transposeA ? 'T' : 'N'}${options.transposeB ? 'T' : 'N'} batch${sizeBucket(batch)}${options.symmetric ? ' symmetric' : ''}`,
+    matmulVariants(a.engine, N, vec4B(options, N)),
+    chooseAlgorithm(a.engine, M, N, vec4B(options, N)),
+    () => ({ op, shape: { a: a.shape, b: b.shape, transposeA: !!options.transposeA, transposeB: !!options.transposeB, symmetric: !!options.symmetric && a === b } }),
+  ) as MatmulAlgorithm);
   shapeCheck(algorithm === 'tiled' || algorithm.startsWith('subgroup') || N % 8 === 0, op, `the blocked kernels need N divisible by 8, got ${N}`);
   shapeCheck(!algorithm.startsWith('subgroup') || hasSubgroupMatmul(a.engine), op, `the subgroup kernel needs subgroups of size ${SUBGROUP_SIZES.join(' or ')} (this device: ${a.engine.subgroupSize || 'none'})`);
   const fused = {
@@ -162,6 +169,38 @@ function chooseAlgorithm(engine: { subgroupSize: number }, M: number, N: number,
   }
   return N % 8 !== 0 ? 'tiled' : M >= 64 ? 'blocked8' : 'blocked';
 }
+
+/** The kernels that can run a product with N columns on this engine, for the tuner to time. */
+function matmulVariants(engine: { subgroupSize: number }, N: number, vec4: boolean): MatmulAlgorithm[] {
+  return [
+    'tiled',
+    ...(N % 8 === 0 ? (['blocked', 'blocked8'] as const) : []),
+    ...(hasSubgroupMatmul(engine) ? (['subgroup', ...(vec4 ? (['subgroupVec4'] as const) : [])] as const) : []),
+  ];
+}
+
+// How the tuner times matmul's variants: random operands of the request's shapes.
+registerTunable('matmul', (engine, shape) => {
+  const s = shape as { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; symmetric: boolean };
+  const fill = (dims: number[]) => engine.keep(engine.tensor(dims, Float32Array.from({ length: dims.reduce((p, q) => p * q, 1) }, (_, i) => Math.cos(i * 0.3) * 0.5)));
+  const a = fill(s.a);
+  const b = s.symmetric ? a : fill(s.b);
+  const o = { transposeA: s.transposeA, transposeB: s.transposeB, symmetric: s.symmetric };
+  let shapeClass = '';
+  const variants: string[] = [];
+  engine.tuner.probe((cls, eligible) => {
+    shapeClass = cls;
+    variants.push(...eligible);
+  }, () => matmul(a, b, o).dispose());
+  return {
+    shapeClass,
+    variants,
+    run: (variant) => matmul(a, b, { ...o, algorithm: variant as MatmulAlgorithm }),
+    dispose: () => {
+      for (const t of new Set([a, b])) t.dispose();
+    },
+  };
+});
 
 function entryPoint(algorithm: MatmulAlgorithm, subgroupSize: number, vec4A: boolean): string {
   switch (algorithm) {
