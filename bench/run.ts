@@ -182,6 +182,10 @@ async function runCase(ctx: BenchContext, c: BenchCase, backends: TfBackendName[
     warmRound = 0;
     for (const s of sides) warmRound += (await once(s)) ?? 0;
   }
+  // Autotuning ('full'): the kernel variants of the shapes the warm-up met, timed and picked
+  // before ours is measured.
+  const tuned = await ctx.engine.tune();
+  if (tuned.length) log(`  tuned: ${tuned.map((t) => `${t.op} ${t.shapeClass} → ${t.pick} (${Object.entries(t.ms).map(([v, m]) => `${v} ${m.toFixed(2)}`).join(', ')} ms)`).join('; ')}`);
   const repeats = plan.repeats(warmRound);
   for (let i = 0; i < repeats; i++) {
     for (const s of sides) {

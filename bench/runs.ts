@@ -5,6 +5,7 @@
  * the Node host, the Chromium driver and the demo page's query, are parsed here into the runner's
  * options. No case is imported here, so the drivers load no TF.js.
  */
+import type { AutotuneMode } from '../src/gpu/autotune.js';
 import { list, parseOptions, queryArgv, UsageError } from './args.js';
 import { BENCH_SIZES, TF_BACKENDS, type BenchOnly, type BenchSize, type RunSelection, type TfBackendName } from './types.js';
 
@@ -20,6 +21,8 @@ export interface SuiteRun {
   /** Per host, seconds after which a case predicted to overrun is skipped. */
   budgetS?: Partial<Record<'node' | 'chromium', number>>;
   profile?: boolean;
+  /** Kernel choice for ours: the engine's default ('cached') unless a run or --autotune says otherwise. */
+  autotune?: AutotuneMode;
 }
 
 export const RUNS = {
@@ -40,6 +43,13 @@ export const RUNS = {
     repeats: 10,
     profile: true,
   },
+  device: {
+    about: 'kernels and tasks on the GPU in hand (bench/device/run.sh): ours with autotuning vs TF.js WebGPU, % of the measured FMA peak',
+    size: 'full',
+    tfjs: ['webgpu'],
+    autotune: 'full',
+    budgetS: { node: 420, chromium: 420 },
+  },
 } satisfies Record<string, SuiteRun>;
 export type RunName = keyof typeof RUNS;
 
@@ -55,13 +65,14 @@ export const BENCH_OPTIONS = {
   repeats: { type: 'number' },
   budget: { type: 'number' },
   profile: { type: 'boolean' },
+  autotune: { type: 'string', choices: ['off', 'cached', 'full'] },
   json: { type: 'boolean' },
   out: { type: 'string' },
   host: { type: 'string', default: 'all', choices: ['all', 'chromium', 'node'] },
   help: { type: 'boolean' },
 } as const;
 
-export const BENCH_USAGE = `usage: bench [--run ${Object.keys(RUNS).join('|')}] [--size tiny|small|full | --quick] [--only kernels|tasks] [--family conv,matmul,…] [--tfjs webgpu,webgl,wasm] [--warmup N] [--repeats N] [--budget SECONDS] [--profile] [--json] [--out FILE] [--host chromium|node] [--help]`;
+export const BENCH_USAGE = `usage: bench [--run ${Object.keys(RUNS).join('|')}] [--size tiny|small|full | --quick] [--only kernels|tasks] [--family conv,matmul,…] [--tfjs webgpu,webgl,wasm] [--warmup N] [--repeats N] [--budget SECONDS] [--profile] [--autotune off|cached|full] [--json] [--out FILE] [--host chromium|node] [--help]`;
 
 /** What a host runs: the run's name and the runner's options, and what to do with the report. */
 export interface BenchArgs extends RunSelection {
@@ -69,6 +80,8 @@ export interface BenchArgs extends RunSelection {
   name: RunName;
   only: BenchOnly;
   profile: boolean;
+  /** The engine's kernel choice (src/gpu/autotune.ts); with 'full' each case is tuned after its warm-up. */
+  autotune?: AutotuneMode;
   json: boolean;
   out?: string;
   host: 'all' | 'chromium' | 'node';
@@ -92,6 +105,7 @@ export function parseBenchArgs(argv: readonly string[], host?: 'node' | 'chromiu
     repeats: o.repeats ?? run.repeats,
     budgetS: o.budget ?? (host ? run.budgetS?.[host] : undefined),
     profile: o.profile || Boolean(run.profile),
+    autotune: (o.autotune ?? run.autotune) as AutotuneMode | undefined,
     json: o.json,
     out: o.out,
     host: o.host as BenchArgs['host'],

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   if (args.help) return console.log(benchHelp());
   await shareDawnWithTfjs();
 
-  const engine = await createNodeEngine();
+  const engine = await createNodeEngine({ autotune: args.autotune });
   const cpu = cpus();
   const modelDir = faceApiModelDir();
   const host: BenchHost = {
@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     engine,
     environment: [
       `adapter: ${adapterLine(engine.adapterInfo)} via ${engine.driver}`,
+      `autotune: ${engine.tuner.mode}`,
       `Node ${process.version}, Dawn (npm webgpu), ${cpu.length} CPU cores (${cpu[0]?.model ?? 'unknown'})`,
     ],
     tfBackends: ['webgpu'],

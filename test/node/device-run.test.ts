@@ -1,0 +1,38 @@
+// bench/device/run.sh, the script for the first machine with a real GPU, run here on lavapipe:
+// the Vulkan loader from a folder, autotuning on, one table against TF.js WebGPU.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { assert, assertEqual } from '../util/assert.js';
+
+describe('bench/device/run.sh (here on lavapipe)', () => {
+  it('takes the Vulkan loader from a folder, tunes the kernels, prints ms, GFLOP/s and % of the FMA peak against TF.js WebGPU, and writes the report', function () {
+    this.timeout(300_000);
+    const dir = mkdtempSync(join(tmpdir(), 'wv-device-'));
+    try {
+      // A folder laid out as Debian's libvulkan1 unpacks, holding this machine's loader.
+      const libDir = join(dir, 'loader/usr/lib/x86_64-linux-gnu');
+      mkdirSync(libDir, { recursive: true });
+      symlinkSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1', join(libDir, 'libvulkan.so.1'));
+      const out = join(dir, 'device.json');
+      const run = spawnSync('bench/device/run.sh', [join(dir, 'loader')], { encoding: 'utf8', env: { ...process.env, SIZE: 'tiny', LIMIT: '240', OUT: out } });
+      const text = `${run.stdout}\n${run.stderr}`;
+      assertEqual(run.status, 0, text.slice(-3000));
+      assert(text.includes(`Vulkan loader: ${join(libDir, 'libvulkan.so.1')}`), 'names the loader it took');
+      assert(/autotune: full/.test(text) && /tuned: conv .* → \w+/.test(text), 'tunes the kernels it meets');
+      assert(/FMA peak: [\d.]+ GFLOP\/s/.test(text), 'measures the FMA peak');
+      assert(/ours ms +tfjs ms +ratio +GFLOP\/s +% peak/.test(text), 'one table against TF.js WebGPU');
+      const report = JSON.parse(readFileSync(out, 'utf8')) as { name: string; results: { name: string; oursMs: number | null; tfjsMs: number | null; peakPct?: number | null }[] };
+      assertEqual(report.name, 'device');
+      const conv = report.results.find((r) => r.name.startsWith('conv'))!;
+      assert(conv.oursMs! > 0 && conv.tfjsMs! > 0 && conv.peakPct! > 0, JSON.stringify(conv));
+      // A folder without the loader is refused with the reason.
+      const bad = spawnSync('bench/device/run.sh', [join(dir, 'empty')], { encoding: 'utf8' });
+      assertEqual(bad.status, 2);
+      assert(/no libvulkan\.so\.1 under/.test(bad.stderr), bad.stderr);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
