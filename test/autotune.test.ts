@@ -1,7 +1,9 @@
 import { memoryTuneStore, type AutotuneMode, type TuneStore } from '../src/gpu/autotune.js';
 import { Engine } from '../src/gpu/engine.js';
 import { conv } from '../src/ops/conv.js';
+import { convFilterGrad, convInputGrad } from '../src/ops/conv-backward.js';
 import { matmul } from '../src/ops/matmul.js';
+import { refConvFilterGrad, refConvInputGrad } from './ref/backward.js';
 import { refConv } from './ref/conv.js';
 import { refMatmul } from './ref/matmul.js';
 import { assert, assertClose, assertEqual } from './util/assert.js';
@@ -91,6 +93,34 @@ describe('autotune: kernels chosen on the adapter in hand', () => {
     assertClose(y!, ref.data, TOL, 'conv with its pick');
     assertClose(c!, refMM, TOL, 'matmul with its pick');
     assert(engine.tuner.stats.used >= 2, `picks used: ${engine.tuner.stats.used}`);
+    engine.trim();
+  });
+
+  it('the conv gradients are tuned where they have a choice (depthwise, 1x1); every variant gives the reference\'s values', async () => {
+    const engine = await tunedEngine('full', memoryTuneStore());
+    const rng = new Rng(13);
+    // A regular 3x3 convolution has one gradient kernel of each kind: nothing to time.
+    const regular = { input: [1, 9, 10, 6], filter: [3, 3, 6, 8], dy: [1, 9, 5, 8], strides: [1, 2], dilations: [1, 1], padding: [1, 1, 1, 1], groups: 1 };
+    assertEqual(await engine.tune([{ op: 'convInputGrad', shape: regular }, { op: 'convFilterGrad', shape: regular }]), []);
+    for (const [inC, outC, groups, k, stride, pad] of [[8, 8, 8, 3, 2, 1], [6, 8, 1, 1, 1, 0]] as const) {
+      const p = { inShape: [1, 9, 10, inC], kernel: [k, k], outC, groups, strides: [1, stride], dilations: [1, 1], padBegin: [pad, pad], padEnd: [pad, pad] };
+      const filter = [k, k, inC / groups, outC];
+      const dyShape = [1, 9, stride === 2 ? 5 : 10, outC];
+      const xData = rng.array(9 * 10 * inC), wData = rng.array(k * k * (inC / groups) * outC), dyData = rng.array(dyShape.reduce((a, b) => a * b, 1));
+      const geometry = { strides: [1, stride], padding: [pad, pad, pad, pad], groups };
+      const shape = { input: p.inShape, filter, dy: dyShape, strides: [1, stride], dilations: [1, 1], padding: [pad, pad, pad, pad], groups };
+      const results = await engine.tune([{ op: 'convInputGrad', shape }, { op: 'convFilterGrad', shape }], 2);
+      assertEqual(results.map((r) => r.op), ['convInputGrad', 'convFilterGrad'], `groups ${groups}, ${k}x${k}`);
+      const dxRef = refConvInputGrad(dyData, wData, p), dwRef = refConvFilterGrad(xData, dyData, p);
+      for (const r of results) {
+        for (const variant of Object.keys(r.ms)) {
+          const got = await engine.scope(async () => (r.op === 'convInputGrad'
+            ? convInputGrad(engine.tensor(dyShape, dyData), engine.tensor(filter, wData), p.inShape, { ...geometry, algorithm: variant as never })
+            : convFilterGrad(engine.tensor(p.inShape, xData), engine.tensor(dyShape, dyData), filter, { ...geometry, algorithm: variant as never })).read());
+          assertClose(got, r.op === 'convInputGrad' ? dxRef : dwRef, TOL, `${r.op} groups ${groups} with ${variant}`);
+        }
+      }
+    }
     engine.trim();
   });
 });

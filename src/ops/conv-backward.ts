@@ -2,6 +2,7 @@ import gridWGSL from '../../shaders/common/grid.wgsl';
 import windowWGSL from '../../shaders/common/window.wgsl';
 import convBackwardWGSL from '../../shaders/conv_backward.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
+import { registerTunable, sizeBucket } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
@@ -77,12 +78,46 @@ const isPointwise = (s: Setup) =>
 
 interface Epilogue { bias?: Tensor; activation?: Activation; slope?: number }
 
+/** The tuner's shape class of a gradient: the geometry, the channel counts and pixels in buckets. */
+function shapeClass(s: Setup): string {
+  const pixels = s.batch * s.g.inSize[0] * s.g.inSize[1] * s.g.inSize[2];
+  return `${s.rank}d k${s.g.kernel.join('x')} s${s.g.strides.join('x')} d${s.g.dilations.join('x')} ${s.groups === 1 ? 'g1' : s.cinPerGroup === 1 ? 'dw' : 'grouped'} c${sizeBucket(s.inC)}>${sizeBucket(s.outC)} px${sizeBucket(pixels)}`;
+}
+
+function tuneRequest(op: string, s: Setup, inputShape: readonly number[], filterShape: readonly number[], dyShape: readonly number[]) {
+  const r = s.rank;
+  return { op, shape: { input: [...inputShape], filter: [...filterShape], dy: [...dyShape], strides: s.g.strides.slice(3 - r), dilations: s.g.dilations.slice(3 - r), padding: [...s.g.padBegin.slice(3 - r), ...s.g.padEnd.slice(3 - r)], groups: s.groups } };
+}
+
+// How the tuner times the gradients' variants: random tensors of the request's shapes.
+for (const op of ['convInputGrad', 'convFilterGrad'] as const) {
+  registerTunable(op, (engine, shape) => {
+    const t = shape as { input: number[]; filter: number[]; dy: number[]; strides: number[]; dilations: number[]; padding: number[]; groups: number };
+    const fill = (dims: number[]) => engine.keep(engine.tensor(dims, Float32Array.from({ length: sizeOf(dims) }, (_, i) => Math.sin(i * 0.7) * 0.5)));
+    const dy = fill(t.dy);
+    const other = fill(op === 'convInputGrad' ? t.filter : t.input);
+    const geometry = { strides: t.strides, dilations: t.dilations, padding: t.padding, groups: t.groups };
+    const call = (algorithm?: string) => (op === 'convInputGrad'
+      ? convInputGrad(dy, other, t.input, { ...geometry, algorithm: algorithm as InputGradAlgorithm })
+      : convFilterGrad(other, dy, t.filter, { ...geometry, algorithm: algorithm as FilterGradAlgorithm }));
+    let shapeClass = '';
+    const variants: string[] = [];
+    engine.tuner.probe((cls, eligible) => {
+      shapeClass = cls;
+      variants.push(...eligible);
+    }, () => call().dispose());
+    return { shapeClass, variants, run: (variant) => call(variant), dispose: () => [dy, other].forEach((x) => x.dispose()) };
+  });
+}
+
 /** The input gradient with an optional fused bias and activation (ConvTranspose shares it). */
 function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly number[], o: ConvInputGradOptions, epi: Epilogue = {}): Tensor {
   const s = setup(op, inputShape, w.shape, dy.shape, o);
   const engine = dy.engine;
   // Register-blocked kernels everywhere (the direct one is for reference and tests).
-  const algorithm = o.algorithm ?? (isPointwise(s) ? 'matmul' : s.cinPerGroup === 1 ? 'depthwise' : 'blocked');
+  const handSet: InputGradAlgorithm = isPointwise(s) ? 'matmul' : s.cinPerGroup === 1 ? 'depthwise' : 'blocked';
+  const eligible: InputGradAlgorithm[] = [...(isPointwise(s) ? ['matmul' as const] : []), ...(s.cinPerGroup === 1 ? ['depthwise' as const] : []), 'blocked'];
+  const algorithm = o.algorithm ?? (engine.tuner.choose('convInputGrad', shapeClass(s), eligible, handSet, () => tuneRequest('convInputGrad', s, inputShape, w.shape, dy.shape)) as InputGradAlgorithm);
   if (algorithm === 'matmul') {
     if (!isPointwise(s)) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
     // dx = dy · wᵀ with dy as [pixels, OC] and w as [C, OC].
@@ -155,7 +190,9 @@ export function convFilterGrad(x: Tensor, dy: Tensor, filterShape: readonly numb
   const op = 'convFilterGrad';
   const s = setup(op, x.shape, filterShape, dy.shape, options);
   const engine = x.engine;
-  const algorithm = options.algorithm ?? (s.cinPerGroup === 1 && s.groups > 1 ? 'depthwise' : 'blocked');
+  const handSet: FilterGradAlgorithm = s.cinPerGroup === 1 && s.groups > 1 ? 'depthwise' : 'blocked';
+  const eligible: FilterGradAlgorithm[] = [...(isPointwise(s) ? ['matmul' as const] : []), ...(s.cinPerGroup === 1 && s.groups > 1 ? ['depthwise' as const] : []), 'blocked'];
+  const algorithm = options.algorithm ?? (engine.tuner.choose(op, shapeClass(s), eligible, handSet, () => tuneRequest(op, s, x.shape, filterShape, dy.shape)) as FilterGradAlgorithm);
   const rows = sizeOf(dy.shape) / s.outC;
   if (algorithm === 'matmul') {
     if (!isPointwise(s)) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
