@@ -13,7 +13,8 @@ diagnostic(off, subgroup_uniformity);
 // common/conv.wgsl's (one group; output channels divisible by 4). One entry point per subgroup
 // size (8: llvmpipe; 4: SwiftShader).
 //
-// Joined after common/activation.wgsl, grid.wgsl, window.wgsl and conv.wgsl (src/ops/conv.ts).
+// Joined after common/activation.wgsl, grid.wgsl, window.wgsl, conv.wgsl and subgroup.wgsl
+// (src/ops/conv.ts).
 
 // The filters [kD·kH·kW·C, OC] as vec4s along OC.
 @group(0) @binding(2) var<storage, read> w4: array<vec4f>;
@@ -73,22 +74,7 @@ fn conv_sg8(@builtin(workgroup_id) wg: vec3u, @builtin(global_invocation_id) gid
         let a0 = tapValue(r0, j);
         let a1 = tapValue(r1, j);
         let bv = w4[wAt];
-        acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
-        acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
-        acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
-        acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
-        acc[4] = fma(vec4f(subgroupBroadcast(a0, 4u)), bv, acc[4]);
-        acc[5] = fma(vec4f(subgroupBroadcast(a0, 5u)), bv, acc[5]);
-        acc[6] = fma(vec4f(subgroupBroadcast(a0, 6u)), bv, acc[6]);
-        acc[7] = fma(vec4f(subgroupBroadcast(a0, 7u)), bv, acc[7]);
-        acc[8] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[8]);
-        acc[9] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[9]);
-        acc[10] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[10]);
-        acc[11] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[11]);
-        acc[12] = fma(vec4f(subgroupBroadcast(a1, 4u)), bv, acc[12]);
-        acc[13] = fma(vec4f(subgroupBroadcast(a1, 5u)), bv, acc[13]);
-        acc[14] = fma(vec4f(subgroupBroadcast(a1, 6u)), bv, acc[14]);
-        acc[15] = fma(vec4f(subgroupBroadcast(a1, 7u)), bv, acc[15]);
+        broadcastRows8(a0, a1, bv, &acc);
         wAt += N4;
       }
     }
@@ -124,22 +110,7 @@ fn conv_sg4(@builtin(workgroup_id) wg: vec3u, @builtin(global_invocation_id) gid
         let a2 = tapValue(r2, j);
         let a3 = tapValue(r3, j);
         let bv = w4[wAt];
-        acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
-        acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
-        acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
-        acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
-        acc[4] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[4]);
-        acc[5] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[5]);
-        acc[6] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[6]);
-        acc[7] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[7]);
-        acc[8] = fma(vec4f(subgroupBroadcast(a2, 0u)), bv, acc[8]);
-        acc[9] = fma(vec4f(subgroupBroadcast(a2, 1u)), bv, acc[9]);
-        acc[10] = fma(vec4f(subgroupBroadcast(a2, 2u)), bv, acc[10]);
-        acc[11] = fma(vec4f(subgroupBroadcast(a2, 3u)), bv, acc[11]);
-        acc[12] = fma(vec4f(subgroupBroadcast(a3, 0u)), bv, acc[12]);
-        acc[13] = fma(vec4f(subgroupBroadcast(a3, 1u)), bv, acc[13]);
-        acc[14] = fma(vec4f(subgroupBroadcast(a3, 2u)), bv, acc[14]);
-        acc[15] = fma(vec4f(subgroupBroadcast(a3, 3u)), bv, acc[15]);
+        broadcastRows4(vec4f(a0, a1, a2, a3), bv, &acc);
         wAt += N4;
       }
     }

@@ -13,8 +13,8 @@ diagnostic(off, subgroup_uniformity);
 // for 4 loads, matmul_sg8_b4 64 for 3, against 64 for 16 in matmul_blocked8 (1.4-2.5x faster on
 // llvmpipe). One set of entry points per subgroup size (8: llvmpipe; 4: SwiftShader); the
 // dispatcher picks those matching the adapter, which must have a fixed subgroup size. Operands,
-// bias and epilogue as common/gemm.wgsl declares them (joined after common/activation.wgsl and
-// common/gemm.wgsl).
+// bias and epilogue as common/gemm.wgsl declares them, the broadcast step common/subgroup.wgsl's
+// (joined after common/activation.wgsl, gemm.wgsl and subgroup.wgsl).
 
 // B as vec4s, for the *_b4 entry points (no TRANS_B; N and the batch stride divisible by 4).
 @group(0) @binding(2) var<storage, read> b4: array<vec4f>;
@@ -32,12 +32,6 @@ override SYMMETRIC: bool = false;
 fn storeBoth(batch: u32, m: u32, n: u32, sum: f32) {
   let v = storeC(batch, m, n, sum);
   if (SYMMETRIC && m < n) { c[(batch * p.M + n) * p.N + m] = v; }
-}
-
-// acc + u.x·v[0] + u.y·v[1] + u.z·v[2] + u.w·v[3], in that order (the order of K, as the other
-// kernels sum).
-fn fma4(u: vec4f, v: array<vec4f, 4>, acc: vec4f) -> vec4f {
-  return fma(vec4f(u.w), v[3], fma(vec4f(u.z), v[2], fma(vec4f(u.y), v[1], fma(vec4f(u.x), v[0], acc))));
 }
 
 @compute @workgroup_size(8, TILES_M, 1)
@@ -108,22 +102,7 @@ fn matmul_sg8_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     let a0 = elementA(baseA, m0, k);
     let a1 = elementA(baseA, m1, k);
     let bv = b4[baseB4 + k * N4 + n4];
-    acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
-    acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
-    acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
-    acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
-    acc[4] = fma(vec4f(subgroupBroadcast(a0, 4u)), bv, acc[4]);
-    acc[5] = fma(vec4f(subgroupBroadcast(a0, 5u)), bv, acc[5]);
-    acc[6] = fma(vec4f(subgroupBroadcast(a0, 6u)), bv, acc[6]);
-    acc[7] = fma(vec4f(subgroupBroadcast(a0, 7u)), bv, acc[7]);
-    acc[8] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[8]);
-    acc[9] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[9]);
-    acc[10] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[10]);
-    acc[11] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[11]);
-    acc[12] = fma(vec4f(subgroupBroadcast(a1, 4u)), bv, acc[12]);
-    acc[13] = fma(vec4f(subgroupBroadcast(a1, 5u)), bv, acc[13]);
-    acc[14] = fma(vec4f(subgroupBroadcast(a1, 6u)), bv, acc[14]);
-    acc[15] = fma(vec4f(subgroupBroadcast(a1, 7u)), bv, acc[15]);
+    broadcastRows8(a0, a1, bv, &acc);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;
@@ -157,22 +136,7 @@ fn matmul_sg8_a4b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
     let a1 = a4[rowA1 + k4];
     let kb = baseB4 + 4u * k4 * N4 + n4;
     let bk = array<vec4f, 4>(b4[kb], b4[kb + N4], b4[kb + 2u * N4], b4[kb + 3u * N4]);
-    acc[0] = fma4(subgroupBroadcast(a0, 0u), bk, acc[0]);
-    acc[1] = fma4(subgroupBroadcast(a0, 1u), bk, acc[1]);
-    acc[2] = fma4(subgroupBroadcast(a0, 2u), bk, acc[2]);
-    acc[3] = fma4(subgroupBroadcast(a0, 3u), bk, acc[3]);
-    acc[4] = fma4(subgroupBroadcast(a0, 4u), bk, acc[4]);
-    acc[5] = fma4(subgroupBroadcast(a0, 5u), bk, acc[5]);
-    acc[6] = fma4(subgroupBroadcast(a0, 6u), bk, acc[6]);
-    acc[7] = fma4(subgroupBroadcast(a0, 7u), bk, acc[7]);
-    acc[8] = fma4(subgroupBroadcast(a1, 0u), bk, acc[8]);
-    acc[9] = fma4(subgroupBroadcast(a1, 1u), bk, acc[9]);
-    acc[10] = fma4(subgroupBroadcast(a1, 2u), bk, acc[10]);
-    acc[11] = fma4(subgroupBroadcast(a1, 3u), bk, acc[11]);
-    acc[12] = fma4(subgroupBroadcast(a1, 4u), bk, acc[12]);
-    acc[13] = fma4(subgroupBroadcast(a1, 5u), bk, acc[13]);
-    acc[14] = fma4(subgroupBroadcast(a1, 6u), bk, acc[14]);
-    acc[15] = fma4(subgroupBroadcast(a1, 7u), bk, acc[15]);
+    broadcastSteps8(a0, a1, bk, &acc);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;
@@ -210,22 +174,7 @@ fn matmul_sg4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id
     let a2 = elementA(baseA, m2, k);
     let a3 = elementA(baseA, m3, k);
     let bv = vec4f(elementB(baseB, k, n0), elementB(baseB, k, n1), elementB(baseB, k, n2), elementB(baseB, k, n3));
-    acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
-    acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
-    acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
-    acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
-    acc[4] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[4]);
-    acc[5] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[5]);
-    acc[6] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[6]);
-    acc[7] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[7]);
-    acc[8] = fma(vec4f(subgroupBroadcast(a2, 0u)), bv, acc[8]);
-    acc[9] = fma(vec4f(subgroupBroadcast(a2, 1u)), bv, acc[9]);
-    acc[10] = fma(vec4f(subgroupBroadcast(a2, 2u)), bv, acc[10]);
-    acc[11] = fma(vec4f(subgroupBroadcast(a2, 3u)), bv, acc[11]);
-    acc[12] = fma(vec4f(subgroupBroadcast(a3, 0u)), bv, acc[12]);
-    acc[13] = fma(vec4f(subgroupBroadcast(a3, 1u)), bv, acc[13]);
-    acc[14] = fma(vec4f(subgroupBroadcast(a3, 2u)), bv, acc[14]);
-    acc[15] = fma(vec4f(subgroupBroadcast(a3, 3u)), bv, acc[15]);
+    broadcastRows4(vec4f(a0, a1, a2, a3), bv, &acc);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;
@@ -261,22 +210,7 @@ fn matmul_sg4_b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation
     let a2 = elementA(baseA, m2, k);
     let a3 = elementA(baseA, m3, k);
     let bv = b4[baseB4 + k * N4 + n4];
-    acc[0] = fma(vec4f(subgroupBroadcast(a0, 0u)), bv, acc[0]);
-    acc[1] = fma(vec4f(subgroupBroadcast(a0, 1u)), bv, acc[1]);
-    acc[2] = fma(vec4f(subgroupBroadcast(a0, 2u)), bv, acc[2]);
-    acc[3] = fma(vec4f(subgroupBroadcast(a0, 3u)), bv, acc[3]);
-    acc[4] = fma(vec4f(subgroupBroadcast(a1, 0u)), bv, acc[4]);
-    acc[5] = fma(vec4f(subgroupBroadcast(a1, 1u)), bv, acc[5]);
-    acc[6] = fma(vec4f(subgroupBroadcast(a1, 2u)), bv, acc[6]);
-    acc[7] = fma(vec4f(subgroupBroadcast(a1, 3u)), bv, acc[7]);
-    acc[8] = fma(vec4f(subgroupBroadcast(a2, 0u)), bv, acc[8]);
-    acc[9] = fma(vec4f(subgroupBroadcast(a2, 1u)), bv, acc[9]);
-    acc[10] = fma(vec4f(subgroupBroadcast(a2, 2u)), bv, acc[10]);
-    acc[11] = fma(vec4f(subgroupBroadcast(a2, 3u)), bv, acc[11]);
-    acc[12] = fma(vec4f(subgroupBroadcast(a3, 0u)), bv, acc[12]);
-    acc[13] = fma(vec4f(subgroupBroadcast(a3, 1u)), bv, acc[13]);
-    acc[14] = fma(vec4f(subgroupBroadcast(a3, 2u)), bv, acc[14]);
-    acc[15] = fma(vec4f(subgroupBroadcast(a3, 3u)), bv, acc[15]);
+    broadcastRows4(vec4f(a0, a1, a2, a3), bv, &acc);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;
@@ -314,22 +248,7 @@ fn matmul_sg4_a4b4(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocati
     let a3 = a4[rowA3 + k4];
     let kb = baseB4 + 4u * k4 * N4 + n4;
     let bk = array<vec4f, 4>(b4[kb], b4[kb + N4], b4[kb + 2u * N4], b4[kb + 3u * N4]);
-    acc[0] = fma4(subgroupBroadcast(a0, 0u), bk, acc[0]);
-    acc[1] = fma4(subgroupBroadcast(a0, 1u), bk, acc[1]);
-    acc[2] = fma4(subgroupBroadcast(a0, 2u), bk, acc[2]);
-    acc[3] = fma4(subgroupBroadcast(a0, 3u), bk, acc[3]);
-    acc[4] = fma4(subgroupBroadcast(a1, 0u), bk, acc[4]);
-    acc[5] = fma4(subgroupBroadcast(a1, 1u), bk, acc[5]);
-    acc[6] = fma4(subgroupBroadcast(a1, 2u), bk, acc[6]);
-    acc[7] = fma4(subgroupBroadcast(a1, 3u), bk, acc[7]);
-    acc[8] = fma4(subgroupBroadcast(a2, 0u), bk, acc[8]);
-    acc[9] = fma4(subgroupBroadcast(a2, 1u), bk, acc[9]);
-    acc[10] = fma4(subgroupBroadcast(a2, 2u), bk, acc[10]);
-    acc[11] = fma4(subgroupBroadcast(a2, 3u), bk, acc[11]);
-    acc[12] = fma4(subgroupBroadcast(a3, 0u), bk, acc[12]);
-    acc[13] = fma4(subgroupBroadcast(a3, 1u), bk, acc[13]);
-    acc[14] = fma4(subgroupBroadcast(a3, 2u), bk, acc[14]);
-    acc[15] = fma4(subgroupBroadcast(a3, 3u), bk, acc[15]);
+    broadcastSteps4(array<vec4f, 4>(a0, a1, a2, a3), bk, &acc);
   }
   for (var r = 0u; r < 16u; r++) {
     let m = row0 + r;

@@ -3,6 +3,7 @@ import windowWGSL from '../../shaders/common/window.wgsl';
 import convCommonWGSL from '../../shaders/common/conv.wgsl';
 import convWGSL from '../../shaders/conv.wgsl';
 import convSubgroupWGSL from '../../shaders/conv_subgroup.wgsl';
+import subgroupWGSL from '../../shaders/common/subgroup.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { registerTunable, sizeBucket } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
@@ -13,7 +14,7 @@ import { hasSubgroupMatmul, matmul } from './matmul.js';
 import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
 
 const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL]);
-const subgroupKernel = defineKernel('conv_subgroup', convSubgroupWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL]);
+const subgroupKernel = defineKernel('conv_subgroup', convSubgroupWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL, subgroupWGSL]);
 
 export interface ConvOptions {
   strides?: number | readonly number[];

@@ -1,6 +1,7 @@
 import gemmWGSL from '../../shaders/common/gemm.wgsl';
 import matmulWGSL from '../../shaders/matmul.wgsl';
 import matmulSubgroupWGSL from '../../shaders/matmul_subgroup.wgsl';
+import subgroupWGSL from '../../shaders/common/subgroup.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
 import { registerTunable, sizeBucket } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
@@ -10,7 +11,7 @@ import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activati
 import { sum } from './reduce.js';
 
 const kernel = defineKernel('matmul', matmulWGSL, [activationWGSL, gemmWGSL]);
-const subgroupKernel = defineKernel('matmul_subgroup', matmulSubgroupWGSL, [activationWGSL, gemmWGSL]);
+const subgroupKernel = defineKernel('matmul_subgroup', matmulSubgroupWGSL, [activationWGSL, gemmWGSL, subgroupWGSL]);
 
 export type MatmulAlgorithm = 'tiled' | 'blocked' | 'blocked8' | 'subgroup' | 'subgroupVec4';
 
