@@ -13,6 +13,7 @@
  * layer registers how to time each op's variants (`registerTunable`), so this layer imports none.
  */
 import type { Engine } from './engine.js';
+import type { Tensor } from './tensor.js';
 
 export type AutotuneMode = 'off' | 'cached' | 'full';
 
@@ -47,6 +48,27 @@ const tunables = new Map<string, Tunable>();
 /** Called by an op module at load: how to build a timed call of `op` from a TuneRequest's shape. */
 export function registerTunable(op: string, tunable: Tunable): void {
   tunables.set(op, tunable);
+}
+
+/**
+ * The TunableCall of an op call: its shape class and eligible variants are learned by running the
+ * call once with the tuner probing (as the op computes them, never restated); `inputs` are
+ * disposed with it.
+ */
+export function probedCall(engine: Engine, inputs: readonly Tensor[], call: (variant?: string) => Tensor): TunableCall {
+  let shapeClass = '';
+  const variants: string[] = [];
+  engine.tuner.probe((cls, eligible) => {
+    shapeClass = cls;
+    variants.push(...eligible);
+  }, () => call().dispose());
+  return { shapeClass, variants, run: (variant) => call(variant), dispose: () => new Set(inputs).forEach((t) => t.dispose()) };
+}
+
+/** An input of the given shape for timing: fixed values in [-0.5, 0.5], kept out of every scope. */
+export function timingInput(engine: Engine, shape: readonly number[]): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return engine.keep(engine.tensor(shape, Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.7) * 0.5)));
 }
 
 export interface TuneResult {

@@ -2,7 +2,7 @@ import gridWGSL from '../../shaders/common/grid.wgsl';
 import windowWGSL from '../../shaders/common/window.wgsl';
 import convBackwardWGSL from '../../shaders/conv_backward.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
-import { registerTunable, sizeBucket } from '../gpu/autotune.js';
+import { probedCall, registerTunable, sizeBucket, timingInput } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
@@ -89,24 +89,16 @@ function tuneRequest(op: string, s: Setup, inputShape: readonly number[], filter
   return { op, shape: { input: [...inputShape], filter: [...filterShape], dy: [...dyShape], strides: s.g.strides.slice(3 - r), dilations: s.g.dilations.slice(3 - r), padding: [...s.g.padBegin.slice(3 - r), ...s.g.padEnd.slice(3 - r)], groups: s.groups } };
 }
 
-// How the tuner times the gradients' variants: random tensors of the request's shapes.
+// How the tuner times the gradients' variants: tensors of the request's shapes.
 for (const op of ['convInputGrad', 'convFilterGrad'] as const) {
   registerTunable(op, (engine, shape) => {
     const t = shape as { input: number[]; filter: number[]; dy: number[]; strides: number[]; dilations: number[]; padding: number[]; groups: number };
-    const fill = (dims: number[]) => engine.keep(engine.tensor(dims, Float32Array.from({ length: sizeOf(dims) }, (_, i) => Math.sin(i * 0.7) * 0.5)));
-    const dy = fill(t.dy);
-    const other = fill(op === 'convInputGrad' ? t.filter : t.input);
+    const dy = timingInput(engine, t.dy);
+    const other = timingInput(engine, op === 'convInputGrad' ? t.filter : t.input);
     const geometry = { strides: t.strides, dilations: t.dilations, padding: t.padding, groups: t.groups };
-    const call = (algorithm?: string) => (op === 'convInputGrad'
-      ? convInputGrad(dy, other, t.input, { ...geometry, algorithm: algorithm as InputGradAlgorithm })
-      : convFilterGrad(other, dy, t.filter, { ...geometry, algorithm: algorithm as FilterGradAlgorithm }));
-    let shapeClass = '';
-    const variants: string[] = [];
-    engine.tuner.probe((cls, eligible) => {
-      shapeClass = cls;
-      variants.push(...eligible);
-    }, () => call().dispose());
-    return { shapeClass, variants, run: (variant) => call(variant), dispose: () => [dy, other].forEach((x) => x.dispose()) };
+    return probedCall(engine, [dy, other], (algorithm) => (op === 'convInputGrad'
+      ? convInputGrad(dy, other, t.input, { ...geometry, algorithm: algorithm as InputGradAlgorithm | undefined })
+      : convFilterGrad(other, dy, t.filter, { ...geometry, algorithm: algorithm as FilterGradAlgorithm | undefined })));
   });
 }
 

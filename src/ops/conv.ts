@@ -5,7 +5,7 @@ import convWGSL from '../../shaders/conv.wgsl';
 import convSubgroupWGSL from '../../shaders/conv_subgroup.wgsl';
 import subgroupWGSL from '../../shaders/common/subgroup.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
-import { registerTunable, sizeBucket } from '../gpu/autotune.js';
+import { probedCall, registerTunable, sizeBucket, timingInput } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
@@ -46,29 +46,13 @@ function convVariants(c: { pointwise: boolean; subgroupFits: boolean; outC: numb
   return list;
 }
 
-// How the tuner times conv's variants: random inputs of the request's shapes.
+// How the tuner times conv's variants: inputs of the request's shapes.
 registerTunable('conv', (engine, shape) => {
   const s = shape as { input: number[]; filter: number[]; strides: number[]; dilations: number[]; padding: number[]; groups: number };
-  const fill = (dims: number[]) => engine.keep(engine.tensor(dims, Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.7) * 0.5)));
-  const x = fill(s.input);
-  const w = fill(s.filter);
+  const x = timingInput(engine, s.input);
+  const w = timingInput(engine, s.filter);
   const geometry = { strides: s.strides, dilations: s.dilations, padding: s.padding, groups: s.groups };
-  let shapeClass = '';
-  const variants: string[] = [];
-  // The class and variants conv() itself would see: ask it with a tuner that only records.
-  engine.tuner.probe((cls, eligible) => {
-    shapeClass = cls;
-    variants.push(...eligible);
-  }, () => conv(x, w, geometry).dispose());
-  return {
-    shapeClass,
-    variants,
-    run: (variant) => conv(x, w, { ...geometry, algorithm: variant as ConvAlgorithm }),
-    dispose: () => {
-      x.dispose();
-      w.dispose();
-    },
-  };
+  return probedCall(engine, [x, w], (variant) => conv(x, w, { ...geometry, algorithm: variant as ConvAlgorithm | undefined }));
 });
 
 /**

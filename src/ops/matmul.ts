@@ -3,7 +3,7 @@ import matmulWGSL from '../../shaders/matmul.wgsl';
 import matmulSubgroupWGSL from '../../shaders/matmul_subgroup.wgsl';
 import subgroupWGSL from '../../shaders/common/subgroup.wgsl';
 import { shapeCheck } from '../gpu/errors.js';
-import { registerTunable, sizeBucket } from '../gpu/autotune.js';
+import { probedCall, registerTunable, sizeBucket, timingInput } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
@@ -180,27 +180,13 @@ function matmulVariants(engine: { subgroupSize: number }, N: number, vec4: boole
   ];
 }
 
-// How the tuner times matmul's variants: random operands of the request's shapes.
+// How the tuner times matmul's variants: operands of the request's shapes.
 registerTunable('matmul', (engine, shape) => {
   const s = shape as { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean; symmetric: boolean };
-  const fill = (dims: number[]) => engine.keep(engine.tensor(dims, Float32Array.from({ length: dims.reduce((p, q) => p * q, 1) }, (_, i) => Math.cos(i * 0.3) * 0.5)));
-  const a = fill(s.a);
-  const b = s.symmetric ? a : fill(s.b);
+  const a = timingInput(engine, s.a);
+  const b = s.symmetric ? a : timingInput(engine, s.b);
   const o = { transposeA: s.transposeA, transposeB: s.transposeB, symmetric: s.symmetric };
-  let shapeClass = '';
-  const variants: string[] = [];
-  engine.tuner.probe((cls, eligible) => {
-    shapeClass = cls;
-    variants.push(...eligible);
-  }, () => matmul(a, b, o).dispose());
-  return {
-    shapeClass,
-    variants,
-    run: (variant) => matmul(a, b, { ...o, algorithm: variant as MatmulAlgorithm }),
-    dispose: () => {
-      for (const t of new Set([a, b])) t.dispose();
-    },
-  };
+  return probedCall(engine, [a, b], (variant) => matmul(a, b, { ...o, algorithm: variant as MatmulAlgorithm | undefined }));
 });
 
 function entryPoint(algorithm: MatmulAlgorithm, subgroupSize: number, vec4A: boolean): string {
