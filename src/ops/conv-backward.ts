@@ -2,14 +2,14 @@ import gridWGSL from '../../shaders/common/grid.wgsl';
 import windowWGSL from '../../shaders/common/window.wgsl';
 import convBackwardWGSL from '../../shaders/conv_backward.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
-import { probedCall, registerTunable, sizeBucket, timingInput } from '../gpu/autotune.js';
+import { probedCall, registerTunable, timingInput } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
 import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { matmul } from './matmul.js';
 import { sumAlongAxis } from './reduce.js';
-import { perAxis, windowGeometry, windowUniforms, type Padding, type WindowGeometry } from './window.js';
+import { perAxis, windowGeometry, windowOptions, windowShapeClass, windowUniforms, type Padding, type WindowGeometry } from './window.js';
 
 const kernel = defineKernel('conv_backward', convBackwardWGSL, [activationWGSL, gridWGSL, windowWGSL]);
 
@@ -78,15 +78,13 @@ const isPointwise = (s: Setup) =>
 
 interface Epilogue { bias?: Tensor; activation?: Activation; slope?: number }
 
-/** The tuner's shape class of a gradient: the geometry, the channel counts and pixels in buckets. */
+/** The tuner's shape class of a gradient: as the forward conv's, over the input's pixels. */
 function shapeClass(s: Setup): string {
-  const pixels = s.batch * s.g.inSize[0] * s.g.inSize[1] * s.g.inSize[2];
-  return `${s.rank}d k${s.g.kernel.join('x')} s${s.g.strides.join('x')} d${s.g.dilations.join('x')} ${s.groups === 1 ? 'g1' : s.cinPerGroup === 1 ? 'dw' : 'grouped'} c${sizeBucket(s.inC)}>${sizeBucket(s.outC)} px${sizeBucket(pixels)}`;
+  return windowShapeClass(s.g, s.rank, { ...s, pixels: s.batch * s.g.inSize[0] * s.g.inSize[1] * s.g.inSize[2] });
 }
 
 function tuneRequest(op: string, s: Setup, inputShape: readonly number[], filterShape: readonly number[], dyShape: readonly number[]) {
-  const r = s.rank;
-  return { op, shape: { input: [...inputShape], filter: [...filterShape], dy: [...dyShape], strides: s.g.strides.slice(3 - r), dilations: s.g.dilations.slice(3 - r), padding: [...s.g.padBegin.slice(3 - r), ...s.g.padEnd.slice(3 - r)], groups: s.groups } };
+  return { op, shape: { input: [...inputShape], filter: [...filterShape], dy: [...dyShape], ...windowOptions(s.g, s.rank), groups: s.groups } };
 }
 
 // How the tuner times the gradients' variants: tensors of the request's shapes.

@@ -5,13 +5,13 @@ import convWGSL from '../../shaders/conv.wgsl';
 import convSubgroupWGSL from '../../shaders/conv_subgroup.wgsl';
 import subgroupWGSL from '../../shaders/common/subgroup.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
-import { probedCall, registerTunable, sizeBucket, timingInput } from '../gpu/autotune.js';
+import { probedCall, registerTunable, timingInput } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
 import type { Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
 import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
 import { hasSubgroupMatmul, matmul } from './matmul.js';
-import { windowGeometry, windowOutputShape, windowUniforms, type Padding } from './window.js';
+import { windowGeometry, windowOptions, windowOutputShape, windowShapeClass, windowUniforms, type Padding } from './window.js';
 
 const kernel = defineKernel('conv', convWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL]);
 const subgroupKernel = defineKernel('conv_subgroup', convSubgroupWGSL, [activationWGSL, gridWGSL, windowWGSL, convCommonWGSL, subgroupWGSL]);
@@ -89,10 +89,10 @@ export function conv(x: Tensor, w: Tensor, options: ConvOptions = {}): Tensor {
   const rows = batch * g.outSize[0] * g.outSize[1] * g.outSize[2];
   const algorithm = options.algorithm ?? (x.engine.tuner.choose(
     op,
-    `${rank}d k${g.kernel.join('x')} s${g.strides.join('x')} d${g.dilations.join('x')} ${groups === 1 ? 'g1' : cinPerGroup === 1 ? 'dw' : 'grouped'} c${sizeBucket(inC)}>${sizeBucket(outC)} px${sizeBucket(rows)}`,
+    windowShapeClass(g, rank, { groups, cinPerGroup, inC, outC, pixels: rows }),
     convVariants({ pointwise, subgroupFits, outC, coutPerGroup, cinPerGroup }),
     handSet,
-    () => ({ op, shape: { input: x.shape, filter: w.shape, strides: g.strides.slice(3 - rank), dilations: g.dilations.slice(3 - rank), padding: [...g.padBegin.slice(3 - rank), ...g.padEnd.slice(3 - rank)], groups } }),
+    () => ({ op, shape: { input: x.shape, filter: w.shape, ...windowOptions(g, rank), groups } }),
   ) as ConvAlgorithm);
   if (algorithm === 'matmul') {
     if (!pointwise) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');

@@ -1,3 +1,5 @@
+import { sizeBucket } from '../gpu/autotune.js';
+
 /**
  * Sliding-window geometry shared by convolution and pooling: strides, dilations, padding
  * (explicit or SAME/VALID) and output sizes, for 1, 2 or 3 spatial dimensions.
@@ -95,4 +97,18 @@ export function windowUniforms(g: WindowGeometry) {
     padD: g.padBegin[0], padH: g.padBegin[1], padW: g.padBegin[2],
     dilD: g.dilations[0], dilH: g.dilations[1], dilW: g.dilations[2],
   };
+}
+
+/**
+ * The tuner's shape class of a windowed op (src/gpu/autotune.ts): its geometry, how it groups
+ * channels, and channels and pixels in power-of-two buckets.
+ */
+export function windowShapeClass(g: WindowGeometry, rank: number, c: { groups: number; cinPerGroup: number; inC: number; outC: number; pixels: number }): string {
+  const grouping = c.groups === 1 ? 'g1' : c.cinPerGroup === 1 ? 'dw' : 'grouped';
+  return `${rank}d k${g.kernel.join('x')} s${g.strides.join('x')} d${g.dilations.join('x')} ${grouping} c${sizeBucket(c.inC)}>${sizeBucket(c.outC)} px${sizeBucket(c.pixels)}`;
+}
+
+/** The geometry again as conv() takes it for a `rank`-D input (what a tune request carries). */
+export function windowOptions(g: WindowGeometry, rank: number): { strides: number[]; dilations: number[]; padding: number[] } {
+  return { strides: g.strides.slice(3 - rank), dilations: g.dilations.slice(3 - rank), padding: [...g.padBegin.slice(3 - rank), ...g.padEnd.slice(3 - rank)] };
 }
