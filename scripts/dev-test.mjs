@@ -8,8 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { forBrowser, forNode } from './build-options.mjs';
-// Tuned kernel picks of a test run stay in the build folder: tests never read a user's cache.
-process.env.WGSL_VISION_CACHE_DIR ??= new URL('../build/test-cache/', import.meta.url).pathname;
+import { useFreshTestCache } from './test-cache.mjs';
+
+useFreshTestCache();
 
 const args = process.argv.slice(2);
 const browser = args.includes('--browser');

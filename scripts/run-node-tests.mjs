@@ -3,8 +3,9 @@
 import Mocha from 'mocha';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-// Tuned kernel picks of a test run stay in the build folder: tests never read a user's cache.
-process.env.WGSL_VISION_CACHE_DIR ??= new URL('../build/test-cache/', import.meta.url).pathname;
+import { useFreshTestCache } from './test-cache.mjs';
+
+useFreshTestCache();
 
 function find(dir) {
   return readdirSync(dir).flatMap((name) => {
