@@ -165,10 +165,9 @@ export function warpAffine(engine: Engine, image: RGBAImage, transforms: readonl
     kernel,
     entry: 'warp_affine',
     uniforms: {
+      // The crop, scale and valid-area fields are imageToTensor's: zero here.
       srcW: image.width, srcH: image.height, outW: size, outH: size,
-      cropX: 0, cropY: 0, cropW: 0, cropH: 0,
       ...normalisation(options),
-      sampling: 0, zeroOutside: 0, scaleX: 0, scaleY: 0, validX0: 0, validY0: 0, validX1: 0, validY1: 0,
       chips: transforms.length,
     },
     buffers: { pixels, y, transforms: coefficients },
