@@ -33,7 +33,7 @@ export const FACE_DESCRIPTOR_SIZE = 128;
 /** Per-channel RGB mean subtracted before the network divides by 255 (face-api's values). */
 export const FACE_RECOGNITION_MEAN_RGB = [122.782, 117.001, 104.298] as const;
 
-interface ResidualBlock {
+export interface ResidualBlock {
   name: string;
   inC: number;
   outC: number;
@@ -41,9 +41,9 @@ interface ResidualBlock {
   down: boolean;
 }
 
-const STEM = { name: 'conv32_down', kernel: 7, inC: 3, outC: 32 };
+export const STEM = { name: 'conv32_down', kernel: 7, inC: 3, outC: 32 };
 
-const BLOCKS: ResidualBlock[] = [
+export const BLOCKS: readonly ResidualBlock[] = [
   { name: 'conv32_1', inC: 32, outC: 32, down: false },
   { name: 'conv32_2', inC: 32, outC: 32, down: false },
   { name: 'conv32_3', inC: 32, outC: 32, down: false },
@@ -60,7 +60,7 @@ const BLOCKS: ResidualBlock[] = [
   { name: 'conv256_down_out', inC: 256, outC: 256, down: true },
 ];
 
-const FC_SHAPE = [256, FACE_DESCRIPTOR_SIZE] as const;
+export const FC_SHAPE = [256, FACE_DESCRIPTOR_SIZE] as const;
 
 /** The largest activation of one chip: the stem's output, 72x72x32. */
 const STEM_SIDE = Math.floor((FACE_RECOGNITION_INPUT_SIZE - STEM.kernel) / 2) + 1;
@@ -83,7 +83,7 @@ function foldConvLayer(weights: WeightMap, prefix: string, kernel: number, inC: 
 }
 
 /** The network's weights with every shape checked and the scale layers folded into the convolutions. */
-function prepareWeights(weights: WeightMap): WeightMap {
+export function prepareWeights(weights: WeightMap): WeightMap {
   const out = new Map<string, Weight>();
   const layer = (prefix: string, kernel: number, inC: number, outC: number) => {
     const [w, b] = foldConvLayer(weights, prefix, kernel, inC, outC);
