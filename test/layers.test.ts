@@ -10,7 +10,8 @@ import { refAlongAxis, refL2 } from './ref/misc.js';
 import { refPool } from './ref/pool.js';
 import { assert, assertClose, assertEqual, assertRejects } from './util/assert.js';
 import { testEngine } from './util/engine.js';
-import { directionalDerivative, dotProduct } from './util/gradcheck.js';
+import { dotProduct } from './util/gradcheck.js';
+import { checkGraphGradients, paramData } from './util/graph-gradcheck.js';
 import { Rng } from './util/random.js';
 
 const CLASSIC: LayerSpec[] = [
@@ -31,17 +32,6 @@ const WITH_BN: LayerSpec[] = [
   { type: 'globalAvgPool' },
   { type: 'dense', units: 3, activation: 'sigmoid' },
 ];
-
-async function paramData(graph: Graph): Promise<Record<string, Float32Array>> {
-  const out: Record<string, Float32Array> = {};
-  for (const [name, t] of graph.params) out[name] = await t.read();
-  return out;
-}
-
-/** Σ output·R of a forward pass (training mode, so batch norm uses the batch's statistics). */
-async function loss(engine: Engine, graph: Graph, shape: number[], x: Float32Array, r: Float32Array): Promise<number> {
-  return engine.scope(async () => dotProduct(await graph.forward({ input: engine.tensor(shape, x) }, ['output'], { training: true }).outputs.output!.read(), r));
-}
 
 describe('sequential models (layers as graphs) and weight saving', () => {
   let engine: Engine;
@@ -96,36 +86,9 @@ describe('sequential models (layers as graphs) and weight saving', () => {
 
   for (const [label, layers, inShape] of [['classic', CLASSIC, [6, 6, 2]], ['batch norm + global pool', WITH_BN, [6, 6, 2]]] as const) {
     it(`backward (${label}): gradients to input and every trainable parameter vs directional derivatives`, async () => {
-      const rng = new Rng(label.length);
       const g = sequential(engine, inShape, layers, { seed: 3 });
       try {
-        const shape = [3, ...inShape];
-        const x = rng.array(shape.reduce((a, b) => a * b, 1));
-        const outSize = 3 * 3;
-        const r = rng.array(outSize);
-        const grads = await engine.scope(async () => {
-          const { outputs, tape } = g.forward({ input: engine.tensor(shape, x) }, ['output'], { record: true });
-          const res = g.backward(tape!, { output: engine.tensor(outputs.output!.shape, r) }, ['input', ...g.trainableNames]);
-          const out: Record<string, Float32Array> = {};
-          for (const [k, t] of Object.entries(res)) out[k] = await t.read();
-          return out;
-        });
-        const d = rng.array(x.length);
-        const dd = await directionalDerivative((v) => loss(engine, g, shape, v, r), x, d, 1e-3);
-        const dot = dotProduct(grads.input!, d);
-        assert(Math.abs(dd - dot) <= 1e-2 * Math.abs(dot) + 2e-4, `input: directional derivative ${dd} vs Σ grad·d ${dot}`);
-        for (const name of g.trainableNames) {
-          const param = g.params.get(name)!;
-          const base = await param.read();
-          const dp = rng.array(base.length);
-          const pdd = await directionalDerivative(async (v) => {
-            engine.uploadBytes(param.buffer, v);
-            return loss(engine, g, shape, x, r);
-          }, base, dp, 1e-3);
-          engine.uploadBytes(param.buffer, base);
-          const pdot = dotProduct(grads[name]!, dp);
-          assert(Math.abs(pdd - pdot) <= 1e-2 * Math.abs(pdot) + 2e-4, `${name}: directional derivative ${pdd} vs Σ grad·d ${pdot}`);
-        }
+        await checkGraphGradients(engine, g, [3, ...inShape], new Rng(label.length), label);
       } finally {
         g.dispose();
       }

@@ -1,6 +1,8 @@
 /**
  * Trainable sequential CNNs as Graphs: Keras-like layer specs, parameters He-initialised from a
- * seed, names like `conv2d_1/kernel`. The graph has input 'input' ([N, H, W, C]) and output 'output'.
+ * seed, names like `conv2d_1/kernel`. The graph has input 'input' and output 'output'; examples
+ * are signals [length, C] (conv1d), images [H, W, C] (conv2d), volumes or clips [D, H, W, C]
+ * (conv3d), or feature vectors [K]. Pooling and global pooling follow the input's rank.
  */
 import type { Engine } from '../gpu/engine.js';
 import { ShapeError } from '../gpu/errors.js';
@@ -9,9 +11,14 @@ import type { Activation } from '../ops/activation.js';
 import { Graph, type GraphNode } from './graph/graph.js';
 import { mulberry32 } from './random.js';
 
+/** One size for every spatial axis, or one per axis. */
+export type WindowSize = number | readonly number[];
+
+export type ConvLayerType = 'conv1d' | 'conv2d' | 'conv3d';
+
 export type LayerSpec =
-  | { type: 'conv2d'; filters: number; kernel: number; strides?: number; padding?: 'same' | 'valid'; activation?: Activation }
-  | { type: 'maxPool' | 'avgPool'; size: number; strides?: number }
+  | { type: ConvLayerType; filters: number; kernel: WindowSize; strides?: WindowSize; padding?: 'same' | 'valid'; activation?: Activation }
+  | { type: 'maxPool' | 'avgPool'; size: WindowSize; strides?: WindowSize }
   | { type: 'batchNorm' } | { type: 'flatten' } | { type: 'globalAvgPool' }
   | { type: 'dense'; units: number; activation?: Activation } | { type: 'l2Normalize' };
 
@@ -33,9 +40,22 @@ class SeededNormal {
 
 const windowOut = (size: number, k: number, s: number, padding: 'same' | 'valid') => (padding === 'same' ? Math.ceil(size / s) : Math.floor((size - k) / s) + 1);
 
+/** Spatial rank of each conv layer type, and how its example shape reads in messages. */
+const CONV_RANK: Record<ConvLayerType, number> = { conv1d: 1, conv2d: 2, conv3d: 3 };
+const SHAPE_NAME = ['[features]', '[length, C]', '[H, W, C]', '[D, H, W, C]'];
+
+function perAxis(v: WindowSize, rank: number, what: string): number[] {
+  const out = typeof v === 'number' ? Array<number>(rank).fill(v) : [...v];
+  if (out.length !== rank) throw new ShapeError(`sequential: ${what} needs ${rank} value(s) for a ${rank}-D input, got [${out}]`);
+  if (!out.every((x) => Number.isInteger(x) && x >= 1)) throw new ShapeError(`sequential: ${what} must be positive integers, got [${out}]`);
+  return out;
+}
+
 /** A sequential model as a Graph with input 'input' and output 'output', parameters initialised (He) from seed. */
 export function sequential(engine: Engine, inputShape: readonly number[], layers: readonly LayerSpec[], o: { seed?: number } = {}): Graph {
-  if (inputShape.length !== 3 && inputShape.length !== 1) throw new ShapeError(`sequential: inputShape must be [H, W, C] (or [features]), got [${inputShape}]`);
+  if (inputShape.length < 1 || inputShape.length > 4 || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ShapeError(`sequential: inputShape must be [length, C], [H, W, C], [D, H, W, C] (or [features]) of positive sizes, got [${inputShape}]`);
+  }
   const rng = new SeededNormal(o.seed ?? 1);
   const nodes: GraphNode[] = [{ name: 'input', op: 'input', inputs: [], attrs: { shape: [null, ...inputShape] } }];
   const params = new Map<string, Tensor>();
@@ -61,30 +81,42 @@ export function sequential(engine: Engine, inputShape: readonly number[], layers
   };
   try {
     for (const [i, l] of layers.entries()) {
-      const need4 = (what: string) => {
-        if (shape.length !== 3) throw new ShapeError(`sequential: layer ${i} (${what}) needs an [H, W, C] input, got [${shape}]`);
+      // Spatial rank of the current example shape ([..spatial, C]); 0 for a feature vector.
+      const rank = shape.length - 1;
+      const needSpatial = (what: string, want?: number) => {
+        if (want === undefined ? rank < 1 : rank !== want) {
+          throw new ShapeError(`sequential: layer ${i} (${what}) needs ${want === undefined ? 'a [length, C], [H, W, C] or [D, H, W, C]' : `an ${SHAPE_NAME[want]}`} input, got [${shape}]`);
+        }
+      };
+      const outSpatial = (what: string, sizes: number[]) => {
+        if (sizes.some((d) => d < 1)) throw new ShapeError(`sequential: ${what} layer ${i} leaves no output ([${sizes}])`);
+        shape = [...sizes, shape[rank]!];
       };
       switch (l.type) {
-        case 'conv2d': {
-          need4('conv2d');
-          const name = layerName('conv2d');
-          const [h, w, c] = shape as [number, number, number];
-          const s = l.strides ?? 1;
+        case 'conv1d':
+        case 'conv2d':
+        case 'conv3d': {
+          needSpatial(l.type, CONV_RANK[l.type]);
+          const name = layerName(l.type);
+          const c = shape[rank]!;
+          const k = perAxis(l.kernel, rank, `${l.type} layer ${i} kernel`);
+          const s = perAxis(l.strides ?? 1, rank, `${l.type} layer ${i} strides`);
           const padding = l.padding ?? 'same';
-          const kernel = param(`${name}/kernel`, [l.kernel, l.kernel, c, l.filters], rng.fill(l.kernel * l.kernel * c * l.filters, Math.sqrt(2 / (l.kernel * l.kernel * c))));
+          const taps = k.reduce((a, b) => a * b, 1);
+          const kernel = param(`${name}/kernel`, [...k, c, l.filters], rng.fill(taps * c * l.filters, Math.sqrt(2 / (taps * c))));
           const bias = param(`${name}/bias`, [l.filters], new Float32Array(l.filters));
           push(name, 'conv', [last, kernel, bias], { strides: s, padding, activation: l.activation ?? 'none' });
-          shape = [windowOut(h, l.kernel, s, padding), windowOut(w, l.kernel, s, padding), l.filters];
-          if (shape[0]! < 1 || shape[1]! < 1) throw new ShapeError(`sequential: conv2d layer ${i} leaves no output ([${shape}])`);
+          outSpatial(l.type, shape.slice(0, rank).map((d, a) => windowOut(d, k[a]!, s[a]!, padding)));
+          shape[rank] = l.filters;
           break;
         }
         case 'maxPool':
         case 'avgPool': {
-          need4(l.type);
-          const s = l.strides ?? l.size;
-          push(layerName(l.type === 'maxPool' ? 'max_pooling2d' : 'average_pooling2d'), l.type, [last], { kernel: l.size, strides: s, padding: 'valid' });
-          shape = [windowOut(shape[0]!, l.size, s, 'valid'), windowOut(shape[1]!, l.size, s, 'valid'), shape[2]!];
-          if (shape[0]! < 1 || shape[1]! < 1) throw new ShapeError(`sequential: ${l.type} layer ${i} leaves no output ([${shape}])`);
+          needSpatial(l.type);
+          const k = perAxis(l.size, rank, `${l.type} layer ${i} size`);
+          const s = perAxis(l.strides ?? k, rank, `${l.type} layer ${i} strides`);
+          push(layerName(`${l.type === 'maxPool' ? 'max' : 'average'}_pooling${rank}d`), l.type, [last], { kernel: k, strides: s, padding: 'valid' });
+          outSpatial(l.type, shape.slice(0, rank).map((d, a) => windowOut(d, k[a]!, s[a]!, 'valid')));
           break;
         }
         case 'batchNorm': {
@@ -101,9 +133,9 @@ export function sequential(engine: Engine, inputShape: readonly number[], layers
           flatten();
           break;
         case 'globalAvgPool':
-          need4('globalAvgPool');
-          push(layerName('global_average_pooling2d'), 'mean', [last], { axes: [1, 2], keepDims: false });
-          shape = [shape[2]!];
+          needSpatial('globalAvgPool');
+          push(layerName(`global_average_pooling${rank}d`), 'mean', [last], { axes: [...Array(rank).keys()].map((a) => a + 1), keepDims: false });
+          shape = [shape[rank]!];
           break;
         case 'dense': {
           flatten();
