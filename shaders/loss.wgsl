@@ -16,6 +16,8 @@
 // mining_finish:    loss = Σ loss / N, activeFraction = active/valid, norm = 1/N, with N the
 //                   number of active triplets (all), valid anchors (hard) or valid pairs (semihard).
 // embedding_grad:   grad_i = norm·Σ_j (uses_ij + uses_ji)·c_ij·(e_i − e_j), c = 2 (squared) or 1/D_ij.
+// softmax_ce_rows:  classification: logits in `embeddings` [rows, dims], class ids in `labels`;
+//                   l = logsumexp(z) − z_y (max-shifted), grad = (softmax(z) − onehot(y))/rows.
 //
 // Joined after common/grid.wgsl.
 
@@ -305,4 +307,21 @@ fn embedding_grad(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wo
     s += w * f * (x - embeddings[j * p.dims + k]);
   }
   grad[e] = norm[0] * s;
+}
+
+@compute @workgroup_size(WG)
+fn softmax_ce_rows(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let r = flatIndex(gid, nwg, WG);
+  if (r >= p.rows) { return; }
+  let base = r * p.dims;
+  var top = embeddings[base];
+  for (var k = 1u; k < p.dims; k++) { top = max(top, embeddings[base + k]); }
+  var total = 0.0;
+  for (var k = 0u; k < p.dims; k++) { total += exp(embeddings[base + k] - top); }
+  let y = u32(labels[r]);
+  rowLoss[r] = log(total) + top - embeddings[base + y];
+  for (var k = 0u; k < p.dims; k++) {
+    let softmax = exp(embeddings[base + k] - top) / total;
+    grad[base + k] = (softmax - select(0.0, 1.0, k == y)) / f32(p.rows);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Engine } from '../src/gpu/engine.js';
-import { batchTripletLoss, contrastiveLoss, pairLogisticLoss, tripletLoss, type EmbeddingDistance } from '../src/ops/loss.js';
-import { refBatchTripletLoss, refContrastiveLoss, refPairLogisticLoss, refTripletLoss } from './ref/loss.js';
+import { batchTripletLoss, contrastiveLoss, pairLogisticLoss, softmaxCrossEntropy, tripletLoss, type EmbeddingDistance } from '../src/ops/loss.js';
+import { refBatchTripletLoss, refContrastiveLoss, refPairLogisticLoss, refSoftmaxCrossEntropy, refTripletLoss } from './ref/loss.js';
 import { assertClose, assertRejects } from './util/assert.js';
 import { testEngine } from './util/engine.js';
 import { checkGradient, directionalDerivative, dotProduct } from './util/gradcheck.js';
@@ -148,6 +148,25 @@ describe('embedding losses', () => {
     }
   });
 
+  it('softmaxCrossEntropy matches the reference (large logits too), gradients by finite differences', async () => {
+    const engine = await testEngine();
+    const rng = new Rng(47);
+    for (const [B, C, scale] of [[7, 2, 1], [13, 5, 3], [4, 9, 40]] as const) {
+      const z = rng.array(B * C, -scale, scale);
+      const labels = Float32Array.from({ length: B }, () => rng.int(0, C - 1));
+      const run = (x: Float32Array) => engine.scope(async () => {
+        const r = softmaxCrossEntropy(engine.tensor([B, C], x), engine.tensor([B], labels));
+        return { loss: await read1(r.loss), grad: await r.grad.read() };
+      });
+      const got = await run(z);
+      const ref = refSoftmaxCrossEntropy(z, labels, B, C);
+      assertClose([got.loss], [ref.loss], TOL, `[${B}, ${C}] x${scale} loss`);
+      assertClose(got.grad, ref.grad, TOL, `[${B}, ${C}] x${scale} grad`);
+      checkGradient((x) => refSoftmaxCrossEntropy(x, labels, B, C).loss, z, ref.grad, `[${B}, ${C}] reference grad`);
+      await checkGpuDirectional(z, got.grad, async (x) => (await run(x)).loss, rng, `[${B}, ${C}] x${scale} cross-entropy`);
+    }
+  });
+
   it('rejects mismatched shapes', async () => {
     const engine: Engine = await testEngine();
     await engine.scope(async () => {
@@ -155,6 +174,8 @@ describe('embedding losses', () => {
       await assertRejects(() => tripletLoss(a, a, b, { margin: 1 }), /tripletLoss: embeddings must all be \[2, 3\]/);
       await assertRejects(() => batchTripletLoss(a, engine.tensor([3], [0, 1, 2]), { margin: 1, mining: 'hard' }), /labels must hold 2 values/);
       await assertRejects(() => pairLogisticLoss(a, a, engine.tensor([2], [0, 1]), engine.tensor([2], [0, 1]), engine.tensor([1], [0])), /w must hold 3 values/);
+      await assertRejects(() => softmaxCrossEntropy(a, engine.tensor([3], [0, 1, 2])), /softmaxCrossEntropy: labels must hold 2 values/);
+      await assertRejects(() => softmaxCrossEntropy(engine.tensor([2, 3, 1], new Float32Array(6)), engine.tensor([2], [0, 1])), /logits must be \[B, classes\]/);
     });
   });
 });

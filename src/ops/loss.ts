@@ -129,3 +129,18 @@ export function pairLogisticLoss(e1: Tensor, e2: Tensor, labels: Tensor, w: Tens
   residual.dispose();
   return { loss: meanRows(op, rowLoss), prob, gradW, gradB, grad1, grad2 };
 }
+
+/**
+ * Softmax cross-entropy for classification: the batch mean of logsumexp(z) − z_y over logits
+ * [B, classes] with class ids y [B] (as floats, 0..classes−1), and its gradient w.r.t. the logits.
+ */
+export function softmaxCrossEntropy(logits: Tensor, labels: Tensor): { loss: Tensor; grad: Tensor } {
+  const op = 'softmaxCrossEntropy';
+  shapeCheck(logits.rank === 2 && logits.shape[1]! >= 2, op, `logits must be [B, classes] with at least 2 classes, got [${logits.shape}]`);
+  const [B, classes] = logits.shape as [number, number];
+  rowLabels(op, labels, B, 'labels');
+  const engine = logits.engine;
+  const grad = engine.empty([B, classes], op), rowLoss = engine.empty([B], op);
+  engine.dispatch({ op, kernel, entry: 'softmax_ce_rows', uniforms: { rows: B, dims: classes }, buffers: { embeddings: logits, labels, grad, rowLoss }, threads: B });
+  return { loss: meanRows(op, rowLoss), grad };
+}

@@ -200,3 +200,19 @@ export function refPairLogisticLoss(e1: Arr, e2: Arr, labels: Arr, w: Arr, b: nu
   }
   return { loss, prob, gradW, gradB, grad1, grad2 };
 }
+
+// ---- classification -----------------------------------------------------------------------------
+
+/** Batch-mean softmax cross-entropy of logits [B, C] with class ids, and its gradient. */
+export function refSoftmaxCrossEntropy(z: Arr, labels: Arr, B: number, C: number): { loss: number; grad: Float64Array } {
+  const grad = new Float64Array(B * C);
+  let loss = 0;
+  for (let r = 0; r < B; r++) {
+    const row = Array.from({ length: C }, (_, k) => z[r * C + k]!);
+    const top = Math.max(...row);
+    const total = row.reduce((s, v) => s + Math.exp(v - top), 0);
+    loss += (Math.log(total) + top - row[labels[r]!]!) / B;
+    row.forEach((v, k) => { grad[r * C + k] = (Math.exp(v - top) / total - (k === labels[r] ? 1 : 0)) / B; });
+  }
+  return { loss, grad };
+}
