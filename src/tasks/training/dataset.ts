@@ -1,21 +1,46 @@
 /**
- * Labelled images for embedding training, held on the CPU as one f32 array [N, H, W, C]
- * (channels last, like the engine's tensors) with integer class labels.
+ * Labelled examples for training, held on the CPU as one f32 array [N, ...shape] (channels
+ * last, like the engine's tensors) with integer class labels. Examples are images [H, W, C],
+ * signals [length, C], volumes or clips [D, H, W, C], or feature vectors [K].
  */
+import type { Graph } from '../../nn/graph/graph.js';
+import { ShapeError } from '../../gpu/errors.js';
 
 export interface LabelledImages {
-  /** [count, H, W, C] values, row-major. */
+  /** [count, ...shape] values, row-major. */
   images: Float32Array;
-  /** Integer class id per image. */
+  /** Integer class id per example. */
   labels: Int32Array;
-  /** [H, W, C] of one image. */
-  shape: readonly [number, number, number];
+  /** The shape of one example: [H, W, C], [length, C], [D, H, W, C] or [K]. */
+  shape: readonly number[];
   count: number;
   /** Names of the class ids, when known. */
   classNames?: readonly string[];
 }
 
-export const imageSize = (d: LabelledImages): number => d.shape[0] * d.shape[1] * d.shape[2];
+/** Values in one example. */
+export const imageSize = (d: Pick<LabelledImages, 'shape'>): number => d.shape.reduce((a, b) => a * b, 1);
+
+/** Checks that a dataset is consistent: example shape of rank 1-4, values and labels for `count` examples. */
+export function checkExamples(d: LabelledImages, what: string): void {
+  if (!(d.shape.length >= 1 && d.shape.length <= 4 && d.shape.every((x) => Number.isInteger(x) && x >= 1))) {
+    throw new ShapeError(`${what}: an example's shape must be [length, C], [H, W, C], [D, H, W, C] or [K] of positive sizes, got [${d.shape}]`);
+  }
+  if (!(Number.isInteger(d.count) && d.count >= 0)) throw new RangeError(`${what}: count must be a non-negative integer, got ${d.count}`);
+  if (d.images.length !== d.count * imageSize(d)) throw new ShapeError(`${what}: ${d.count} examples of [${d.shape}] need ${d.count * imageSize(d)} values, got ${d.images.length}`);
+  if (d.labels.length !== d.count) throw new ShapeError(`${what}: ${d.count} examples need ${d.count} labels, got ${d.labels.length}`);
+  for (const c of d.labels) if (!(c >= 0)) throw new RangeError(`${what}: labels must be class ids >= 0, got ${c}`);
+}
+
+/** Checks that the model's input takes examples of the dataset's shape (when its input declares one). */
+export function checkModelInput(model: Graph, input: string, shape: readonly number[], what: string): void {
+  const node = model.node(input);
+  if (!node || node.op !== 'input') throw new Error(`${what}: the model has no input named '${input}'`);
+  const want = node.attrs.shape as (number | null)[] | undefined;
+  if (!want) return;
+  const fits = want.length === shape.length + 1 && want.slice(1).every((d, i) => d === null || d < 0 || d === shape[i]);
+  if (!fits) throw new ShapeError(`${what}: the model's input '${input}' takes examples of [${want.slice(1).map((d) => d ?? '?')}], the data's are [${shape}]`);
+}
 
 /** The images at `indices`, in that order, as one [indices.length, H, W, C] array. */
 export function gatherImages(d: LabelledImages, indices: ArrayLike<number>): Float32Array {

@@ -12,20 +12,29 @@ export function syntheticTrainBatch(inputShape: readonly [number, number, number
 }
 
 /**
- * A small clustered image set for tests and demos: each class is a random smooth prototype
- * image, its examples the prototype plus Gaussian noise of `noise` standard deviations.
+ * A small clustered set for tests and demos, of any example shape [...spatial, C] (signals,
+ * images, volumes): each class is a random smooth prototype (a few Gaussian blobs), its examples
+ * the prototype plus Gaussian noise of `noise` standard deviations.
  */
-export function clusteredImages(o: { classes: number; perClass: number; shape: readonly [number, number, number]; noise?: number; seed?: number }): { images: Float32Array; labels: Int32Array; shape: readonly [number, number, number]; count: number } {
+export function clusteredImages<S extends readonly number[]>(o: { classes: number; perClass: number; shape: S; noise?: number; seed?: number }): { images: Float32Array; labels: Int32Array; shape: S; count: number } {
   const random = new SeededRandom(o.seed ?? 1);
-  const [h, w, c] = o.shape;
-  const size = h * w * c;
+  const spatial = o.shape.slice(0, -1);
+  const c = o.shape[o.shape.length - 1]!;
+  const positions = spatial.reduce((a, b) => a * b, 1);
+  const size = positions * c;
   const prototypes = Array.from({ length: o.classes }, () => {
     // A few random blobs per class: smooth patterns a small CNN can tell apart.
     const p = new Float32Array(size);
     for (let blob = 0; blob < 3; blob++) {
-      const cy = random.next() * h, cx = random.next() * w, r = 1 + random.next() * (h / 3), sign = random.next() < 0.5 ? -1 : 1;
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let ch = 0; ch < c; ch++) {
-        p[(y * w + x) * c + ch]! += sign * Math.exp(-((y - cy) ** 2 + (x - cx) ** 2) / (2 * r * r));
+      const centre = spatial.map((d) => random.next() * d);
+      const r = 1 + random.next() * (spatial[0]! / 3), sign = random.next() < 0.5 ? -1 : 1;
+      for (let at = 0; at < positions; at++) {
+        let d2 = 0;
+        for (let axis = spatial.length - 1, rest = at; axis >= 0; axis--) {
+          d2 += ((rest % spatial[axis]!) - centre[axis]!) ** 2;
+          rest = Math.floor(rest / spatial[axis]!);
+        }
+        for (let ch = 0; ch < c; ch++) p[at * c + ch]! += sign * Math.exp(-d2 / (2 * r * r));
       }
     }
     return p;

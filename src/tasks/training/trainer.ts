@@ -12,7 +12,7 @@ import { contrastiveLoss, type EmbeddingDistance } from '../../ops/loss.js';
 import type { WeightMap } from '../../nn/weights.js';
 import { restoreWeights, saveModelWeights, type SavedWeights } from './checkpoint.js';
 import { CollapseDetector, meanPairwiseDistance, type CollapseOptions, type CollapseWarning } from './collapse.js';
-import { gatherImages, type LabelledImages } from './dataset.js';
+import { checkExamples, checkModelInput, gatherImages, type LabelledImages } from './dataset.js';
 import { embedImages } from './embed.js';
 import { scoreEmbeddings, type EmbeddingScores } from './evaluate.js';
 import { SeededRandom } from './random.js';
@@ -135,6 +135,12 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
   if (!(margin > 0)) throw new RangeError(`margin must be > 0, got ${margin}`);
   if (lossKind !== 'triplet' && lossKind !== 'contrastive') throw new RangeError(`loss must be 'triplet' or 'contrastive', got ${JSON.stringify(lossKind)}`);
   if (data.count === 0) throw new RangeError('trainEmbedding: no training images');
+  checkExamples(data, 'trainEmbedding (data)');
+  checkModelInput(model, input, data.shape, 'trainEmbedding (data)');
+  if (o.validation) {
+    checkExamples(o.validation, 'trainEmbedding (validation)');
+    checkModelInput(model, input, o.validation.shape, 'trainEmbedding (validation)');
+  }
 
   const sampler = new PKSampler(data.labels, batch, seed);
   const random = new SeededRandom(seed + 1);
