@@ -48,6 +48,7 @@ export { GramCache, styleGramCache } from './tasks/style/gram-cache.js';
 export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/style/network.js';
 // Training: trainEmbedding, the similarity-head trainer, Fashion-MNIST/IDX data, P×K sampling, evaluation.
 export * from './tasks/training/index.js';
+export { readTrainingCheckpoint, writeTrainingCheckpoint } from './host/training-checkpoint-file.js';
 export { orlSimilarityHead } from './tasks/face/orl-similarity-head.js';
 // Graph models, autodiff, trainable layers and optimisers (src/nn).
 export { Graph, Tape, type GraphNode, type GraphOp, type GraphSpec, type ForwardOptions } from './nn/graph/graph.js';

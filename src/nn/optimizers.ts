@@ -9,6 +9,7 @@ import type { Tensor } from '../gpu/tensor.js';
 import { adamStep, clipByGlobalNorm, sgdStep } from '../ops/optim.js';
 import { dot, maxAbs, sumAbs } from '../ops/reduction.js';
 import { axpy, clone, copyInto, fillInPlace, scaleInPlace } from '../ops/vector.js';
+import type { WeightMap } from './weights.js';
 
 /**
  * The optimisers' defaults, the one place they are written: the classes below, createOptimizer
@@ -25,6 +26,36 @@ export const OPTIMIZER_DEFAULTS = Object.freeze({
 export interface Optimizer {
   step(params: readonly Tensor[], grads: readonly Tensor[]): void;
   dispose(): void;
+  /** The state kept for `params` (called `names`), for a checkpoint; the tensors stay the optimiser's. */
+  saveState?(params: readonly Tensor[], names: readonly string[]): OptimizerState;
+  /** Puts saved state back, after the parameters: `weights` holds the tensors saveState named. */
+  loadState?(params: readonly Tensor[], names: readonly string[], weights: WeightMap, steps: number): void;
+}
+
+/**
+ * What a checkpoint keeps of an optimiser so that a resumed run takes the same steps as one
+ * that never stopped: its state tensors by name (Adam's moments, SGD's velocity) and the number
+ * of steps taken (Adam's bias corrections depend on it).
+ */
+export interface OptimizerState {
+  tensors: Map<string, Tensor>;
+  steps: number;
+}
+
+/** State tensors named after their parameter, e.g. 'dense_1/kernel/adam_m'. */
+function namedState(params: readonly Tensor[], names: readonly string[], kinds: readonly string[], of: (p: Tensor) => readonly Tensor[] | undefined): Map<string, Tensor> {
+  if (params.length !== names.length) throw new RangeError(`saveState: ${params.length} parameters but ${names.length} names`);
+  const out = new Map<string, Tensor>();
+  params.forEach((p, i) => of(p)?.forEach((t, k) => out.set(`${names[i]}/${kinds[k]}`, t)));
+  return out;
+}
+
+/** A kept tensor of p's shape holding the saved state `name`. */
+function restoredLike(p: Tensor, weights: WeightMap, name: string): Tensor {
+  const w = weights.get(name, p.shape);
+  const t = p.engine.keep(p.engine.empty(p.shape, 'optimizer state'));
+  p.engine.uploadBytes(t.buffer, w.data);
+  return t;
 }
 
 export interface SGDOptions {
@@ -77,6 +108,7 @@ export class SGD implements Optimizer {
   readonly weightDecay: number;
   readonly nesterov: boolean;
   private readonly velocity = new Map<Tensor, Tensor>();
+  private steps = 0;
   constructor(readonly o: SGDOptions) {
     const d = OPTIMIZER_DEFAULTS.sgd;
     this.lr = o.lr;
@@ -94,6 +126,19 @@ export class SGD implements Optimizer {
       if (!v) this.velocity.set(p, (v = momentum ? zerosLike(p) : p.engine.keep(p.engine.empty([p.size], 'unused velocity'))));
       sgdStep(p, grads[i]!, v, { lr: this.lr, momentum, weightDecay, nesterov });
     });
+    this.steps++;
+  }
+
+  saveState(params: readonly Tensor[], names: readonly string[]): OptimizerState {
+    // Without momentum the velocity buffer is never read: nothing to keep.
+    const tensors = namedState(params, names, ['sgd_velocity'], (p) => (this.momentum && this.velocity.has(p) ? [this.velocity.get(p)!] : undefined));
+    return { tensors, steps: this.steps };
+  }
+
+  loadState(params: readonly Tensor[], names: readonly string[], weights: WeightMap, steps: number): void {
+    this.dispose();
+    if (this.momentum) params.forEach((p, i) => weights.has(`${names[i]}/sgd_velocity`) && this.velocity.set(p, restoredLike(p, weights, `${names[i]}/sgd_velocity`)));
+    this.steps = steps;
   }
 
   dispose(): void {
@@ -128,6 +173,23 @@ export class Adam implements Optimizer {
       if (!s) this.state.set(p, (s = { m: zerosLike(p), v: zerosLike(p), step: 0 }));
       s.step++;
       adamStep(p, grads[i]!, s.m, s.v, { lr: this.lr, step: s.step, beta1, beta2, epsilon, weightDecay });
+    });
+  }
+
+  saveState(params: readonly Tensor[], names: readonly string[]): OptimizerState {
+    const tensors = namedState(params, names, ['adam_m', 'adam_v'], (p) => {
+      const s = this.state.get(p);
+      return s && [s.m, s.v];
+    });
+    return { tensors, steps: Math.max(0, ...params.map((p) => this.state.get(p)?.step ?? 0)) };
+  }
+
+  loadState(params: readonly Tensor[], names: readonly string[], weights: WeightMap, steps: number): void {
+    this.dispose();
+    params.forEach((p, i) => {
+      const name = names[i]!;
+      if (!weights.has(`${name}/adam_m`)) return;
+      this.state.set(p, { m: restoredLike(p, weights, `${name}/adam_m`), v: restoredLike(p, weights, `${name}/adam_v`), step: steps });
     });
   }
 

@@ -3,20 +3,23 @@
  * the triplet loss on P×K batches with online mining, or with the contrastive loss on
  * same/different pairs drawn from the same batches (the Siamese form: both sides through the
  * one network). Reports progress, validates each epoch, warns when embeddings collapse, stops
- * cleanly on an AbortSignal, and resumes from saved weights.
+ * cleanly on an AbortSignal, follows a learning-rate schedule, and writes checkpoints after
+ * epochs that resume the run exactly: each epoch draws its batches from its own seed, so a
+ * resumed run sees the batches an uninterrupted one would have.
  */
 import type { Graph } from '../../nn/graph/graph.js';
 import { createOptimizer, isOptimizer, type Optimizer, type OptimizerSpec } from '../../nn/optimizers.js';
 import { add } from '../../ops/elementwise.js';
 import { contrastiveLoss, type EmbeddingDistance } from '../../ops/loss.js';
 import type { WeightMap } from '../../nn/weights.js';
-import { restoreWeights, saveModelWeights, type SavedWeights } from './checkpoint.js';
+import { restoreTrainingCheckpoint, restoreWeights, saveModelWeights, saveTrainingCheckpoint, type SavedWeights, type TrainingCheckpoint } from './checkpoint.js';
 import { CollapseDetector, meanPairwiseDistance, type CollapseOptions, type CollapseWarning } from './collapse.js';
 import { checkExamples, checkModelInput, gatherImages, type LabelledImages } from './dataset.js';
 import { embedImages } from './embed.js';
 import { scoreEmbeddings, type EmbeddingScores } from './evaluate.js';
 import { SeededRandom } from './random.js';
 import { PKSampler, type BatchShape } from './sampler.js';
+import type { LearningRateSchedule } from './schedule.js';
 import { DEFAULT_TRAINING_OPTIMIZER, tripletStep, type Mining } from './step.js';
 
 export type { Mining };
@@ -45,6 +48,17 @@ export interface TrainEmbeddingOptions {
   resumeFrom?: SavedWeights | WeightMap;
   /** Epoch numbering continues from here when resuming (0 by default). */
   startEpoch?: number;
+  /**
+   * Continue a run from a checkpoint (parameters, optimiser state, history); `epochs` is then the
+   * run's total, so training goes on from epoch checkpoint.epoch + 1 to `epochs`.
+   */
+  resume?: TrainingCheckpoint;
+  /** Called with a checkpoint after every `checkpointEvery` epochs (and the last); save it to resume later. */
+  onCheckpoint?: (checkpoint: TrainingCheckpoint) => void | Promise<void>;
+  /** Epochs between checkpoints (1 by default). */
+  checkpointEvery?: number;
+  /** The learning rate of each step (counted over the whole run); the optimiser's own rate otherwise. */
+  schedule?: LearningRateSchedule;
   collapse?: CollapseOptions;
   /** Steps between collapse checks (each reads the batch's embeddings back). */
   collapseCheckEvery?: number;
@@ -63,6 +77,8 @@ export interface StepRecord {
   /** Mean euclidean distance between the batch's embeddings, on steps that check for collapse. */
   meanDistance?: number;
   ms: number;
+  /** The learning rate of this step, when a schedule sets it. */
+  lr?: number;
 }
 
 export interface EpochRecord {
@@ -74,17 +90,19 @@ export interface EpochRecord {
 }
 
 export type TrainingEvent =
-  | ({ type: 'step'; totalSteps: number } & StepRecord)
+  | ({ type: 'step'; totalSteps: number; totalEpochs: number } & StepRecord)
   | ({ type: 'epoch' } & EpochRecord)
   | ({ type: 'warning' } & CollapseWarning);
 
 export interface TrainEmbeddingResult {
+  /** Every epoch's record, those of a resumed checkpoint first. */
   history: EpochRecord[];
+  /** The steps this call took. */
   steps: StepRecord[];
   warnings: CollapseWarning[];
   /** True when the signal stopped training early. */
   stopped: boolean;
-  /** Epochs completed (counting from startEpoch). */
+  /** The last epoch completed (counting from startEpoch, or the resumed checkpoint's). */
   epochs: number;
   seconds: number;
   /** The model's weights at the end (tfjs manifest + one shard). */
@@ -126,11 +144,16 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
   const margin = o.margin ?? 0.2;
   // FaceNet's triplet loss compares squared distances; Hadsell's contrastive loss plain ones.
   const distance = o.distance ?? (lossKind === 'triplet' ? 'squaredEuclidean' : 'euclidean');
-  const epochs = o.epochs ?? 1;
   const batchSize = batch.persons * batch.perPerson;
   const stepsPerEpoch = o.stepsPerEpoch ?? Math.max(1, Math.ceil(data.count / batchSize));
-  const startEpoch = o.startEpoch ?? 0;
-  const seed = (o.seed ?? 1) + 7919 * startEpoch; // a resumed run does not replay the same batches
+  if (o.resume && o.startEpoch !== undefined) throw new RangeError('trainEmbedding: give resume or startEpoch, not both');
+  const startEpoch = o.resume?.epoch ?? o.startEpoch ?? 0;
+  // With a checkpoint, `epochs` counts the whole run; otherwise the epochs after startEpoch.
+  const lastEpoch = o.resume ? (o.epochs ?? startEpoch) : startEpoch + (o.epochs ?? 1);
+  if (o.resume && lastEpoch < startEpoch) throw new RangeError(`trainEmbedding: the checkpoint has ${startEpoch} epochs done, more than epochs (${lastEpoch})`);
+  const checkpointEvery = o.checkpointEvery ?? 1;
+  if (!(Number.isInteger(checkpointEvery) && checkpointEvery >= 1)) throw new RangeError(`checkpointEvery must be an integer >= 1, got ${checkpointEvery}`);
+  const seed = o.seed ?? 1;
   const collapseEvery = o.collapseCheckEvery ?? Math.max(1, Math.min(20, Math.floor(stepsPerEpoch / 4)));
   if (!(margin > 0)) throw new RangeError(`margin must be > 0, got ${margin}`);
   if (lossKind !== 'triplet' && lossKind !== 'contrastive') throw new RangeError(`loss must be 'triplet' or 'contrastive', got ${JSON.stringify(lossKind)}`);
@@ -142,12 +165,13 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
     checkModelInput(model, input, o.validation.shape, 'trainEmbedding (validation)');
   }
 
-  const sampler = new PKSampler(data.labels, batch, seed);
-  const random = new SeededRandom(seed + 1);
+  // Each epoch's batches come from its own seed, so a resumed run replays none and skips none.
+  const epochSeed = (epoch: number) => seed + 7919 * (epoch - 1);
+  new PKSampler(data.labels, batch, seed); // checks the batch shape against the data before anything runs
   const detector = new CollapseDetector(lossKind, margin, o.collapse);
   const names = model.trainableNames;
   const params = model.trainableParams();
-  const history: EpochRecord[] = [];
+  const history: EpochRecord[] = [...(o.resume?.history ?? [])];
   const steps: StepRecord[] = [];
   const warnings: CollapseWarning[] = [];
   let stopped = false;
@@ -155,10 +179,13 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
   if (o.resumeFrom) await restoreWeights(model, o.resumeFrom);
   const ownOptimizer = !isOptimizer(o.optimizer);
   const optimizer: Optimizer = isOptimizer(o.optimizer) ? o.optimizer : createOptimizer(o.optimizer ?? DEFAULT_TRAINING_OPTIMIZER);
+  if (o.schedule && typeof (optimizer as Optimizer & { lr?: unknown }).lr !== 'number') throw new TypeError('trainEmbedding: a schedule needs an optimiser with a settable lr');
+  let globalStep = o.resume?.step ?? startEpoch * stepsPerEpoch;
+  if (o.resume) await restoreTrainingCheckpoint(model, optimizer, o.resume);
   const triplet = tripletStep(model, optimizer, { margin, mining, distance, input, output });
 
   /** One optimisation step; returns the loss, active fraction and (when asked) the batch's embeddings. */
-  const step = (indices: Int32Array, wantEmbeddings: boolean): Promise<{ loss: number; active: number | null; emb: Float32Array | null }> =>
+  const step = (indices: Int32Array, wantEmbeddings: boolean, random: SeededRandom): Promise<{ loss: number; active: number | null; emb: Float32Array | null }> =>
     engine.scope(async () => {
       if (lossKind === 'triplet') {
         const x = engine.tensor([batchSize, ...data.shape], gatherImages(data, indices), 'batch');
@@ -184,9 +211,10 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
     });
 
   try {
-    outer: for (let e = 0; e < epochs; e++) {
-      const epoch = startEpoch + e + 1;
+    outer: for (let epoch = startEpoch + 1; epoch <= lastEpoch; epoch++) {
       const epochStart = performance.now();
+      const sampler = new PKSampler(data.labels, batch, epochSeed(epoch));
+      const random = new SeededRandom(epochSeed(epoch) + 1);
       const losses: number[] = [];
       const actives: number[] = [];
       for (let s = 0; s < stepsPerEpoch; s++) {
@@ -196,14 +224,20 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
         }
         const t0 = performance.now();
         const check = (s + 1) % collapseEvery === 0;
-        const r = await step(sampler.next(), check);
-        const rec: StepRecord = { epoch, step: s + 1, loss: r.loss, activeFraction: r.active, ms: performance.now() - t0 };
+        const lr = o.schedule?.(globalStep);
+        if (lr !== undefined) {
+          if (!(lr > 0 && Number.isFinite(lr))) throw new RangeError(`trainEmbedding: the schedule gave learning rate ${lr} at step ${globalStep}`);
+          (optimizer as Optimizer & { lr: number }).lr = lr;
+        }
+        const r = await step(sampler.next(), check, random);
+        globalStep++;
+        const rec: StepRecord = { epoch, step: s + 1, loss: r.loss, activeFraction: r.active, ms: performance.now() - t0, ...(lr !== undefined && { lr }) };
         if (!Number.isFinite(r.loss)) throw new Error(`trainEmbedding: the loss became ${r.loss} at epoch ${epoch}, step ${s + 1}; lower the learning rate or clip gradients (optimizer clipNorm)`);
         if (r.emb) rec.meanDistance = meanPairwiseDistance(r.emb, batchSize);
         steps.push(rec);
         losses.push(r.loss);
         if (r.active !== null) actives.push(r.active);
-        o.onProgress?.({ type: 'step', totalSteps: stepsPerEpoch, ...rec });
+        o.onProgress?.({ type: 'step', totalSteps: stepsPerEpoch, totalEpochs: lastEpoch, ...rec });
         if (rec.meanDistance !== undefined) {
           const recent = steps.slice(-collapseEvery).map((x) => x.loss);
           const warning = detector.check(mean(recent), rec.meanDistance, { epoch, step: s + 1 });
@@ -235,10 +269,13 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
       };
       history.push(record);
       o.onProgress?.({ type: 'epoch', ...record });
+      if (o.onCheckpoint && ((epoch - startEpoch) % checkpointEvery === 0 || epoch === lastEpoch)) {
+        await o.onCheckpoint(await saveTrainingCheckpoint(model, optimizer, { epoch, step: globalStep, history }));
+      }
     }
   } finally {
     if (ownOptimizer) optimizer.dispose();
   }
   const weights = o.returnWeights === false ? null : await saveModelWeights(model);
-  return { history, steps, warnings, stopped, epochs: history.length, seconds: (performance.now() - started) / 1000, weights };
+  return { history, steps, warnings, stopped, epochs: history.at(-1)?.epoch ?? startEpoch, seconds: (performance.now() - started) / 1000, weights };
 }
