@@ -50,6 +50,9 @@ export { loadStyleNetwork, urlModelSource, type ModelSource } from './tasks/styl
 export * from './tasks/training/index.js';
 export { readTrainingCheckpoint, writeTrainingCheckpoint } from './host/training-checkpoint-file.js';
 export { orlSimilarityHead } from './tasks/face/orl-similarity-head.js';
+// What the network learns: top patches, activation maximisation, receptive fields.
+export * from './tasks/visualize/index.js';
+export { loadVisualNetwork, type LoadVisualNetworkOptions } from './host/node-visualize.js';
 // Graph models, autodiff, trainable layers and optimisers (src/nn).
 export { Graph, Tape, type GraphNode, type GraphOp, type GraphSpec, type ForwardOptions } from './nn/graph/graph.js';
 export { graphFromTfjsModel, loadGraphModelWeights, UnsupportedModelError, SUPPORTED_TFJS_OPS, type TfjsGraphOptions } from './nn/graph/tfjs-graph-model.js';
