@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages wgsl-vision needs: Chromium (browser tests, demo screenshots),
 # Mesa lavapipe 25.x from bookworm-backports (Vulkan on the CPU for Dawn in Node; bookworm's
-# own 22.x is too old for Dawn), ONNX conformance vectors and Fashion-MNIST. Needs root.
+# own 22.x is too old for Dawn), ONNX conformance vectors, Fashion-MNIST and espeak-ng (the
+# spoken-words training set). Needs root.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -d /usr/share/libonnx-testdata/data ] || need+=(libonnx-testdata)
 [ -d /usr/share/datasets/fashion-mnist ] || need+=(dataset-fashion-mnist)
+[ -x /usr/bin/espeak-ng ] || need+=(espeak-ng)
 lavapipe_ok() { dpkg-query -W -f='${Version}' mesa-vulkan-drivers 2>/dev/null | grep -qE '^(2[3-9]|[3-9][0-9])\.'; }
 if [ ${#need[@]} -eq 0 ] && lavapipe_ok; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
