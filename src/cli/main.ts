@@ -1,5 +1,5 @@
 /**
- * wgsl-vision command line (Node, on Dawn): verify, enroll, identify, gallery, style, bench, info.
+ * wgsl-vision command line (Node, on Dawn): verify, enroll, identify, gallery, style, visualize, bench, info.
  * bin/wgsl-vision.js runs this bundle (build/cli/wgsl-vision.js).
  */
 import { parseCommandArgs, type Command } from './command.js';
@@ -10,6 +10,7 @@ import { identify } from './commands/identify.js';
 import { info } from './commands/info.js';
 import { style } from './commands/style.js';
 import { verify } from './commands/verify.js';
+import { visualize } from './commands/visualize.js';
 import { EXIT, reportOf, UsageError } from './errors.js';
 import { commandHelp, topLevelHelp } from './help.js';
 import { Output, toJSON } from './output.js';
@@ -18,7 +19,7 @@ import { Output, toJSON } from './output.js';
 declare const WGSL_VISION_VERSION: string;
 const VERSION = WGSL_VISION_VERSION;
 
-export const COMMANDS: readonly Command[] = [verify, enroll, identify, gallery, style, bench, info];
+export const COMMANDS: readonly Command[] = [verify, enroll, identify, gallery, style, visualize, bench, info];
 
 /** Runs one command line; returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {

@@ -81,7 +81,7 @@ describe('command line (wgsl-vision)', function () {
     it('prints a top-level help listing every command, and a usage for each', async () => {
       const top = await cli(['--help']);
       assertEqual(top.code, 0);
-      const commands = ['verify', 'enroll', 'identify', 'gallery', 'style', 'bench', 'info'];
+      const commands = ['verify', 'enroll', 'identify', 'gallery', 'style', 'visualize', 'bench', 'info'];
       for (const c of commands) assert(new RegExp(`^  ${c} `, 'm').test(top.stdout), `${c} listed`);
       for (const c of commands) {
         const r = await cli([c, '--help']);
@@ -452,6 +452,29 @@ describe('command line (wgsl-vision)', function () {
       const image = decodeImage(readFileSync(out));
       assertEqual([image.width, image.height], [json.width, json.height]);
       assertEqual(Math.max(image.width, image.height), 32, 'longest side --size');
+    });
+  });
+  describe('visualize', () => {
+    it('writes a top-patch and an activation-maximisation PNG per layer, and names unknown layers and units', async () => {
+      const faces = join(dir, 'faces');
+      mkdirSync(faces, { recursive: true });
+      for (const s of [1, 2, 3]) copyFileSync(orl(`s${s}/1`), join(faces, `s${s}.pgm`));
+      const out = join(dir, 'vis');
+      const r = await cli(['visualize', '--images', faces, '-o', out, '--layers', 'conv32_down', '--units', '0,1', '--steps', '2', '--json']);
+      assertEqual(r.code, 0, r.stderr);
+      const json = JSON.parse(r.stdout);
+      assertEqual(json.images, 3, 'images used');
+      const [layer] = json.layers;
+      assertEqual([layer.layer, layer.receptiveField], ['conv32_down', 7], 'layer and its field');
+      for (const file of [layer.top, layer.max]) {
+        assert(existsSync(file), `${file} written`);
+        const image = decodeImage(readFileSync(file), file);
+        assert(new Set(image.data.filter((_, i) => i % 4 === 0)).size > 10, `${file} is not blank`);
+      }
+      assertEqual(decodeImage(readFileSync(layer.top)).height, 2 * 48 + 3 * 2, 'two rows of patches');
+      assertFailure(await cli(['visualize', '--images', faces, '-o', out, '--layers', 'conv99']), 2, /unknown layer 'conv99' of face-resnet \(layers: conv32_down, pool, conv32_1/);
+      assertFailure(await cli(['visualize', '--images', faces, '-o', out, '--layers', 'conv32_down', '--units', '40']), 2, /unknown unit 40 of layer 'conv32_down': it has 32 units \(0–31\)/);
+      assertFailure(await cli(['visualize', '--images', join(dir, 'absent'), '-o', out]), 3, /--images: .*absent is not a folder/);
     });
   });
 });
