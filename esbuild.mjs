@@ -62,6 +62,7 @@ const builds = [
       'lfw-variants': 'bench/eval/lfw-variants.ts',
       'train-fashion': 'bench/eval/train-fashion.ts',
       'train-orl-head': 'bench/eval/train-orl-head.ts',
+      'train-face-projection': 'bench/eval/train-face-projection.ts',
       'train-motion': 'bench/eval/train-motion.ts',
     },
     outdir: 'build/bench',

