@@ -3,11 +3,12 @@
  * bench.html: the Benchmark section alone). <wv-face-verify> and <wv-style-transfer> come from the
  * components bundle, embedded as the README shows (their types from the package's public
  * `components` entry); the Training section is demo/training-section.ts (a Fashion-MNIST run with a
- * live loss plot), on the library's public API.
+ * live loss plot) and "What the network learns" is demo/visualize-section.ts, both on the library's public API.
  */
 import type { FaceExample, StyleExample } from '../components/index.js';
 import { mountBenchmark } from './benchmark-section.js';
 import { mountTrainingSection } from './training-section.js';
+import { mountVisualizeSection } from './visualize-section.js';
 
 /** Example pictures for <wv-style-transfer>: small copies in demo/assets (no network needed). */
 const STYLE_EXAMPLES: readonly StyleExample[] = [
@@ -42,6 +43,9 @@ if (styleTransfer) styleTransfer.examples = [...STYLE_EXAMPLES];
 
 const training = document.querySelector<HTMLElement>('[data-training]');
 if (training) mountTrainingSection(training);
+
+const learns = document.querySelector<HTMLElement>('[data-visualize]');
+if (learns) mountVisualizeSection(learns);
 
 const benchmark = document.querySelector<HTMLElement>('[data-benchmark]');
 if (benchmark) mountBenchmark(benchmark);

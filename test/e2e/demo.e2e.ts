@@ -30,7 +30,7 @@ describe('demo page (headless Chromium)', () => {
   it('shows every section and runs the benchmark at the tiny size under the strict CSP: ours and TF.js rows, bars drawn, no console errors', async () => {
     const { page, watch } = await openWatched(browser, `${url}?bench=tiny`);
     const errors = watch.errors;
-    for (const id of ['faces', 'style', 'training', 'benchmark']) {
+    for (const id of ['faces', 'style', 'training', 'learns', 'benchmark']) {
       const heading = await page.$eval(`#${id} h2`, (h) => h.textContent ?? '').catch(() => '');
       assert(heading.length > 0, `section #${id} with a heading`);
     }
@@ -88,5 +88,27 @@ describe('demo page (headless Chromium)', () => {
       await (await page.$('wv-face-verify'))!.screenshot({ path: 'build/screenshots/face-verify.png' });
     }
     assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
+  });
+  it('"What the network learns" draws a unit\'s top patches and its activation maximisation under the strict CSP', async () => {
+    const { page, watch } = await openWatched(browser, url);
+    await page.waitForFunction(() => (document.querySelector('[data-visualize]') as HTMLElement | null)?.dataset.state === 'idle');
+    await page.select('#learns .vis-layer', 'conv32_down');
+    await page.$eval('#learns .vis-unit', (i) => { (i as HTMLInputElement).value = '1'; });
+    await page.click('#learns .vis-run');
+    await page.waitForFunction(() => ['done', 'error'].includes((document.querySelector('[data-visualize]') as HTMLElement).dataset.state ?? ''), { timeout: 300_000, polling: 1000 });
+    const status = await page.$eval('#learns .vis-status', (p) => p.textContent ?? '');
+    assert(/conv32_down unit 1 \(of 32\): receptive field 7 px/.test(status), `status: ${status}`);
+    // Both canvases hold a picture with many distinct values (not blank).
+    const distinct = await page.$$eval('#learns canvas', (cs) => cs.map((c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 4) seen.add(data[i]! * 65536 + data[i + 1]! * 256 + data[i + 2]!);
+      return seen.size;
+    }));
+    assert(distinct.length === 2 && distinct.every((n) => n > 50), `distinct colours per canvas: ${distinct.join(', ')}`);
+    await (await page.$('#learns'))!.screenshot({ path: 'build/screenshots/demo-learns.png' });
+    assertEqual(watch.violations, [], 'Content-Security-Policy violations');
+    assertEqual(watch.errors, [], 'console errors');
   });
 });

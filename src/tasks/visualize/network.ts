@@ -13,6 +13,12 @@ import { loadStyleNetwork, type ModelSource } from '../style/network.js';
 export type VisualNetworkName = 'face-resnet' | 'centernet';
 export const VISUAL_NETWORKS: readonly VisualNetworkName[] = ['face-resnet', 'centernet'];
 
+/** Five layers of each network from shallow to deep (what `visualize` shows by default; known before loading). */
+export const VISUAL_DEFAULT_LAYERS: Readonly<Record<VisualNetworkName, readonly string[]>> = {
+  'face-resnet': ['conv32_down', 'conv32_2', 'conv64_down', 'conv128_down', 'conv256_2'],
+  centernet: ['conv', 'expanded_conv_1', 'expanded_conv_3', 'expanded_conv_5', 'expanded_conv_7'],
+};
+
 export interface VisualNetwork {
   name: VisualNetworkName;
   graph: Graph;
@@ -27,18 +33,16 @@ export interface VisualNetwork {
   maxBatch: number;
 }
 
-const FACE_DEFAULT_LAYERS = ['conv32_down', 'conv32_2', 'conv64_down', 'conv128_down', 'conv256_2'];
 
 /** The face ResNet from face-api's face_recognition_model weights. */
 export function faceResNetVisualNetwork(engine: Engine, weights: WeightMap): VisualNetwork {
   const g = faceRecognitionGraph(engine, weights);
   const layers = Object.fromEntries(Object.entries(g.layers).filter(([name]) => name !== 'descriptor'));
-  return { name: 'face-resnet', graph: g.graph, input: g.input, layers, defaultLayers: FACE_DEFAULT_LAYERS, inputSize: [150, 150], maxBatch: 8 };
+  return { name: 'face-resnet', graph: g.graph, input: g.input, layers, defaultLayers: VISUAL_DEFAULT_LAYERS['face-resnet'], inputSize: [150, 150], maxBatch: 8 };
 }
 
 /** The stem (first conv + hard-swish, stride 2) is not among the style layers. */
 const CENTERNET_STEM = 'tower_0/MobilenetV3/Conv/hard_swish/mul_1';
-const CENTERNET_DEFAULT_LAYERS = ['conv', 'expanded_conv_1', 'expanded_conv_3', 'expanded_conv_5', 'expanded_conv_7'];
 
 /** CenterNet's MobileNet-V3 (the style-transfer network), images brought to `size` x `size` (default 160). */
 export async function centernetVisualNetwork(engine: Engine, source: ModelSource, size = 160): Promise<VisualNetwork> {
@@ -47,7 +51,7 @@ export async function centernetVisualNetwork(engine: Engine, source: ModelSource
   if (!net.graph.node(CENTERNET_STEM)) throw new Error(`centernet: the stem node ${CENTERNET_STEM} is missing from the graph`);
   const layers: Record<string, string> = { conv: CENTERNET_STEM };
   for (const name of Object.keys(CENTERNET_LAYERS)) if (net.layers[name]) layers[name] = net.layers[name]!;
-  return { name: 'centernet', graph: net.graph, input: net.input, layers, defaultLayers: CENTERNET_DEFAULT_LAYERS, inputSize: [size, size], maxBatch: 1 };
+  return { name: 'centernet', graph: net.graph, input: net.input, layers, defaultLayers: VISUAL_DEFAULT_LAYERS.centernet, inputSize: [size, size], maxBatch: 1 };
 }
 
 /** The graph node of a layer, or an error that lists the layers. */
