@@ -64,6 +64,7 @@ const builds = [
       'train-orl-head': 'bench/eval/train-orl-head.ts',
       'train-face-projection': 'bench/eval/train-face-projection.ts',
       'train-motion': 'bench/eval/train-motion.ts',
+      'train-words': 'bench/eval/train-words.ts',
     },
     outdir: 'build/bench',
   },

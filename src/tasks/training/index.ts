@@ -17,3 +17,5 @@ export { parseIdx, readIdx, gunzip, IdxError, type IdxArray } from './idx.js';
 export { loadFashionMnist, urlFileReader, FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, type FashionMnistOptions, type DatasetFileReader } from './fashion-mnist.js';
 export { smallEncoder, describeEncoder, type EncoderLayer } from './encoder.js';
 export { syntheticTrainBatch, clusteredImages } from './synthetic.js';
+export { motionClips, clipFrames, MOTION_DIRECTIONS, type MotionDirection, type MotionClipOptions } from './motion-clips.js';
+export { parseWav, resample, fitLength, WavError, type Sound } from './wav.js';
