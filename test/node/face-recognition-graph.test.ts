@@ -11,6 +11,8 @@ import { faceRecognitionGraph, type FaceRecognitionGraph } from '../../src/nn/fa
 import { FACE_RECOGNITION_INPUT_SIZE, FaceRecognitionNet } from '../../src/nn/face-recognition-net.js';
 import { imageToTensor } from '../../src/ops/image.js';
 import { assert, assertEqual } from '../util/assert.js';
+import { directionalDerivative, dotProduct } from '../util/gradcheck.js';
+import { Rng } from '../util/random.js';
 import { testEngine } from '../util/engine.js';
 
 const MODEL_DIR = 'node_modules/@vladmandic/face-api/model';
@@ -77,5 +79,31 @@ describe('face recognition ResNet as a Graph', function () {
     assertEqual(names[0], 'conv32_down', 'first layer');
     assertEqual(names[names.length - 1], 'descriptor', 'last layer');
     for (const node of Object.values(g.layers)) assert(g.graph.node(node), `layer node ${node} is in the graph`);
+  });
+  it('backward to the pixels matches finite differences through the down blocks\' padded identity convolutions', async () => {
+    const rng = new Rng(5);
+    const node = g.layers.conv256_2!;
+    const x = Float32Array.from({ length: SIZE * SIZE * 3 }, () => rng.uniform(40, 215));
+    const direction = rng.array(x.length, -1, 1);
+    const f = async (pixels: Float32Array) => {
+      const t = engine.tensor([1, SIZE, SIZE, 3], pixels);
+      const y = g.graph.forward({ [g.input]: t }, [node]).outputs[node]!;
+      const v = await y.read();
+      y.dispose();
+      t.dispose();
+      return v.reduce((a, b) => a + b, 0);
+    };
+    const t = engine.tensor([1, SIZE, SIZE, 3], x);
+    const { outputs, tape } = g.graph.forward({ [g.input]: t }, [node], { record: true, training: false, wrt: [g.input] });
+    const y = outputs[node]!;
+    const ones = engine.tensor(y.shape, new Float32Array(y.size).fill(1));
+    const grad = g.graph.backward(tape!, { [node]: ones }, [g.input])[g.input]!;
+    const analytic = dotProduct(await grad.read(), direction);
+    for (const u of [y, ones, grad, t]) u.dispose();
+    // Half a grey level: small enough that few relus change sign on the way, large enough for f32 sums.
+    const numeric = await directionalDerivative(f, x, direction, 0.5);
+    console.log(`    directional derivative: backward ${analytic.toExponential(4)}, finite differences ${numeric.toExponential(4)}`);
+    assert(Math.abs(analytic) > 1e-3, 'a non-zero derivative');
+    assert(Math.abs(analytic - numeric) <= 0.05 * Math.abs(numeric), `backward ${analytic} vs finite differences ${numeric}`);
   });
 });
