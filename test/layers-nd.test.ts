@@ -71,6 +71,19 @@ describe('sequential models on 1-D signals and 3-D volumes', () => {
     });
   }
 
+  it('batch norm momentum: one training step moves the moving mean (1 − momentum) of the way to the batch mean (1-D)', async () => {
+    const rng = new Rng(77);
+    const g = sequential(engine, [10, 3], [{ type: 'batchNorm', momentum: 0.9 }]);
+    try {
+      const x = rng.array(2 * 10 * 3, 0, 2);
+      await engine.scope(async () => g.forward({ input: engine.tensor([2, 10, 3], x) }, ['output'], { training: true }).outputs.output!.read());
+      const batchMean = [0, 1, 2].map((c) => x.filter((_, i) => i % 3 === c).reduce((a, b) => a + b, 0) / 20);
+      assertClose(await g.params.get('batch_normalization_1/moving_mean')!.read(), batchMean.map((m) => 0.1 * m), { atol: 1e-6, rtol: 1e-4 }, 'moving mean');
+    } finally {
+      g.dispose();
+    }
+  });
+
   it('names layers by rank (Keras style) and checks ranks and sizes', async () => {
     const one = sequential(engine, [12, 2], [{ type: 'conv1d', filters: 3, kernel: 3 }, { type: 'maxPool', size: 2 }, { type: 'globalAvgPool' }, { type: 'dense', units: 2 }]);
     const three = sequential(engine, [4, 6, 6, 1], [{ type: 'conv3d', filters: 2, kernel: [3, 1, 1] }, { type: 'avgPool', size: [1, 2, 2] }, { type: 'flatten' }, { type: 'dense', units: 2 }]);
@@ -89,6 +102,7 @@ describe('sequential models on 1-D signals and 3-D volumes', () => {
     await assertRejects(() => sequential(engine, [4, 4, 4, 1], [{ type: 'conv3d', filters: 2, kernel: [3, 3] }]), /conv3d layer 0 kernel needs 3 value\(s\) for a 3-D input, got \[3,3\]/);
     await assertRejects(() => sequential(engine, [12, 2], [{ type: 'flatten' }, { type: 'maxPool', size: 2 }]), /layer 1 \(maxPool\) needs a \[length, C\], \[H, W, C\] or \[D, H, W, C\] input, got \[24\]/);
     await assertRejects(() => sequential(engine, [3, 2], [{ type: 'maxPool', size: 4 }]), /maxPool layer 0 leaves no output/);
+    await assertRejects(() => sequential(engine, [12, 2], [{ type: 'batchNorm', momentum: 1 }]), /batchNorm layer 0 momentum must be in \[0, 1\), got 1/);
     await assertRejects(() => sequential(engine, [2, 2, 2, 2, 1], []), /inputShape must be \[length, C\], \[H, W, C\], \[D, H, W, C\]/);
   });
 });

@@ -10,9 +10,9 @@
  * Usage: node build/bench/train-motion.js [--train N] [--test N] [--epochs N] [--steps-per-epoch N]
  *   [--batch N] [--lr LR] [--directions 4|8] [--data DIR] [--out FILE] [--seed N]
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine } from '../../src/host/node.js';
 import { sequential, type LayerSpec } from '../../src/nn/layers.js';
@@ -23,6 +23,7 @@ import { clipFrames, motionClips } from '../../src/tasks/training/motion-clips.j
 import { parseOptions } from '../args.js';
 import { adapterLine } from '../format.js';
 import { runMain } from '../hosts/drive.js';
+import { writeResults } from './results-file.js';
 
 const USAGE = 'usage: train-motion [--train N] [--test N] [--epochs N] [--steps-per-epoch N] [--batch N] [--lr LR] [--directions 4|8] [--data DIR] [--out FILE] [--seed N]';
 const o = parseOptions(process.argv.slice(2), {
@@ -97,13 +98,8 @@ async function main(): Promise<void> {
     trainClips: train.count,
     testClips: test.count,
     clipsSeen: o.epochs * o['steps-per-epoch'] * o.batch,
-    adapter: `${adapterLine(engine.adapterInfo)} via ${engine.driver}`,
-    cpus: cpus().length,
-    date: new Date().toISOString(),
   };
-  mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify(out, null, 2) + '\n');
-  log(`\nwrote ${outFile}`);
+  writeResults(outFile, out, `${adapterLine(engine.adapterInfo)} via ${engine.driver}`);
 }
 
 runMain(main);

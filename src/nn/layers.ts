@@ -19,7 +19,8 @@ export type ConvLayerType = 'conv1d' | 'conv2d' | 'conv3d';
 export type LayerSpec =
   | { type: ConvLayerType; filters: number; kernel: WindowSize; strides?: WindowSize; padding?: 'same' | 'valid'; activation?: Activation }
   | { type: 'maxPool' | 'avgPool'; size: WindowSize; strides?: WindowSize }
-  | { type: 'batchNorm' } | { type: 'flatten' } | { type: 'globalAvgPool' }
+  /** momentum: of the moving statistics (0.99); a short run wants less, e.g. 0.9, for them to settle. */
+  | { type: 'batchNorm'; momentum?: number } | { type: 'flatten' } | { type: 'globalAvgPool' }
   | { type: 'dense'; units: number; activation?: Activation } | { type: 'l2Normalize' };
 
 /** Seeded normal samples (mulberry32 + Box–Muller), so a seed gives the same initial model everywhere. */
@@ -126,7 +127,9 @@ export function sequential(engine: Engine, inputShape: readonly number[], layers
           const beta = param(`${name}/beta`, [c], new Float32Array(c));
           const mean = param(`${name}/moving_mean`, [c], new Float32Array(c), false);
           const invStd = param(`${name}/moving_inv_std`, [c], new Float32Array(c).fill(1), false);
-          push(name, 'batchNorm', [last, gamma, beta, mean, invStd], { epsilon: 1e-3, momentum: 0.99 });
+          const momentum = l.momentum ?? 0.99;
+          if (!(momentum >= 0 && momentum < 1)) throw new RangeError(`sequential: batchNorm layer ${i} momentum must be in [0, 1), got ${momentum}`);
+          push(name, 'batchNorm', [last, gamma, beta, mean, invStd], { epsilon: 1e-3, momentum });
           break;
         }
         case 'flatten':
