@@ -17,6 +17,11 @@ export interface ActivationMaxOptions {
   learningRate?: number;
   /** Largest random shift in pixels before each step (default 4). */
   jitter?: number;
+  /**
+   * Shifts are multiples of this (default 2): both networks start with a stride-2 layer, and an
+   * odd shift moves a pattern tuned to that grid (a stem unit's finest stripes) out of phase.
+   */
+  jitterStep?: number;
   /** Blur every this many steps (0: never; default 4). */
   blurEvery?: number;
   /** σ of that blur in pixels (default 1). */
@@ -101,6 +106,8 @@ export async function maximizeActivation(net: VisualNetwork, layer: string, unit
   const steps = o.steps ?? 64;
   const lr = o.learningRate ?? 2;
   const jitter = o.jitter ?? 4;
+  const jitterStep = o.jitterStep ?? 2;
+  if (!(Number.isInteger(jitterStep) && jitterStep >= 1)) throw new Error(`activation maximisation: jitterStep must be a positive integer, got ${jitterStep}`);
   const blurEvery = o.blurEvery ?? 4;
   const sigma = o.blurSigma ?? 1;
   const decay = o.decay ?? 0.002;
@@ -131,8 +138,9 @@ export async function maximizeActivation(net: VisualNetwork, layer: string, unit
   try {
     const start = await evaluate(x);
     for (let s = 1; s <= steps; s++) {
-      const dx = jitter ? rng.below(2 * jitter + 1) - jitter : 0;
-      const dy = jitter ? rng.below(2 * jitter + 1) - jitter : 0;
+      const reach = Math.floor(jitter / jitterStep);
+      const dx = jitterStep * (rng.below(2 * reach + 1) - reach);
+      const dy = jitterStep * (rng.below(2 * reach + 1) - reach);
       const shifted = roll(x, w, h, dx, dy);
       const t = engine.tensor([1, h, w, 3], shifted);
       let grad: Float32Array;
