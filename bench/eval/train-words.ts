@@ -9,9 +9,8 @@
  * Usage: node build/bench/train-words.js [--per-word N] [--test-per-word N] [--epochs N]
  *   [--steps-per-epoch N] [--batch N] [--lr LR] [--out FILE] [--seed N]
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine } from '../../src/host/node.js';
 import { sequential, type LayerSpec } from '../../src/nn/layers.js';
@@ -22,6 +21,7 @@ import { trainEmbedding, type TrainingEvent } from '../../src/tasks/training/tra
 import { parseOptions } from '../args.js';
 import { adapterLine } from '../format.js';
 import { runMain } from '../hosts/drive.js';
+import { writeResults } from './results-file.js';
 import { spokenWords } from './spoken-words.js';
 
 const USAGE = 'usage: train-words [--per-word N] [--test-per-word N] [--epochs N] [--steps-per-epoch N] [--batch N] [--lr LR] [--out FILE] [--seed N]';
@@ -50,10 +50,13 @@ const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 /** 8,000 samples → 2,000 → 500 → 125 → 31 positions, then the mean over time. */
 const TRUNK: LayerSpec[] = [
   { type: 'conv1d', filters: 16, kernel: 9, strides: 4, activation: 'relu' },
+  { type: 'batchNorm', momentum: 0.9 },
   { type: 'maxPool', size: 4 },
   { type: 'conv1d', filters: 32, kernel: 9, activation: 'relu' },
+  { type: 'batchNorm', momentum: 0.9 },
   { type: 'maxPool', size: 4 },
   { type: 'conv1d', filters: 64, kernel: 9, activation: 'relu' },
+  { type: 'batchNorm', momentum: 0.9 },
   { type: 'maxPool', size: 4 },
   { type: 'globalAvgPool' },
 ];
@@ -101,13 +104,8 @@ async function main(): Promise<void> {
     oneShot: { accuracy: Number(after.oneShotAcc.toFixed(4)), untrained: Number(before.oneShotAcc.toFixed(4)), chance: 1 / UNSEEN_WORDS.length, pairAcc: Number(after.pairAcc.toFixed(4)), auc: Number(after.auc.toFixed(4)), trainSeconds: Math.round(emb.seconds) },
     utterances: { train: train.count, test: test.count, unseen: unseen.count },
     training: `${o.epochs} epochs x ${o['steps-per-epoch']} steps, batch ${o.batch}, Adam lr ${o.lr}`,
-    adapter,
-    cpus: cpus().length,
-    date: new Date().toISOString(),
   };
-  mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify(out, null, 2) + '\n');
-  log(`\nwrote ${outFile}`);
+  writeResults(outFile, out, adapter);
 }
 
 runMain(main);
