@@ -2,6 +2,8 @@ import { sequential } from '../src/nn/layers.js';
 import { Adam, SGD, type Optimizer } from '../src/nn/optimizers.js';
 import { WeightMap, type Weight } from '../src/nn/weights.js';
 import type { TrainingCheckpoint } from '../src/tasks/training/checkpoint.js';
+import { shiftAndFlip } from '../src/tasks/training/augment.js';
+import { SeededRandom } from '../src/tasks/training/random.js';
 import { warmupCosine } from '../src/tasks/training/schedule.js';
 import { clusteredImages } from '../src/tasks/training/synthetic.js';
 import { trainEmbedding } from '../src/tasks/training/trainer.js';
@@ -22,7 +24,32 @@ async function readAll(ts: readonly Tensor[]): Promise<number[][]> {
   return Promise.all(ts.map(async (t) => Array.from(await t.read())));
 }
 
-describe('training: learning-rate schedule, checkpoints and exact resume', () => {
+describe('training: learning-rate schedule, augmentation, checkpoints and exact resume', () => {
+  it('shiftAndFlip moves each image by the drawn shift, mirrors it when drawn, fills what comes in from outside', () => {
+    const [h, w, c] = [5, 6, 2];
+    const size = h * w * c;
+    const count = 40;
+    const batch = Float32Array.from({ length: count * size }, (_, i) => 1 + (i % size)); // pixel (y, x, k) holds 1 + its index
+    shiftAndFlip({ maxShift: 2, fill: -1 })(batch, count, [h, w, c], new SeededRandom(3));
+    const draws = new SeededRandom(3);
+    let flips = 0, shifted = 0;
+    for (let n = 0; n < count; n++) {
+      const dy = draws.below(5) - 2, dx = draws.below(5) - 2, mirror = draws.next() < 0.5;
+      flips += +mirror;
+      shifted += +(dy !== 0 || dx !== 0);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let k = 0; k < c; k++) {
+        const sy = y - dy, sx = (mirror ? w - 1 - x : x) - dx;
+        const want = sy >= 0 && sy < h && sx >= 0 && sx < w ? 1 + (sy * w + sx) * c + k : -1;
+        const got = batch[n * size + (y * w + x) * c + k];
+        if (got !== want) throw new Error(`image ${n} (shift ${dy}, ${dx}, mirror ${mirror}) at (${y}, ${x}, ${k}): ${got}, expected ${want}`);
+      }
+    }
+    assert(flips > 5 && flips < 35 && shifted > 20, `draws look wrong: ${flips} flips, ${shifted} shifted of ${count}`);
+    let threw = false;
+    try { shiftAndFlip()(new Float32Array(8), 1, [8], new SeededRandom(1)); } catch (e) { threw = /needs images \[H, W, C\]/.test((e as Error).message); }
+    assert(threw, 'a 1-D example is refused by name');
+  });
+
   it('warmupCosine rises linearly to the peak, then falls by half a cosine to floor·peak at the last step', () => {
     const s = warmupCosine({ peak: 0.01, totalSteps: 100, warmupSteps: 10, floor: 0.1 });
     assertEqual([s(0), s(4), s(9)].map((v) => +v.toFixed(6)), [0.001, 0.005, 0.01], 'warm-up');
@@ -66,13 +93,13 @@ describe('training: learning-rate schedule, checkpoints and exact resume', () =>
     }
   });
 
-  it('a run resumed from its epoch-1 checkpoint ends with the weights, history and learning rates of the uninterrupted run', async function () {
+  it('a run resumed from its epoch-1 checkpoint (augmented batches) ends with the weights, history and learning rates of the uninterrupted run', async function () {
     this.timeout(120_000);
     const engine = await testEngine();
     const data = clusteredImages({ classes: 4, perClass: 16, shape: SHAPE, noise: 0.6, seed: 5 });
     const stepsPerEpoch = 3;
     const schedule = warmupCosine({ peak: 0.02, totalSteps: 3 * stepsPerEpoch, warmupSteps: 2 });
-    const common = { data, batch: { persons: 4, perPerson: 4 }, optimizer: { kind: 'adam' as const, lr: 1 }, stepsPerEpoch, schedule, seed: 9 };
+    const common = { data, batch: { persons: 4, perPerson: 4 }, optimizer: { kind: 'adam' as const, lr: 1 }, stepsPerEpoch, schedule, augment: shiftAndFlip({ maxShift: 1 }), seed: 9 };
     const checkpoints: TrainingCheckpoint[] = [];
     const whole = encoder(engine, 1);
     const full = await trainEmbedding({ ...common, model: whole, epochs: 3, onCheckpoint: (c) => void checkpoints.push(c) });

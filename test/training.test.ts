@@ -1,4 +1,5 @@
-import { sequential } from '../src/nn/layers.js';
+import { outputShape, sequential } from '../src/nn/layers.js';
+import { describeEncoder, smallEncoder } from '../src/tasks/training/encoder.js';
 import { Adam } from '../src/nn/optimizers.js';
 import { batchTripletLoss } from '../src/ops/loss.js';
 import { SimilarityHead } from '../src/tasks/face/similarity-head.js';
@@ -37,6 +38,16 @@ function clustered(classes: number, perClass: number, seed: number, noise = 0.6)
 }
 
 describe('training: embedding trainer, evaluation, collapse, similarity head', () => {
+  it('smallEncoder: wider and deeper stages, batch norm after each convolution, named by describeEncoder', async () => {
+    assertEqual(describeEncoder(smallEncoder()), 'conv16-pool-conv32-pool-conv64-gap-dense64-l2norm', 'default');
+    const deep = smallEncoder({ filters: [8, 16, 32], embeddingDim: 16, convsPerStage: 2, batchNormMomentum: 0.9 });
+    assertEqual(describeEncoder(deep), 'conv8-bn-conv8-bn-pool-conv16-bn-conv16-bn-pool-conv32-bn-conv32-bn-gap-dense16-l2norm', 'deep');
+    const engine = await testEngine();
+    const model = sequential(engine, SHAPE, deep);
+    assertEqual(outputShape(model, SHAPE), [16], 'embedding size');
+    model.dispose();
+  });
+
   it('scores embeddings: separated clusters give 1.0, identical embeddings give chance', () => {
     const labels = Int32Array.from({ length: 40 }, (_, i) => i % 4);
     const random = new SeededRandom(5);

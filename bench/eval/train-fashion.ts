@@ -13,7 +13,7 @@
  * and the learning curve bench/results/fashion-curve.png.
  * Usage: node build/bench/train-fashion.js [--epochs N] [--steps-per-epoch N] [--persons P]
  *   [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant]
- *   [--encoder small|wide] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE]
+ *   [--encoder small|wide|deep] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE]
  *   [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ import { embedImages } from '../../src/tasks/training/embed.js';
 import { describeEncoder, smallEncoder } from '../../src/tasks/training/encoder.js';
 import { scoreEmbeddings, type EmbeddingScores } from '../../src/tasks/training/evaluate.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from '../../src/tasks/training/fashion-mnist.js';
+import { shiftAndFlip } from '../../src/tasks/training/augment.js';
 import { warmupCosine } from '../../src/tasks/training/schedule.js';
 import { trainEmbedding, type Mining } from '../../src/tasks/training/trainer.js';
 import { list, parseOptions } from '../args.js';
@@ -37,7 +38,7 @@ import { runMain } from '../hosts/drive.js';
 import { ProgressBar, formatDuration } from '../progress-bar.js';
 import { learningCurvePlot } from './learning-curve-plot.js';
 
-const USAGE = 'usage: train-fashion [--epochs N] [--steps-per-epoch N] [--persons P] [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant] [--encoder small|wide] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE] [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR] [--seed N]';
+const USAGE = 'usage: train-fashion [--epochs N] [--steps-per-epoch N] [--persons P] [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant] [--encoder small|wide|deep] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE] [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR] [--seed N]';
 const o = parseOptions(process.argv.slice(2), {
   epochs: { type: 'number', default: 6 },
   'steps-per-epoch': { type: 'number', default: 40 },
@@ -47,7 +48,9 @@ const o = parseOptions(process.argv.slice(2), {
   margin: { type: 'number', default: 0.2 },
   lr: { type: 'number', default: 2e-3 },
   schedule: { type: 'string', default: 'cosine', choices: ['cosine', 'constant'] },
-  encoder: { type: 'string', default: 'wide', choices: ['small', 'wide'] },
+  encoder: { type: 'string', default: 'wide', choices: ['small', 'wide', 'deep'] },
+  augment: { type: 'string', default: 'shift-flip', choices: ['shift-flip', 'none'] },
+  'weight-decay': { type: 'number', default: 0 },
   'eval-per-class': { type: 'number', default: 300 },
   'held-out': { type: 'string', default: '8,9' },
   data: { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
@@ -74,7 +77,11 @@ const outFile = resolve(o.out ?? join(root, 'bench/results/fashion.json'));
 const curveFile = resolve(o.curve ?? join(root, 'bench/results/fashion-curve.png'));
 const checkpointDir = resolve(o.checkpoint ?? join(root, 'build/checkpoints/fashion'));
 /** The encoders: the small one of the training benchmark, and twice its width (the default here). */
-const ENCODERS = { small: smallEncoder(), wide: smallEncoder({ filters: [32, 64, 128], embeddingDim: 64 }) };
+const ENCODERS = {
+  small: smallEncoder(),
+  wide: smallEncoder({ filters: [32, 64, 128], embeddingDim: 64 }),
+  deep: smallEncoder({ filters: [32, 64, 128], embeddingDim: 64, convsPerStage: 2, batchNormMomentum: 0.9 }),
+};
 const saveDir = o.save;
 
 const log = (line = ''): void => console.log(line);
@@ -103,8 +110,11 @@ async function main(): Promise<void> {
   const model = sequential(engine, [28, 28, 1], layers, { seed });
   const totalSteps = epochs * stepsPerEpoch;
   const schedule = o.schedule === 'cosine' ? warmupCosine({ peak: lr, totalSteps }) : undefined;
-  const lrText = schedule ? `Adam, lr warm-up to ${lr} then cosine to ${Number((lr * 0.02).toPrecision(2))}` : `Adam lr ${lr}`;
-  log(`model: ${describeEncoder(layers)}; triplet loss (${mining} mining, margin ${margin}, squared euclidean); batch ${batch.persons}x${batch.perPerson}; ${lrText}; ${epochs} epochs x ${stepsPerEpoch} steps`);
+  const weightDecay = o['weight-decay'];
+  const lrText = (schedule ? `Adam, lr warm-up to ${lr} then cosine to ${Number((lr * 0.02).toPrecision(2))}` : `Adam lr ${lr}`) + (weightDecay ? `, weight decay ${weightDecay}` : '');
+  const augment = o.augment === 'shift-flip' ? shiftAndFlip({ maxShift: 2, flip: true }) : undefined;
+  const augmentText = augment ? 'shifts of up to 2 px and mirroring' : 'no augmentation';
+  log(`model: ${describeEncoder(layers)}; triplet loss (${mining} mining, margin ${margin}, squared euclidean); batch ${batch.persons}x${batch.perPerson}; ${lrText}; ${augmentText}; ${epochs} epochs x ${stepsPerEpoch} steps`);
   const resume = o.resume ? await readTrainingCheckpoint(checkpointDir) : null;
   if (o.resume && !resume) log(`no checkpoint in ${checkpointDir}: starting from the beginning`);
   if (resume) log(`resuming from the checkpoint of epoch ${resume.epoch} in ${checkpointDir}`);
@@ -127,7 +137,7 @@ async function main(): Promise<void> {
   const stepLosses: [number, number][] = [];
   const result = await trainEmbedding({
     model, data: train.seen, validation, loss: 'triplet', mining, margin, batch,
-    optimizer: { kind: 'adam', lr }, schedule, epochs, stepsPerEpoch, seed, validationPairs: 1000, resume: resume ?? undefined,
+    optimizer: { kind: 'adam', lr, weightDecay }, schedule, augment, epochs, stepsPerEpoch, seed, validationPairs: 1000, resume: resume ?? undefined,
     onProgress: (e) => {
       if (e.type === 'step') {
         stepLosses.push([e.epoch - 1 + e.step / e.totalSteps, e.loss]);
@@ -157,7 +167,7 @@ async function main(): Promise<void> {
   const stepsRun = result.steps.length;
   log(`\n${epochs} epochs x ${stepsPerEpoch} steps x ${batch.persons * batch.perPerson} images; this run: ${stepsRun} steps in ${formatDuration(trainSeconds)} of training (${(trainSeconds / Math.max(1, stepsRun) * 1000).toFixed(0)} ms/step with the per-epoch scoring); ${formatDuration(seconds)} in all`);
   const epochLoss = result.history.map((h): [number, number] => [h.epoch, h.loss]);
-  const curve = learningCurvePlot('FASHION-MNIST, TRIPLET LOSS', `${describeEncoder(layers)}, ${mining} mining, margin ${margin}, batch ${batch.persons}x${batch.perPerson}, ${lrText}, held out: ${heldOut.map((c) => FASHION_MNIST_CLASSES[c]).join(', ')}`, epochs, [
+  const curve = learningCurvePlot('FASHION-MNIST, TRIPLET LOSS', `${describeEncoder(layers)}, ${mining} mining, margin ${margin}, batch ${batch.persons}x${batch.perPerson}, ${lrText}, ${augmentText}, held out: ${heldOut.map((c) => FASHION_MNIST_CLASSES[c]).join(', ')}`, epochs, [
     { yLabel: 'TRIPLET LOSS', yMin: 0, series: [...(stepLosses.length ? [{ label: 'STEP', points: stepLosses, color: [170, 200, 235] as const, width: 1 }] : []), { label: 'EPOCH MEAN', points: epochLoss, color: [31, 90, 170] as const }] },
     { yLabel: 'PAIR ACCURACY', yMax: 1, series: [
       { label: 'SEEN CLASSES (VALIDATION)', points: result.history.filter((h) => h.validation).map((h): [number, number] => [h.epoch, h.validation!.pairAcc]), color: [90, 160, 90] },
@@ -188,6 +198,7 @@ async function main(): Promise<void> {
     loss: `triplet, ${mining} mining, margin ${margin}, squared euclidean`,
     batch,
     optimizer: lrText,
+    augmentation: augmentText,
     heldOutCurve: heldOutCurve.map(([e, a]) => ({ epoch: e, pairAcc: round(a) })),
     heldOutClasses: heldOut.map((c) => FASHION_MNIST_CLASSES[c]),
     evaluation: `test split, first ${evalPerClass} images per class; pairs balanced same/different; 1-shot averaged over 20 random enrolments`,

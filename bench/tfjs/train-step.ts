@@ -85,7 +85,8 @@ export function createTfjsTrainStep(o: TfTrainStepOptions): TfTrainStepper {
         forwardLayers.push((t) => tf.mean(t, [1, 2]));
         break;
       case 'flatten':
-        throw new Error('train-step reference: flatten is not used by the benchmark encoder');
+      case 'batchNorm':
+        throw new Error(`train-step reference: ${l.type} is not used by the benchmark encoder`);
       case 'dense': {
         const k = he([channels, l.units], channels);
         const b = zeros([l.units]);

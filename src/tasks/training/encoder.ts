@@ -8,19 +8,34 @@
 export type EncoderLayer =
   | { type: 'conv2d'; filters: number; kernel: number; strides?: number; padding?: 'same' | 'valid'; activation?: 'none' | 'relu' }
   | { type: 'maxPool' | 'avgPool'; size: number; strides?: number }
-  | { type: 'globalAvgPool' } | { type: 'flatten' }
+  | { type: 'globalAvgPool' } | { type: 'flatten' } | { type: 'batchNorm'; momentum?: number }
   | { type: 'dense'; units: number; activation?: 'none' | 'relu' }
   | { type: 'l2Normalize' };
 
-/** conv(f1)-pool-conv(f2)-pool-conv(f3)-gap-dense(dim)-l2norm; widths scale the filters. */
-export function smallEncoder(o: { filters?: readonly [number, number, number]; embeddingDim?: number } = {}): EncoderLayer[] {
+export interface EncoderOptions {
+  /** Filters of the three stages (16, 32, 64 by default). */
+  filters?: readonly [number, number, number];
+  embeddingDim?: number;
+  /** 3x3 convolutions per stage (1 by default). */
+  convsPerStage?: number;
+  /** Batch norm after each convolution, with this momentum for its moving statistics (none by default). */
+  batchNormMomentum?: number;
+}
+
+/** conv(f1)-pool-conv(f2)-pool-conv(f3)-gap-dense(dim)-l2norm; widths scale the filters, stages can be deeper. */
+export function smallEncoder(o: EncoderOptions = {}): EncoderLayer[] {
   const [f1, f2, f3] = o.filters ?? [16, 32, 64];
+  const convs = o.convsPerStage ?? 1;
+  const stage = (filters: number): EncoderLayer[] => Array.from({ length: convs }, (): EncoderLayer[] => [
+    { type: 'conv2d', filters, kernel: 3, padding: 'same', activation: 'relu' },
+    ...(o.batchNormMomentum === undefined ? [] : [{ type: 'batchNorm' as const, momentum: o.batchNormMomentum }]),
+  ]).flat();
   return [
-    { type: 'conv2d', filters: f1, kernel: 3, padding: 'same', activation: 'relu' },
+    ...stage(f1),
     { type: 'maxPool', size: 2 },
-    { type: 'conv2d', filters: f2, kernel: 3, padding: 'same', activation: 'relu' },
+    ...stage(f2),
     { type: 'maxPool', size: 2 },
-    { type: 'conv2d', filters: f3, kernel: 3, padding: 'same', activation: 'relu' },
+    ...stage(f3),
     { type: 'globalAvgPool' },
     { type: 'dense', units: o.embeddingDim ?? 64 },
     { type: 'l2Normalize' },
@@ -36,6 +51,7 @@ export function describeEncoder(layers: readonly EncoderLayer[]): string {
       case 'avgPool': return 'avgpool';
       case 'globalAvgPool': return 'gap';
       case 'flatten': return 'flatten';
+      case 'batchNorm': return 'bn';
       case 'dense': return `dense${l.units}`;
       case 'l2Normalize': return 'l2norm';
     }

@@ -7,6 +7,7 @@ export { trainSimilarityHead, l1Initial, type DescriptorPair, type TrainHeadOpti
 export { CollapseDetector, meanPairwiseDistance, type CollapseOptions, type CollapseWarning } from './collapse.js';
 export { saveModelWeights, restoreWeights, saveTrainingCheckpoint, restoreTrainingCheckpoint, type SavedWeights, type TrainingCheckpoint } from './checkpoint.js';
 export { warmupCosine, type LearningRateSchedule, type WarmupCosineOptions } from './schedule.js';
+export { shiftAndFlip, type Augmentation, type ShiftFlipOptions } from './augment.js';
 export { createOptimizer, isOptimizer, type OptimizerSpec, type OptimizerState } from '../../nn/optimizers.js';
 export { PKSampler, type BatchShape } from './sampler.js';
 export { SeededRandom } from './random.js';

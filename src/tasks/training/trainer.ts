@@ -20,6 +20,7 @@ import { scoreEmbeddings, type EmbeddingScores } from './evaluate.js';
 import { SeededRandom } from './random.js';
 import { PKSampler, type BatchShape } from './sampler.js';
 import type { LearningRateSchedule } from './schedule.js';
+import type { Augmentation } from './augment.js';
 import { DEFAULT_TRAINING_OPTIMIZER, tripletStep, type Mining } from './step.js';
 
 export type { Mining };
@@ -59,6 +60,8 @@ export interface TrainEmbeddingOptions {
   checkpointEvery?: number;
   /** The learning rate of each step (counted over the whole run); the optimiser's own rate otherwise. */
   schedule?: LearningRateSchedule;
+  /** Changes each batch's examples before the step (e.g. shiftAndFlip()); none by default. */
+  augment?: Augmentation;
   collapse?: CollapseOptions;
   /** Steps between collapse checks (each reads the batch's embeddings back). */
   collapseCheckEvery?: number;
@@ -184,11 +187,17 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
   if (o.resume) await restoreTrainingCheckpoint(model, optimizer, o.resume);
   const triplet = tripletStep(model, optimizer, { margin, mining, distance, input, output });
 
+  const batchOf = (indices: ArrayLike<number>, random: SeededRandom): Float32Array => {
+    const x = gatherImages(data, indices);
+    o.augment?.(x, indices.length, data.shape, random);
+    return x;
+  };
+
   /** One optimisation step; returns the loss, active fraction and (when asked) the batch's embeddings. */
   const step = (indices: Int32Array, wantEmbeddings: boolean, random: SeededRandom): Promise<{ loss: number; active: number | null; emb: Float32Array | null }> =>
     engine.scope(async () => {
       if (lossKind === 'triplet') {
-        const x = engine.tensor([batchSize, ...data.shape], gatherImages(data, indices), 'batch');
+        const x = engine.tensor([batchSize, ...data.shape], batchOf(indices, random), 'batch');
         const labels = engine.tensor([batchSize], Float32Array.from(indices, (i) => data.labels[i]!), 'labels');
         const r = await triplet(x, labels);
         const [loss, active, embValues] = await Promise.all([r.loss.read(), r.activeFraction.read(), wantEmbeddings ? r.embeddings.read() : null]);
@@ -196,8 +205,8 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
       }
       const pairs = contrastivePairs(indices, batch, random);
       const n = pairs.left.length;
-      const x1 = engine.tensor([n, ...data.shape], gatherImages(data, pairs.left), 'left');
-      const x2 = engine.tensor([n, ...data.shape], gatherImages(data, pairs.right), 'right');
+      const x1 = engine.tensor([n, ...data.shape], batchOf(pairs.left, random), 'left');
+      const x2 = engine.tensor([n, ...data.shape], batchOf(pairs.right, random), 'right');
       const same = engine.tensor([n], Float32Array.from(pairs.same), 'same');
       const f1 = model.forward({ [input]: x1 }, [output], { record: true, wrt: names });
       const f2 = model.forward({ [input]: x2 }, [output], { record: true, wrt: names });
