@@ -40,7 +40,14 @@ export function learningCurvePlot(title: string, subtitle: string, epochs: numbe
   const pw = W - LEFT - RIGHT;
   const x = (e: number) => LEFT + (e / epochs) * pw;
   c.text((W - textWidth(title)) / 2, 14, title, INK);
-  c.text((W - textWidth(subtitle, 1)) / 2, 38, subtitle, INK, 1);
+  // The subtitle wraps at commas onto a second line when it is wider than the figure.
+  const lines: string[] = [];
+  for (const part of subtitle.split(', ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && textWidth(`${lines[last]}, ${part}`, 1) <= W - 16) lines[last] += `, ${part}`;
+    else lines.push(part);
+  }
+  lines.slice(0, 2).forEach((line, k) => c.text((W - textWidth(line, 1)) / 2, 38 + 12 * k, line, INK, 1));
   panels.forEach((panel, i) => {
     const top = TOP + i * (PANEL_H + GAP);
     const ys = panel.series.flatMap((s) => s.points.map((p) => p[1]));
