@@ -13,7 +13,7 @@
  * and the learning curve bench/results/fashion-curve.png.
  * Usage: node build/bench/train-fashion.js [--epochs N] [--steps-per-epoch N] [--persons P]
  *   [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant]
- *   [--encoder small|wide|deep] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE]
+ *   [--encoder small|wide|deep|wide-flatten] [--embedding-dim N] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE]
  *   [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,7 @@ import { runMain } from '../hosts/drive.js';
 import { ProgressBar, formatDuration } from '../progress-bar.js';
 import { learningCurvePlot } from './learning-curve-plot.js';
 
-const USAGE = 'usage: train-fashion [--epochs N] [--steps-per-epoch N] [--persons P] [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant] [--encoder small|wide|deep] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE] [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR] [--seed N]';
+const USAGE = 'usage: train-fashion [--epochs N] [--steps-per-epoch N] [--persons P] [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant] [--encoder small|wide|deep|wide-flatten] [--embedding-dim N] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE] [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR] [--seed N]';
 const o = parseOptions(process.argv.slice(2), {
   epochs: { type: 'number', default: 6 },
   'steps-per-epoch': { type: 'number', default: 40 },
@@ -48,8 +48,9 @@ const o = parseOptions(process.argv.slice(2), {
   margin: { type: 'number', default: 0.2 },
   lr: { type: 'number', default: 2e-3 },
   schedule: { type: 'string', default: 'cosine', choices: ['cosine', 'constant'] },
-  encoder: { type: 'string', default: 'wide', choices: ['small', 'wide', 'deep'] },
+  encoder: { type: 'string', default: 'wide', choices: ['small', 'wide', 'deep', 'wide-flatten'] },
   augment: { type: 'string', default: 'shift-flip', choices: ['shift-flip', 'none'] },
+  'embedding-dim': { type: 'number', default: 64 },
   'weight-decay': { type: 'number', default: 0 },
   'eval-per-class': { type: 'number', default: 300 },
   'held-out': { type: 'string', default: '8,9' },
@@ -77,10 +78,12 @@ const outFile = resolve(o.out ?? join(root, 'bench/results/fashion.json'));
 const curveFile = resolve(o.curve ?? join(root, 'bench/results/fashion-curve.png'));
 const checkpointDir = resolve(o.checkpoint ?? join(root, 'build/checkpoints/fashion'));
 /** The encoders: the small one of the training benchmark, and twice its width (the default here). */
+const embeddingDim = o['embedding-dim'];
 const ENCODERS = {
-  small: smallEncoder(),
-  wide: smallEncoder({ filters: [32, 64, 128], embeddingDim: 64 }),
-  deep: smallEncoder({ filters: [32, 64, 128], embeddingDim: 64, convsPerStage: 2, batchNormMomentum: 0.9 }),
+  small: smallEncoder({ embeddingDim }),
+  wide: smallEncoder({ filters: [32, 64, 128], embeddingDim }),
+  deep: smallEncoder({ filters: [32, 64, 128], embeddingDim, convsPerStage: 2, batchNormMomentum: 0.9 }),
+  'wide-flatten': smallEncoder({ filters: [32, 64, 128], embeddingDim, head: 'flatten' }),
 };
 const saveDir = o.save;
 

@@ -20,6 +20,8 @@ export interface EncoderOptions {
   convsPerStage?: number;
   /** Batch norm after each convolution, with this momentum for its moving statistics (none by default). */
   batchNormMomentum?: number;
+  /** How the last feature map becomes the embedding's input: averaged over positions ('gap', the default) or kept whole ('flatten', where things are). */
+  head?: 'gap' | 'flatten';
 }
 
 /** conv(f1)-pool-conv(f2)-pool-conv(f3)-gap-dense(dim)-l2norm; widths scale the filters, stages can be deeper. */
@@ -36,7 +38,7 @@ export function smallEncoder(o: EncoderOptions = {}): EncoderLayer[] {
     ...stage(f2),
     { type: 'maxPool', size: 2 },
     ...stage(f3),
-    { type: 'globalAvgPool' },
+    { type: o.head === 'flatten' ? 'flatten' : 'globalAvgPool' },
     { type: 'dense', units: o.embeddingDim ?? 64 },
     { type: 'l2Normalize' },
   ];
