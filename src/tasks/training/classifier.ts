@@ -8,7 +8,7 @@ import type { Graph } from '../../nn/graph/graph.js';
 import { createOptimizer, isOptimizer, type Optimizer, type OptimizerSpec } from '../../nn/optimizers.js';
 import { softmaxCrossEntropy } from '../../ops/loss.js';
 import { saveModelWeights, type SavedWeights } from './checkpoint.js';
-import { checkExamples, checkModelInput, gatherImages, type LabelledImages } from './dataset.js';
+import { checkExamples, checkModelInput, checkTrainingSets, gatherImages, type LabelledImages } from './dataset.js';
 import { embedImages, type EmbedOptions } from './embed.js';
 import { SeededRandom } from './random.js';
 import { DEFAULT_TRAINING_OPTIMIZER } from './step.js';
@@ -95,12 +95,7 @@ export async function trainClassifier(o: TrainClassifierOptions): Promise<TrainC
   const epochs = o.epochs ?? 1;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`trainClassifier: batchSize must be a positive integer, got ${batchSize}`);
   if (data.count === 0) throw new RangeError('trainClassifier: no training examples');
-  checkExamples(data, 'trainClassifier (data)');
-  checkModelInput(model, input, data.shape, 'trainClassifier (data)');
-  if (o.validation) {
-    checkExamples(o.validation, 'trainClassifier (validation)');
-    checkModelInput(model, input, o.validation.shape, 'trainClassifier (validation)');
-  }
+  checkTrainingSets(model, input, { data, validation: o.validation }, 'trainClassifier');
   const stepsPerEpoch = o.stepsPerEpoch ?? Math.ceil(data.count / batchSize);
   const random = new SeededRandom(o.seed ?? 1);
   const names = model.trainableNames;

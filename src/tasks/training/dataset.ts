@@ -42,6 +42,15 @@ export function checkModelInput(model: Graph, input: string, shape: readonly num
   if (!fits) throw new ShapeError(`${what}: the model's input '${input}' takes examples of [${want.slice(1).map((d) => d ?? '?')}], the data's are [${shape}]`);
 }
 
+/** What a trainer checks before it starts: its data and validation sets, each consistent and of the model's input shape. */
+export function checkTrainingSets(model: Graph, input: string, sets: { data: LabelledImages; validation?: LabelledImages }, trainer: string): void {
+  for (const [name, d] of Object.entries(sets)) {
+    if (!d) continue;
+    checkExamples(d, `${trainer} (${name})`);
+    checkModelInput(model, input, d.shape, `${trainer} (${name})`);
+  }
+}
+
 /** The images at `indices`, in that order, as one [indices.length, H, W, C] array. */
 export function gatherImages(d: LabelledImages, indices: ArrayLike<number>): Float32Array {
   const size = imageSize(d);

@@ -14,7 +14,7 @@ import { contrastiveLoss, type EmbeddingDistance } from '../../ops/loss.js';
 import type { WeightMap } from '../../nn/weights.js';
 import { restoreTrainingCheckpoint, restoreWeights, saveModelWeights, saveTrainingCheckpoint, type SavedWeights, type TrainingCheckpoint } from './checkpoint.js';
 import { CollapseDetector, meanPairwiseDistance, type CollapseOptions, type CollapseWarning } from './collapse.js';
-import { checkExamples, checkModelInput, gatherImages, type LabelledImages } from './dataset.js';
+import { checkTrainingSets, gatherImages, type LabelledImages } from './dataset.js';
 import { embedImages } from './embed.js';
 import { scoreEmbeddings, type EmbeddingScores } from './evaluate.js';
 import { SeededRandom } from './random.js';
@@ -161,12 +161,7 @@ export async function trainEmbedding(o: TrainEmbeddingOptions): Promise<TrainEmb
   if (!(margin > 0)) throw new RangeError(`margin must be > 0, got ${margin}`);
   if (lossKind !== 'triplet' && lossKind !== 'contrastive') throw new RangeError(`loss must be 'triplet' or 'contrastive', got ${JSON.stringify(lossKind)}`);
   if (data.count === 0) throw new RangeError('trainEmbedding: no training images');
-  checkExamples(data, 'trainEmbedding (data)');
-  checkModelInput(model, input, data.shape, 'trainEmbedding (data)');
-  if (o.validation) {
-    checkExamples(o.validation, 'trainEmbedding (validation)');
-    checkModelInput(model, input, o.validation.shape, 'trainEmbedding (validation)');
-  }
+  checkTrainingSets(model, input, { data, validation: o.validation }, 'trainEmbedding');
 
   // Each epoch's batches come from its own seed, so a resumed run replays none and skips none.
   const epochSeed = (epoch: number) => seed + 7919 * (epoch - 1);
