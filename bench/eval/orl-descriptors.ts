@@ -11,6 +11,7 @@ import { decodeImage } from '../../src/host/node-image.js';
 import { withEdgeBorder } from '../../src/nn/boxes.js';
 import type { Engine } from '../../src/gpu/engine.js';
 import type { RGBAImage } from '../../src/ops/image.js';
+import type { EvalPair } from './face-metrics.js';
 
 export interface FaceSample {
   person: string;
@@ -88,4 +89,21 @@ export async function faceDescriptors(engine: Engine, dir: string, cacheFile: st
   writeFileSync(cacheFile, JSON.stringify(cache));
   log(`descriptors: wrote the cache ${cacheFile}`);
   return toSamples(cache);
+}
+
+/**
+ * Every pair among `members` (indices into `samples`), same person or not, scored on what
+ * `descriptor` gives for each sample (its own descriptor by default); a pair with a missing face
+ * has no score.
+ */
+export function facePairs(samples: readonly FaceSample[], members: readonly number[], score: (a: Float32Array, b: Float32Array) => number, descriptor: (i: number) => Float32Array | null = (i) => samples[i]!.descriptor): EvalPair[] {
+  const out: EvalPair[] = [];
+  for (let x = 0; x < members.length; x++) {
+    for (let y = x + 1; y < members.length; y++) {
+      const [i, j] = [members[x]!, members[y]!];
+      const [a, b] = [descriptor(i), descriptor(j)];
+      out.push({ a: i, b: j, same: samples[i]!.person === samples[j]!.person, distance: a && b ? score(a, b) : null });
+    }
+  }
+  return out;
 }

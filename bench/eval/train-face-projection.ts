@@ -28,7 +28,7 @@ import { runMain } from '../hosts/drive.js';
 import { bestPlain, strictAccuracy, type EvalPair } from './face-metrics.js';
 import { lfwDevFigures } from './lfw-dev-figures.js';
 import { CACHE, lfwPhotos, readCache } from './lfw-faces.js';
-import { faceDescriptors, type FaceSample } from './orl-descriptors.js';
+import { faceDescriptors, facePairs, type FaceSample } from './orl-descriptors.js';
 
 const o = parseOptions(process.argv.slice(2), {
   epochs: { type: 'number', default: 30 },
@@ -49,19 +49,6 @@ const normalised = (d: Float32Array): Float32Array => {
   const n = Math.hypot(...d);
   return d.map((v) => v / n);
 };
-
-/** Every pair among `members` (indices into samples) with the distance of `describe`d descriptors. */
-function pairsOf(samples: readonly FaceSample[], members: readonly number[], describe: (i: number) => Float32Array | null): EvalPair[] {
-  const out: EvalPair[] = [];
-  for (let x = 0; x < members.length; x++) {
-    for (let y = x + 1; y < members.length; y++) {
-      const [i, j] = [members[x]!, members[y]!];
-      const [a, b] = [describe(i), describe(j)];
-      out.push({ a: i, b: j, same: samples[i]!.person === samples[j]!.person, distance: a && b ? euclidean(a, b) : null });
-    }
-  }
-  return out;
-}
 
 /** Accuracy at the threshold chosen on the training persons' pairs; AUC and TAR at FAR 1e-3 on the test pairs with both faces. */
 function orlFigures(train: EvalPair[], test: EvalPair[]) {
@@ -116,7 +103,7 @@ async function main(): Promise<void> {
     normalised: (i: number) => (orlRaw[i] ? normalised(orlRaw[i]!) : null),
     head: (i: number) => orlHead[i] ?? null,
   };
-  const orl = Object.fromEntries(Object.entries(variants).map(([k, f]) => [k, orlFigures(pairsOf(samples, trainIdx, f), pairsOf(samples, testIdx, f))]));
+  const orl = Object.fromEntries(Object.entries(variants).map(([k, f]) => [k, orlFigures(facePairs(samples, trainIdx, euclidean, f), facePairs(samples, testIdx, euclidean, f))]));
 
   const paths = Object.keys(cache);
   const lfwRaw = paths.map((p) => (cache[p] ? Float32Array.from(cache[p]!.dlib) : null));

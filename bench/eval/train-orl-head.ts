@@ -20,7 +20,7 @@ import { l1Initial, trainSimilarityHead, type DescriptorPair } from '../../src/t
 import { parseOptions } from '../args.js';
 import { runMain } from '../hosts/drive.js';
 import { bestBalanced, bestPlain, rates, strictAccuracy, type EvalPair } from './face-metrics.js';
-import { faceDescriptors, type FaceSample } from './orl-descriptors.js';
+import { faceDescriptors, facePairs, type FaceSample } from './orl-descriptors.js';
 
 const o = parseOptions(process.argv.slice(2), {
   faces: { type: 'string' },
@@ -45,18 +45,6 @@ const TAU = 0.6;
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 const r4 = (x: number): number => Number(x.toFixed(4));
 
-/** Every pair of the samples (by index into `all`); a pair with a missing face has no score. */
-function allPairs(all: FaceSample[], members: number[], score: (a: Float32Array, b: Float32Array) => number): EvalPair[] {
-  const out: EvalPair[] = [];
-  for (let x = 0; x < members.length; x++) {
-    for (let y = x + 1; y < members.length; y++) {
-      const a = all[members[x]!]!, b = all[members[y]!]!;
-      out.push({ a: members[x]!, b: members[y]!, same: a.person === b.person, distance: a.descriptor && b.descriptor ? score(a.descriptor, b.descriptor) : null });
-    }
-  }
-  return out;
-}
-
 /** Figures over the pairs where both faces were found (what the head itself decides). */
 function found(pairs: EvalPair[], threshold: number) {
   return figures(pairs.filter((p) => p.distance !== null), threshold);
@@ -77,7 +65,7 @@ async function main(): Promise<void> {
   const missing = samples.filter((s) => !s.descriptor).map((s) => `${s.person}/${s.name}`);
   console.log(`data: ${relative(root, facesDir)}: train persons s${TRAIN_PERSONS[0]}-s${TRAIN_PERSONS[1]} (${trainIdx.length} images), test s${TEST_PERSONS[0]}-s${TEST_PERSONS[1]} (${testIdx.length} images); no face found in ${missing.length} (${missing.join(', ') || 'none'}): their pairs count as wrong`);
 
-  const trainPairs: DescriptorPair[] = allPairs(samples, trainIdx, () => 0)
+  const trainPairs: DescriptorPair[] = facePairs(samples, trainIdx, () => 0)
     .filter((p) => p.distance !== null)
     .map((p) => ({ a: samples[p.a]!.descriptor!, b: samples[p.b]!.descriptor!, same: p.same }));
   console.log(`training the ${form} head on ${trainPairs.length} pairs (${trainPairs.filter((p) => p.same).length} same; each epoch all same pairs + as many different ones), Adam lr ${lr}, ${epochs} epochs, starting from ${init === 'l1' ? 'a logistic fit on the L1 distance' : 'zeros'}`);
@@ -88,10 +76,10 @@ async function main(): Promise<void> {
 
   // Scores where smaller means "same": euclidean distance, and 1 − P(same) for the head.
   const headScore = (a: Float32Array, b: Float32Array) => 1 - head.probability(a, b);
-  const euclidTrain = allPairs(samples, trainIdx, euclidean);
-  const euclidTest = allPairs(samples, testIdx, euclidean);
-  const headTrain = allPairs(samples, trainIdx, headScore);
-  const headTest = allPairs(samples, testIdx, headScore);
+  const euclidTrain = facePairs(samples, trainIdx, euclidean);
+  const euclidTest = facePairs(samples, testIdx, euclidean);
+  const headTrain = facePairs(samples, trainIdx, headScore);
+  const headTest = facePairs(samples, testIdx, headScore);
   // Thresholds chosen on the training persons: the best balanced accuracy (TAR + TNR) / 2, and the best plain accuracy.
   const euclidBalanced = bestBalanced(euclidTrain).threshold;
   const euclidPlain = bestPlain(euclidTrain).threshold;
