@@ -12,6 +12,9 @@
 //                       blocking is what makes this fast on CPU-emulated adapters (the direct form
 //                       is ~15x slower there even for 3 input channels).
 // input_grad_depthwise: C / groups == 1: 4 such pixels x 4 channels per thread.
+// flip_filter:          with stride 1 and one group, dx is the forward convolution of dy with
+//                       the filter flipped in space and its channels swapped, wf[K−1−k, oc, c] =
+//                       w[k, c, oc]; conv_subgroup.wgsl's implicit GEMM then runs it.
 //
 // Filter gradient, an implicit GEMM patchesᵀ·dy reduced over the N·OD·OH·OW output pixels. The
 // pixels are split into `parts` chunks so that small filters still occupy many threads; part j
@@ -469,4 +472,16 @@ fn filter_grad_depthwise(@builtin(global_invocation_id) gid: vec3<u32>, @builtin
   for (var j = 0u; j < 4u; j++) {
     if (ob * 4u + j < p.outC) { result[at + ob * 4u + j] = acc[j]; }
   }
+}
+
+// Reversing every spatial axis of the kernel reverses its flattened tap index.
+@compute @workgroup_size(WG)
+fn flip_filter(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let taps = win.kD * win.kH * win.kW;
+  let i = flatIndex(gid, nwg, WG);
+  if (i >= taps * p.inC * p.outC) { return; }
+  let c = i % p.inC;
+  let oc = (i / p.inC) % p.outC;
+  let flippedTap = i / (p.inC * p.outC);
+  result[i] = w[((taps - 1u - flippedTap) * p.inC + c) * p.outC + oc];
 }

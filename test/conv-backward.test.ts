@@ -1,4 +1,5 @@
 import { conv } from '../src/ops/conv.js';
+import { hasSubgroupMatmul } from '../src/ops/matmul.js';
 import { convFilterGrad, convInputGrad, convTranspose, type FilterGradAlgorithm, type InputGradAlgorithm } from '../src/ops/conv-backward.js';
 import type { RefConvParams } from './ref/conv.js';
 import { convOutSpatial, refConv64, refConvFilterGrad, refConvInputGrad } from './ref/backward.js';
@@ -80,6 +81,29 @@ describe('conv backward', () => {
       for (const [algorithm, kind] of runs) await checkFilterGrad(randomCase(rng, rank, kind), rng, algorithm);
     });
   }
+
+  it('input gradient on the subgroup implicit GEMM (stride 1, flipped filter): 1-3-D random shapes, pads, vertical dilations, wide tiles', async function () {
+    const engine = await testEngine();
+    if (!hasSubgroupMatmul(engine)) {
+      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
+      this.skip();
+    }
+    const rng = new Rng(4300);
+    for (let i = 0; i < 12; i++) {
+      const rank = 1 + (i % 3);
+      const c = randomCase(rng, rank, 'any');
+      const dilations = [...c.dilations.slice(0, -1), 1];
+      const kernel = c.kernel;
+      const spatial = kernel.map((k, a) => (k - 1) * dilations[a]! + rng.int(1, rank === 3 ? 5 : i % 2 ? 11 : 30));
+      const reach = (a: number) => (kernel[a]! - 1) * dilations[a]!;
+      const pad = () => kernel.map((_, a) => rng.int(0, reach(a)));
+      const inC = 4 * rng.int(1, i % 4 === 0 ? 12 : 4);
+      const sg: Case = { inShape: [rng.int(1, 2), ...spatial, inC], kernel, outC: rng.int(1, 12), groups: 1, strides: kernel.map(() => 1), dilations, padBegin: pad(), padEnd: pad() };
+      await checkInputGrad(sg, rng, 'subgroup');
+    }
+    const strided: Case = { inShape: [1, 6, 6, 4], kernel: [3, 3], outC: 4, groups: 1, strides: [2, 2], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1] };
+    await assertRejects(() => checkInputGrad(strided, rng, 'subgroup'), /the subgroup path needs stride 1/);
+  });
 
   it('large reductions: filter gradient split over many pixel chunks, blocks past the tile edges', async () => {
     const rng = new Rng(43);

@@ -7,7 +7,8 @@ import { defineKernel } from '../gpu/kernel.js';
 import { sizeOf, type Tensor } from '../gpu/tensor.js';
 import activationWGSL from '../../shaders/common/activation.wgsl';
 import { activationCode, DEFAULT_LEAKY_SLOPE, type Activation } from './activation.js';
-import { matmul } from './matmul.js';
+import { conv } from './conv.js';
+import { hasSubgroupMatmul, matmul } from './matmul.js';
 import { sumAlongAxis } from './reduce.js';
 import { perAxis, windowGeometry, windowOptions, windowShapeClass, windowUniforms, type Padding, type WindowGeometry } from './window.js';
 
@@ -21,7 +22,7 @@ export interface ConvGeometry {
   groups?: number;
 }
 
-export type InputGradAlgorithm = 'matmul' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'direct';
+export type InputGradAlgorithm = 'matmul' | 'subgroup' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'direct';
 export type FilterGradAlgorithm = 'matmul' | 'blocked' | 'depthwise';
 
 export interface ConvInputGradOptions extends ConvGeometry {
@@ -78,6 +79,33 @@ const isPointwise = (s: Setup) =>
 
 interface Epilogue { bias?: Tensor; activation?: Activation; slope?: number }
 
+/** Whether dx can run as a forward convolution on conv_subgroup (stride 1, one group, as that kernel needs). */
+const subgroupFits = (s: Setup, engine: Tensor['engine']) =>
+  s.groups === 1 && s.inC % 4 === 0 && s.g.dilations[2] === 1 && s.g.strides.every((v) => v === 1) && hasSubgroupMatmul(engine) &&
+  s.g.kernel.every((k, a) => s.g.padBegin[a]! <= (k - 1) * s.g.dilations[a]! && s.g.padEnd[a]! <= (k - 1) * s.g.dilations[a]!);
+
+/**
+ * dx of a stride-1 convolution as the forward convolution of dy with the filter flipped in space
+ * and its channels swapped, padded by what the forward window leaves on the other side.
+ */
+function inputGradAsConv(op: string, s: Setup, dy: Tensor, w: Tensor, epi: Epilogue): Tensor {
+  const engine = dy.engine;
+  const axes = s.g.kernel.map((_, a) => a).slice(3 - s.rank);
+  const flipped = engine.empty([...w.shape.slice(0, s.rank), s.outC, s.inC], op);
+  engine.dispatch({ op, kernel, entry: 'flip_filter', uniforms: uniforms(s), buffers: { w, result: flipped }, threads: flipped.size });
+  const reach = (a: number) => (s.g.kernel[a]! - 1) * s.g.dilations[a]!;
+  try {
+    return conv(dy, flipped, {
+      padding: [...axes.map((a) => reach(a) - s.g.padBegin[a]!), ...axes.map((a) => reach(a) - s.g.padEnd[a]!)],
+      dilations: axes.map((a) => s.g.dilations[a]!),
+      algorithm: 'subgroup',
+      bias: epi.bias, activation: epi.activation, slope: epi.slope,
+    });
+  } finally {
+    flipped.dispose();
+  }
+}
+
 /** The tuner's shape class of a gradient: as the forward conv's, over the input's pixels. */
 function shapeClass(s: Setup): string {
   return windowShapeClass(s.g, s.rank, { ...s, pixels: s.batch * s.g.inSize[0] * s.g.inSize[1] * s.g.inSize[2] });
@@ -104,9 +132,11 @@ for (const op of ['convInputGrad', 'convFilterGrad'] as const) {
 function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly number[], o: ConvInputGradOptions, epi: Epilogue = {}): Tensor {
   const s = setup(op, inputShape, w.shape, dy.shape, o);
   const engine = dy.engine;
-  // Register-blocked kernels everywhere (the direct one is for reference and tests).
-  const handSet: InputGradAlgorithm = isPointwise(s) ? 'matmul' : s.cinPerGroup === 1 ? 'depthwise' : 'blocked';
-  const eligible: InputGradAlgorithm[] = [...(isPointwise(s) ? ['matmul' as const] : []), ...(s.cinPerGroup === 1 ? ['depthwise' as const] : []), 'blocked'];
+  // With stride 1 on adapters with subgroups of 4 or 8, the forward's subgroup implicit GEMM on the
+  // flipped filter (1.1-2.7x input_grad_blocked on lavapipe, the most on large maps); else the
+  // register-blocked kernels (the direct one is for reference and tests).
+  const handSet: InputGradAlgorithm = isPointwise(s) ? 'matmul' : subgroupFits(s, engine) ? 'subgroup' : s.cinPerGroup === 1 ? 'depthwise' : 'blocked';
+  const eligible: InputGradAlgorithm[] = [...(isPointwise(s) ? ['matmul' as const] : []), ...(subgroupFits(s, engine) ? ['subgroup' as const] : []), ...(s.cinPerGroup === 1 ? ['depthwise' as const] : []), 'blocked'];
   const algorithm = o.algorithm ?? (engine.tuner.choose('convInputGrad', shapeClass(s), eligible, handSet, () => tuneRequest('convInputGrad', s, inputShape, w.shape, dy.shape)) as InputGradAlgorithm);
   if (algorithm === 'matmul') {
     if (!isPointwise(s)) throw new GPUOpError(op, 'the matmul path needs a 1x1 convolution with stride 1, no padding and one group');
@@ -120,6 +150,10 @@ function inputGrad(op: string, dy: Tensor, w: Tensor, inputShape: readonly numbe
     const view = dx.reshape(inputShape);
     dx.dispose();
     return view;
+  }
+  if (algorithm === 'subgroup') {
+    if (!subgroupFits(s, engine)) throw new GPUOpError(op, `the subgroup path needs stride 1, one group, input channels divisible by 4, no horizontal dilation and subgroups of 4 or 8 (strides ${s.g.strides}, groups ${s.groups}, ${s.inC} channels, subgroups of ${engine.subgroupSize || 'none'})`);
+    return inputGradAsConv(op, s, dy, w, epi);
   }
   const dx = engine.empty(inputShape, op);
   const common = {
