@@ -6,7 +6,7 @@ import { SimilarityHead } from '../src/tasks/face/similarity-head.js';
 import { restoreWeights } from '../src/tasks/training/checkpoint.js';
 import { CollapseDetector } from '../src/tasks/training/collapse.js';
 import type { LabelledImages } from '../src/tasks/training/dataset.js';
-import { embedImages } from '../src/tasks/training/embed.js';
+import { concatEmbeddings, embedImages } from '../src/tasks/training/embed.js';
 import { bestThreshold } from '../src/tasks/face/calibration.js';
 import { euclideanDistance, oneShotAccuracy, scoreEmbeddings } from '../src/tasks/training/evaluate.js';
 import { SeededRandom } from '../src/tasks/training/random.js';
@@ -60,6 +60,22 @@ describe('training: embedding trainer, evaluation, collapse, similarity head', (
     // One-shot by hand: 2 classes on a line, enrolled points decide.
     const line = [[0], [1], [10], [11]].map((v) => Float32Array.from(v));
     assertEqual(oneShotAccuracy(line, [0, 0, 1, 1], 5), 1);
+  });
+
+  it('joins an ensemble\'s embeddings: unit vectors stay unit, squared distances average over the models', () => {
+    const random = new SeededRandom(9);
+    const unit = (n: number) => { const v = Float32Array.from({ length: n }, () => random.normal()); const l = Math.hypot(...v); return v.map((x) => x / l); };
+    const models = [3, 5, 2].map((dim) => Array.from({ length: 4 }, () => unit(dim)));
+    const joined = concatEmbeddings(models);
+    assertEqual(joined.map((v) => v.length), [10, 10, 10, 10], 'lengths');
+    for (const v of joined) assert(Math.abs(Math.hypot(...v) - 1) < 1e-6, `norm ${Math.hypot(...v)}`);
+    const sq = (a: ArrayLike<number>, b: ArrayLike<number>) => euclideanDistance(a, b) ** 2;
+    const mean = models.reduce((t, e) => t + sq(e[0]!, e[3]!), 0) / models.length;
+    assert(Math.abs(sq(joined[0]!, joined[3]!) - mean) < 1e-6, `squared distance ${sq(joined[0]!, joined[3]!)} vs the models' mean ${mean}`);
+    assertEqual(Array.from(joined[2]!.subarray(0, 3)), Array.from(models[0]![2]!, (x) => Math.fround(x * (1 / Math.sqrt(3)))), 'first model first, scaled');
+    let message = '';
+    try { concatEmbeddings([models[0]!, models[1]!.slice(1)]); } catch (e) { message = (e as Error).message; }
+    assert(message.includes('model 1 has 3 embeddings, model 0 has 4'), `mismatch: ${message}`);
   });
 
   it('trains a tiny CNN on clustered data: the loss falls and validation accuracy rises', async function () {

@@ -25,7 +25,7 @@ import { encodePNG } from '../../src/host/node-image.js';
 import { readTrainingCheckpoint, writeTrainingCheckpoint } from '../../src/host/training-checkpoint-file.js';
 import { sequential } from '../../src/nn/layers.js';
 import { firstPerClass, splitClasses } from '../../src/tasks/training/dataset.js';
-import { embedImages } from '../../src/tasks/training/embed.js';
+import { concatEmbeddings, embedImages } from '../../src/tasks/training/embed.js';
 import { describeEncoder, smallEncoder } from '../../src/tasks/training/encoder.js';
 import { scoreEmbeddings, type EmbeddingScores } from '../../src/tasks/training/evaluate.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from '../../src/tasks/training/fashion-mnist.js';
@@ -38,7 +38,7 @@ import { runMain } from '../hosts/drive.js';
 import { ProgressBar, formatDuration } from '../progress-bar.js';
 import { learningCurvePlot } from './learning-curve-plot.js';
 
-const USAGE = 'usage: train-fashion [--epochs N] [--steps-per-epoch N] [--persons P] [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant] [--encoder small|wide|deep|wide-flatten] [--embedding-dim N] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE] [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR] [--seed N]';
+const USAGE = 'usage: train-fashion [--epochs N] [--steps-per-epoch N] [--persons P] [--per-person K] [--mining hard|semihard|all] [--margin A] [--lr LR] [--schedule cosine|constant] [--encoder small|wide|deep|wide-flatten] [--embedding-dim N] [--augment shift-flip|none] [--weight-decay WD] [--eval-per-class N] [--held-out 8,9] [--data DIR] [--out FILE] [--curve FILE] [--checkpoint DIR] [--resume] [--save DIR] [--seed N] [--ensemble N]';
 const o = parseOptions(process.argv.slice(2), {
   epochs: { type: 'number', default: 6 },
   'steps-per-epoch': { type: 'number', default: 40 },
@@ -61,6 +61,7 @@ const o = parseOptions(process.argv.slice(2), {
   resume: { type: 'boolean' },
   save: { type: 'string' },
   seed: { type: 'number', default: 1 },
+  ensemble: { type: 'number', default: 1 },
 }, USAGE);
 
 const epochs = o.epochs;
@@ -71,6 +72,8 @@ const margin = o.margin;
 const lr = o.lr;
 const evalPerClass = o['eval-per-class'];
 const seed = o.seed;
+const members = o.ensemble;
+if (!Number.isInteger(members) || members < 1) throw new RangeError(`--ensemble must be a whole number of encoders, at least 1 (got ${members})`);
 const heldOut = list(o['held-out'])!.map(Number);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = resolve(o.data);
@@ -110,83 +113,110 @@ async function main(): Promise<void> {
   log(`evaluation (test split): unseen ${unseenEval.count} images, all ${allEval.count} images (${evalPerClass} per class); validation ${validation.count} test images of the seen classes`);
 
   const layers = ENCODERS[o.encoder as keyof typeof ENCODERS];
-  const model = sequential(engine, [28, 28, 1], layers, { seed });
   const totalSteps = epochs * stepsPerEpoch;
   const schedule = o.schedule === 'cosine' ? warmupCosine({ peak: lr, totalSteps }) : undefined;
   const weightDecay = o['weight-decay'];
   const lrText = (schedule ? `Adam, lr warm-up to ${lr} then cosine to ${Number((lr * 0.02).toPrecision(2))}` : `Adam lr ${lr}`) + (weightDecay ? `, weight decay ${weightDecay}` : '');
   const augment = o.augment === 'shift-flip' ? shiftAndFlip({ maxShift: 2, flip: true }) : undefined;
   const augmentText = augment ? 'shifts of up to 2 px and mirroring' : 'no augmentation';
-  log(`model: ${describeEncoder(layers)}; triplet loss (${mining} mining, margin ${margin}, squared euclidean); batch ${batch.persons}x${batch.perPerson}; ${lrText}; ${augmentText}; ${epochs} epochs x ${stepsPerEpoch} steps`);
-  const resume = o.resume ? await readTrainingCheckpoint(checkpointDir) : null;
-  if (o.resume && !resume) log(`no checkpoint in ${checkpointDir}: starting from the beginning`);
-  if (resume) log(`resuming from the checkpoint of epoch ${resume.epoch} in ${checkpointDir}`);
-  // The held-out classes' pair accuracy after each epoch (learning curve only), kept beside the checkpoint.
-  const curveState = join(checkpointDir, 'held-out-curve.json');
-  const heldOutCurve: [number, number][] = resume && existsSync(curveState) ? JSON.parse(readFileSync(curveState, 'utf8')).filter((p: [number, number]) => p[0] <= resume.epoch) : [];
-
-  const evaluate = async (): Promise<{ unseen: EmbeddingScores; all: EmbeddingScores }> => ({
-    unseen: scoreEmbeddings(await embedImages(model, unseenEval), unseenEval.labels, { pairs: 2000, trials: 20 }),
-    all: scoreEmbeddings(await embedImages(model, allEval), allEval.labels, { pairs: 4000, trials: 20 }),
-  });
+  const seeds = Array.from({ length: members }, (_, k) => seed + k);
+  log(`model: ${describeEncoder(layers)}; triplet loss (${mining} mining, margin ${margin}, squared euclidean); batch ${batch.persons}x${batch.perPerson}; ${lrText}; ${augmentText}; ${epochs} epochs x ${stepsPerEpoch} steps` +
+    (members > 1 ? `; an ensemble of ${members} encoders (seeds ${seeds.join(', ')}), their embeddings joined` : ''));
   const line = (what: string, s: EmbeddingScores) => `${what}: pair accuracy ${pct(s.pairAcc)}, AUC ${s.auc.toFixed(3)}, 1-shot ${pct(s.oneShotAcc)} (${s.classes} classes)`;
-  const baseline = await evaluate();
-  if (!resume) heldOutCurve.push([0, baseline.unseen.pairAcc]);
-  log(line('untrained  unseen', baseline.unseen));
-  log(line('untrained  all   ', baseline.all));
-
-  const trainStart = performance.now();
-  const bar = new ProgressBar({ total: totalSteps, done: resume?.step ?? 0 });
-  const stepLosses: [number, number][] = [];
-  const result = await trainEmbedding({
-    model, data: train.seen, validation, loss: 'triplet', mining, margin, batch,
-    optimizer: { kind: 'adam', lr, weightDecay }, schedule, augment, epochs, stepsPerEpoch, seed, validationPairs: 1000, resume: resume ?? undefined,
-    onProgress: (e) => {
-      if (e.type === 'step') {
-        stepLosses.push([e.epoch - 1 + e.step / e.totalSteps, e.loss]);
-        bar.update((e.epoch - 1) * e.totalSteps + e.step, `epoch ${e.epoch}/${e.totalEpochs} loss ${e.loss.toFixed(4)}${e.lr === undefined ? '' : ` lr ${e.lr.toExponential(1)}`}`);
-      }
-      if (e.type === 'epoch') {
-        bar.finish();
-        log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, active ${e.activeFraction === null ? '-' : pct(e.activeFraction)}, validation pair accuracy ${e.validation ? pct(e.validation.pairAcc) : '-'}, 1-shot ${e.validation ? pct(e.validation.oneShotAcc) : '-'} (${e.seconds.toFixed(0)} s)`);
-      }
-      if (e.type === 'warning') log(`WARNING: ${e.message}\n  ${e.advice.join('\n  ')}`);
-    },
-    onCheckpoint: async (c) => {
-      const s = scoreEmbeddings(await embedImages(model, unseenEval), unseenEval.labels, { pairs: 1000, trials: 5 });
-      heldOutCurve.push([c.epoch, s.pairAcc]);
-      log(`  held-out classes after epoch ${c.epoch}: pair accuracy ${pct(s.pairAcc)} (curve only)`);
-      await writeTrainingCheckpoint(checkpointDir, c);
-      writeFileSync(curveState, JSON.stringify(heldOutCurve));
-    },
+  const score = (e: { unseen: Float32Array[]; all: Float32Array[] }) => ({
+    unseen: scoreEmbeddings(e.unseen, unseenEval.labels, { pairs: 2000, trials: 20 }),
+    all: scoreEmbeddings(e.all, allEval.labels, { pairs: 4000, trials: 20 }),
   });
-  const trainSeconds = (performance.now() - trainStart) / 1000;
-  log(`checkpoint: ${checkpointDir} (resume with --resume)`);
-  const trained = await evaluate();
+  const bar = new ProgressBar({ total: members * totalSteps });
+
+  /** Trains the member of seed `memberSeed` (resuming from its checkpoint if asked) and returns its embeddings of the evaluation sets. */
+  const trainMember = async (k: number, memberSeed: number) => {
+    const who = members > 1 ? `member ${k + 1}/${members} (seed ${memberSeed}) ` : '';
+    const model = sequential(engine, [28, 28, 1], layers, { seed: memberSeed });
+    const embed = async () => ({ unseen: await embedImages(model, unseenEval), all: await embedImages(model, allEval) });
+    const memberDir = join(checkpointDir, `seed-${memberSeed}`);
+    const resume = o.resume ? await readTrainingCheckpoint(memberDir) : null;
+    if (o.resume && !resume) log(`${who}no checkpoint in ${memberDir}: starting from the beginning`);
+    if (resume) log(`${who}resuming from the checkpoint of epoch ${resume.epoch} in ${memberDir}`);
+    // The held-out classes' pair accuracy after each epoch (learning curve only), kept beside the checkpoint.
+    const curveState = join(memberDir, 'held-out-curve.json');
+    const heldOutCurve: [number, number][] = resume && existsSync(curveState) ? JSON.parse(readFileSync(curveState, 'utf8')).filter((p: [number, number]) => p[0] <= resume.epoch) : [];
+    const baseline = score(await embed());
+    if (!resume) heldOutCurve.push([0, baseline.unseen.pairAcc]);
+    log(line(`${who}untrained  unseen`, baseline.unseen));
+    log(line(`${who}untrained  all   `, baseline.all));
+    const trainStart = performance.now();
+    bar.update(k * totalSteps + (resume?.step ?? 0), who);
+    const stepLosses: [number, number][] = [];
+    const result = await trainEmbedding({
+      model, data: train.seen, validation, loss: 'triplet', mining, margin, batch,
+      optimizer: { kind: 'adam', lr, weightDecay }, schedule, augment, epochs, stepsPerEpoch, seed: memberSeed, validationPairs: 1000, resume: resume ?? undefined,
+      onProgress: (e) => {
+        if (e.type === 'step') {
+          stepLosses.push([e.epoch - 1 + e.step / e.totalSteps, e.loss]);
+          bar.update(k * totalSteps + (e.epoch - 1) * e.totalSteps + e.step, `${who}epoch ${e.epoch}/${e.totalEpochs} loss ${e.loss.toFixed(4)}${e.lr === undefined ? '' : ` lr ${e.lr.toExponential(1)}`}`);
+        }
+        if (e.type === 'epoch') {
+          bar.finish();
+          log(`${who}epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, active ${e.activeFraction === null ? '-' : pct(e.activeFraction)}, validation pair accuracy ${e.validation ? pct(e.validation.pairAcc) : '-'}, 1-shot ${e.validation ? pct(e.validation.oneShotAcc) : '-'} (${e.seconds.toFixed(0)} s)`);
+        }
+        if (e.type === 'warning') log(`WARNING: ${e.message}\n  ${e.advice.join('\n  ')}`);
+      },
+      onCheckpoint: async (c) => {
+        const s = scoreEmbeddings(await embedImages(model, unseenEval), unseenEval.labels, { pairs: 1000, trials: 5 });
+        heldOutCurve.push([c.epoch, s.pairAcc]);
+        log(`  held-out classes after epoch ${c.epoch}: pair accuracy ${pct(s.pairAcc)} (curve only)`);
+        await writeTrainingCheckpoint(memberDir, c);
+        writeFileSync(curveState, JSON.stringify(heldOutCurve));
+      },
+    });
+    const trainSeconds = (performance.now() - trainStart) / 1000;
+    log(`${who}checkpoint: ${memberDir} (resume with --resume)`);
+    const embeddings = await embed();
+    const trained = score(embeddings);
+    log(line(`${who}trained    unseen`, trained.unseen));
+    log(line(`${who}trained    all   `, trained.all));
+    if (saveDir) {
+      const name = members > 1 ? `fashion-encoder-seed-${memberSeed}` : 'fashion-encoder';
+      mkdirSync(saveDir, { recursive: true });
+      writeFileSync(join(saveDir, `${name}.json`), JSON.stringify([{ ...(result.weights!.manifest as object[])[0], paths: [`${name}.bin`] }]));
+      writeFileSync(join(saveDir, `${name}.bin`), new Uint8Array(result.weights!.data));
+      log(`saved the encoder's weights to ${saveDir}/${name}.{json,bin}`);
+    }
+    model.dispose();
+    return { seed: memberSeed, baseline, trained, embeddings, result, trainSeconds, heldOutCurve, stepLosses, resumedFromEpoch: resume?.epoch ?? null };
+  };
+
+  const runs: Awaited<ReturnType<typeof trainMember>>[] = [];
+  for (const [k, s] of seeds.entries()) runs.push(await trainMember(k, s));
+  const joined = (part: 'unseen' | 'all') => concatEmbeddings(runs.map((r) => r.embeddings[part]));
+  const trained = members > 1 ? score({ unseen: joined('unseen'), all: joined('all') }) : runs[0]!.trained;
+  const baseline = runs[0]!.baseline;
+  const trainSeconds = runs.reduce((t, r) => t + r.trainSeconds, 0);
   log('');
-  log(line('trained    unseen', trained.unseen));
-  log(line('trained    all   ', trained.all));
+  if (members > 1) for (const r of runs) log(line(`seed ${r.seed}     unseen`, r.trained.unseen));
+  log(line(`${members > 1 ? 'ensemble' : 'trained '}   unseen`, trained.unseen));
+  log(line(`${members > 1 ? 'ensemble' : 'trained '}   all   `, trained.all));
   const seconds = (performance.now() - started) / 1000;
-  const stepsRun = result.steps.length;
-  log(`\n${epochs} epochs x ${stepsPerEpoch} steps x ${batch.persons * batch.perPerson} images; this run: ${stepsRun} steps in ${formatDuration(trainSeconds)} of training (${(trainSeconds / Math.max(1, stepsRun) * 1000).toFixed(0)} ms/step with the per-epoch scoring); ${formatDuration(seconds)} in all`);
-  const epochLoss = result.history.map((h): [number, number] => [h.epoch, h.loss]);
+  const stepsRun = runs.reduce((t, r) => t + r.result.steps.length, 0);
+  log(`\n${members > 1 ? `${members} encoders x ` : ''}${epochs} epochs x ${stepsPerEpoch} steps x ${batch.persons * batch.perPerson} images; this run: ${stepsRun} steps in ${formatDuration(trainSeconds)} of training (${(trainSeconds / Math.max(1, stepsRun) * 1000).toFixed(0)} ms/step with the per-epoch scoring); ${formatDuration(seconds)} in all`);
+  const shades = (rgb: readonly [number, number, number], k: number) => rgb.map((c) => Math.round(c + (255 - c) * 0.3 * k)) as unknown as readonly [number, number, number];
+  const tag = (r: { seed: number }) => (members > 1 ? ` (SEED ${r.seed})` : '');
   const curve = learningCurvePlot('FASHION-MNIST, TRIPLET LOSS', `${describeEncoder(layers)}, ${mining} mining, margin ${margin}, batch ${batch.persons}x${batch.perPerson}, ${lrText}, ${augmentText}, held out: ${heldOut.map((c) => FASHION_MNIST_CLASSES[c]).join(', ')}`, epochs, [
-    { yLabel: 'TRIPLET LOSS', yMin: 0, series: [...(stepLosses.length ? [{ label: 'STEP', points: stepLosses, color: [170, 200, 235] as const, width: 1 }] : []), { label: 'EPOCH MEAN', points: epochLoss, color: [31, 90, 170] as const }] },
+    { yLabel: 'TRIPLET LOSS', yMin: 0, series: [
+      ...(runs[0]!.stepLosses.length ? [{ label: `STEP${tag(runs[0]!)}`, points: runs[0]!.stepLosses, color: [170, 200, 235] as const, width: 1 }] : []),
+      ...runs.map((r, k) => ({ label: `EPOCH MEAN${tag(r)}`, points: r.result.history.map((h): [number, number] => [h.epoch, h.loss]), color: shades([31, 90, 170], k) })),
+    ] },
     { yLabel: 'PAIR ACCURACY', yMax: 1, series: [
-      { label: 'SEEN CLASSES (VALIDATION)', points: result.history.filter((h) => h.validation).map((h): [number, number] => [h.epoch, h.validation!.pairAcc]), color: [90, 160, 90] },
-      { label: 'HELD-OUT CLASSES', points: heldOutCurve, color: [200, 80, 40] },
+      ...runs.map((r, k) => ({ label: `SEEN CLASSES (VALIDATION)${tag(r)}`, points: r.result.history.filter((h) => h.validation).map((h): [number, number] => [h.epoch, h.validation!.pairAcc]), color: shades([90, 160, 90], k) })),
+      ...runs.map((r, k) => ({ label: `HELD-OUT CLASSES${tag(r)}`, points: r.heldOutCurve, color: shades([200, 80, 40], k) })),
+      ...(members > 1 ? [{ label: 'HELD-OUT CLASSES, ENSEMBLE', points: [[epochs, trained.unseen.pairAcc]] as [number, number][], color: [120, 30, 120] as const }] : []),
     ] },
   ]);
   mkdirSync(dirname(curveFile), { recursive: true });
   writeFileSync(curveFile, encodePNG(curve));
   log(`wrote ${curveFile}`);
 
-  if (saveDir) {
-    mkdirSync(saveDir, { recursive: true });
-    writeFileSync(join(saveDir, 'fashion-encoder.json'), JSON.stringify([{ ...(result.weights!.manifest as object[])[0], paths: ['fashion-encoder.bin'] }]));
-    writeFileSync(join(saveDir, 'fashion-encoder.bin'), new Uint8Array(result.weights!.data));
-    log(`saved the encoder's weights to ${saveDir}/fashion-encoder.{json,bin}`);
-  }
   const out = {
     epochs,
     seconds: Math.round(seconds),
@@ -194,26 +224,32 @@ async function main(): Promise<void> {
     all: brief(trained.all),
     baseline: { unseen: brief(baseline.unseen), all: brief(baseline.all) },
     trainSeconds: Math.round(trainSeconds),
-    resumedFromEpoch: resume?.epoch ?? null,
     stepsPerEpoch,
-    imagesSeen: epochs * stepsPerEpoch * batch.persons * batch.perPerson,
+    imagesSeen: members * epochs * stepsPerEpoch * batch.persons * batch.perPerson,
     model: describeEncoder(layers),
+    ensemble: members > 1 ? `${members} encoders trained alike from seeds ${seeds.join(', ')}; their L2-normalised embeddings joined (scaled by 1/sqrt(${members}))` : null,
     loss: `triplet, ${mining} mining, margin ${margin}, squared euclidean`,
     batch,
     optimizer: lrText,
     augmentation: augmentText,
-    heldOutCurve: heldOutCurve.map(([e, a]) => ({ epoch: e, pairAcc: round(a) })),
     heldOutClasses: heldOut.map((c) => FASHION_MNIST_CLASSES[c]),
     evaluation: `test split, first ${evalPerClass} images per class; pairs balanced same/different; 1-shot averaged over 20 random enrolments`,
-    history: result.history.map((h) => ({ epoch: h.epoch, loss: round(h.loss), activeFraction: h.activeFraction === null ? null : round(h.activeFraction), validationPairAcc: h.validation ? round(h.validation.pairAcc) : null, seconds: Math.round(h.seconds) })),
-    warnings: result.warnings.map((w) => w.message),
+    members: runs.map((r) => ({
+      seed: r.seed,
+      unseen: brief(r.trained.unseen),
+      all: brief(r.trained.all),
+      trainSeconds: Math.round(r.trainSeconds),
+      resumedFromEpoch: r.resumedFromEpoch,
+      heldOutCurve: r.heldOutCurve.map(([e, a]) => ({ epoch: e, pairAcc: round(a) })),
+      history: r.result.history.map((h) => ({ epoch: h.epoch, loss: round(h.loss), activeFraction: h.activeFraction === null ? null : round(h.activeFraction), validationPairAcc: h.validation ? round(h.validation.pairAcc) : null, seconds: Math.round(h.seconds) })),
+      warnings: r.result.warnings.map((w) => w.message),
+    })),
     adapter: `${adapterLine(a)} via ${engine.driver}`,
     date: new Date().toISOString(),
   };
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, JSON.stringify(out, null, 2) + '\n');
   log(`wrote ${outFile}`);
-  model.dispose();
 }
 
 runMain(main);

@@ -37,3 +37,24 @@ export async function embedIndices(model: Graph, data: LabelledImages, indices: 
     return model.forward({ [o.input ?? 'input']: x }, [o.output ?? 'output'], { training: false }).outputs[o.output ?? 'output']!.read();
   });
 }
+
+/**
+ * One embedding per image from several models' (an ensemble's) embeddings of the same images:
+ * each model's vectors joined end to end and scaled by 1/sqrt(models), so joined unit vectors
+ * stay unit vectors and every model weighs the same in a distance.
+ */
+export function concatEmbeddings(perModel: readonly (readonly ArrayLike<number>[])[]): Float32Array[] {
+  if (perModel.length === 0) throw new RangeError('concatEmbeddings: no models');
+  const count = perModel[0]!.length;
+  perModel.forEach((e, m) => {
+    if (e.length !== count) throw new RangeError(`concatEmbeddings: model ${m} has ${e.length} embeddings, model 0 has ${count}`);
+  });
+  const scale = 1 / Math.sqrt(perModel.length);
+  return Array.from({ length: count }, (_, i) => {
+    const parts = perModel.map((e) => e[i]!);
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) for (let j = 0; j < p.length; j++) out[at++] = p[j]! * scale;
+    return out;
+  });
+}
