@@ -330,33 +330,6 @@ fn input_grad_depthwise_vec4(@builtin(global_invocation_id) gid: vec3<u32>, @bui
 
 // ---- filter gradient ------------------------------------------------------------------------
 
-// Walks one chunk of output pixels (n, od, oh, ow) in order without divisions per step.
-struct PixelCursor { n: u32, od: u32, oh: u32, ow: u32 }
-
-fn cursorAt(row: u32) -> PixelCursor {
-  var c: PixelCursor;
-  c.ow = row % win.outW;
-  var q = row / win.outW;
-  c.oh = q % win.outH;
-  q /= win.outH;
-  c.od = q % win.outD;
-  c.n = q / win.outD;
-  return c;
-}
-
-fn advance(c: ptr<function, PixelCursor>) {
-  (*c).ow++;
-  if ((*c).ow == win.outW) {
-    (*c).ow = 0u;
-    (*c).oh++;
-    if ((*c).oh == win.outH) {
-      (*c).oh = 0u;
-      (*c).od++;
-      if ((*c).od == win.outD) { (*c).od = 0u; (*c).n++; }
-    }
-  }
-}
-
 // The input offset (times inC) read by tap (kd, kh, kw) at output pixel c, or −1 in the padding.
 fn tapInput(c: PixelCursor, kd: u32, kh: u32, kw: u32) -> i32 {
   let id = i32(c.od * win.strideD + kd * win.dilD) - win.padD;

@@ -2,7 +2,7 @@ import { memoryTuneStore, type AutotuneMode, type TuneStore } from '../src/gpu/a
 import { Engine } from '../src/gpu/engine.js';
 import { conv } from '../src/ops/conv.js';
 import { convFilterGrad, convInputGrad } from '../src/ops/conv-backward.js';
-import { matmul } from '../src/ops/matmul.js';
+import { hasSubgroupMatmul, matmul } from '../src/ops/matmul.js';
 import { refConvFilterGrad, refConvInputGrad } from './ref/backward.js';
 import { refConv } from './ref/conv.js';
 import { refMatmul } from './ref/matmul.js';
@@ -96,13 +96,16 @@ describe('autotune: kernels chosen on the adapter in hand', () => {
     engine.trim();
   });
 
-  it('the conv gradients are tuned where they have a choice (depthwise, 1x1); every variant gives the reference\'s values', async () => {
+  it('the conv gradients are tuned where they have a choice (depthwise, 1x1, subgroup); every variant gives the reference\'s values', async () => {
     const engine = await tunedEngine('full', memoryTuneStore());
     const rng = new Rng(13);
-    // A regular 3x3 convolution has one gradient kernel of each kind: nothing to time.
-    const regular = { input: [1, 9, 10, 6], filter: [3, 3, 6, 8], dy: [1, 9, 5, 8], strides: [1, 2], dilations: [1, 1], padding: [1, 1, 1, 1], groups: 1 };
+    // A strided 3x3 convolution to 6 channels has one gradient kernel of each kind (the subgroup
+    // ones need stride 1 or channels in 4s): nothing to time.
+    const regular = { input: [1, 9, 10, 6], filter: [3, 3, 6, 6], dy: [1, 9, 5, 6], strides: [1, 2], dilations: [1, 1], padding: [1, 1, 1, 1], groups: 1 };
     assertEqual(await engine.tune([{ op: 'convInputGrad', shape: regular }, { op: 'convFilterGrad', shape: regular }]), []);
-    for (const [inC, outC, groups, k, stride, pad] of [[8, 8, 8, 3, 2, 1], [6, 8, 1, 1, 1, 0]] as const) {
+    // A stride-1 3x3 convolution has a choice only where the subgroup kernels run.
+    const cases = [[8, 8, 8, 3, 2, 1], [6, 8, 1, 1, 1, 0], ...(hasSubgroupMatmul(engine) ? [[8, 12, 1, 3, 1, 1]] : [])] as const;
+    for (const [inC, outC, groups, k, stride, pad] of cases) {
       const p = { inShape: [1, 9, 10, inC], kernel: [k, k], outC, groups, strides: [1, stride], dilations: [1, 1], padBegin: [pad, pad], padEnd: [pad, pad] };
       const filter = [k, k, inC / groups, outC];
       const dyShape = [1, 9, stride === 2 ? 5 : 10, outC];

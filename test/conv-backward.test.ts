@@ -105,6 +105,24 @@ describe('conv backward', () => {
     await assertRejects(() => checkInputGrad(strided, rng, 'subgroup'), /the subgroup path needs stride 1/);
   });
 
+  it('filter gradient on the subgroup GEMM: 1-3-D random shapes, strides, pads, dilations, rows and channels past the tiles, many pixel chunks', async function () {
+    const engine = await testEngine();
+    if (!hasSubgroupMatmul(engine)) {
+      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
+      this.skip();
+    }
+    const rng = new Rng(4400);
+    for (let i = 0; i < 12; i++) {
+      const rank = 1 + (i % 3);
+      const c = randomCase(rng, rank, 'any');
+      const spatial = c.kernel.map((k, a) => (k - 1) * c.dilations[a]! + rng.int(1, rank === 3 ? 6 : i % 2 ? 12 : 40));
+      const outC = 4 * rng.int(1, i % 4 === 0 ? 12 : 5);
+      await checkFilterGrad({ ...c, inShape: [rng.int(1, 3), ...spatial, rng.int(1, 20)], outC, groups: 1 }, rng, 'subgroup');
+    }
+    const grouped: Case = { inShape: [1, 6, 6, 4], kernel: [3, 3], outC: 4, groups: 2, strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1] };
+    await assertRejects(() => checkFilterGrad(grouped, rng, 'subgroup'), /the subgroup kernel needs one group/);
+  });
+
   it('large reductions: filter gradient split over many pixel chunks, blocks past the tile edges', async () => {
     const rng = new Rng(43);
     const big: Case = { inShape: [2, 23, 21, 16], kernel: [3, 3], outC: 24, groups: 1, strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1] };

@@ -33,3 +33,30 @@ fn outputPixel(row: u32) -> vec4u {
 fn inputPixel(row: u32) -> vec4u {
   return pixelOf(row, vec3u(win.inD, win.inH, win.inW));
 }
+
+// Walks one chunk of output pixels (n, od, oh, ow) in order without divisions per step.
+struct PixelCursor { n: u32, od: u32, oh: u32, ow: u32 }
+
+fn cursorAt(row: u32) -> PixelCursor {
+  var c: PixelCursor;
+  c.ow = row % win.outW;
+  var q = row / win.outW;
+  c.oh = q % win.outH;
+  q /= win.outH;
+  c.od = q % win.outD;
+  c.n = q / win.outD;
+  return c;
+}
+
+fn advance(c: ptr<function, PixelCursor>) {
+  (*c).ow++;
+  if ((*c).ow == win.outW) {
+    (*c).ow = 0u;
+    (*c).oh++;
+    if ((*c).oh == win.outH) {
+      (*c).oh = 0u;
+      (*c).od++;
+      if ((*c).od == win.outD) { (*c).od = 0u; (*c).n++; }
+    }
+  }
+}

@@ -1,6 +1,8 @@
 import gridWGSL from '../../shaders/common/grid.wgsl';
 import windowWGSL from '../../shaders/common/window.wgsl';
 import convBackwardWGSL from '../../shaders/conv_backward.wgsl';
+import filterGradSubgroupWGSL from '../../shaders/conv_filter_grad_subgroup.wgsl';
+import subgroupWGSL from '../../shaders/common/subgroup.wgsl';
 import { GPUOpError, shapeCheck } from '../gpu/errors.js';
 import { probedCall, registerTunable, timingInput } from '../gpu/autotune.js';
 import { defineKernel } from '../gpu/kernel.js';
@@ -13,6 +15,7 @@ import { sumAlongAxis } from './reduce.js';
 import { perAxis, windowGeometry, windowOptions, windowShapeClass, windowUniforms, type Padding, type WindowGeometry } from './window.js';
 
 const kernel = defineKernel('conv_backward', convBackwardWGSL, [activationWGSL, gridWGSL, windowWGSL]);
+const filterGradSubgroupKernel = defineKernel('conv_filter_grad_subgroup', filterGradSubgroupWGSL, [gridWGSL, windowWGSL, subgroupWGSL]);
 
 /** The forward convolution's geometry, as conv() takes it. */
 export interface ConvGeometry {
@@ -23,7 +26,7 @@ export interface ConvGeometry {
 }
 
 export type InputGradAlgorithm = 'matmul' | 'subgroup' | 'blocked' | 'depthwise' | 'depthwiseScalar' | 'direct';
-export type FilterGradAlgorithm = 'matmul' | 'blocked' | 'depthwise';
+export type FilterGradAlgorithm = 'matmul' | 'subgroup' | 'blocked' | 'depthwise';
 
 export interface ConvInputGradOptions extends ConvGeometry {
   /** Force a kernel variant (tests); by default chosen from the shape. */
@@ -37,6 +40,8 @@ export interface ConvFilterGradOptions extends ConvGeometry {
 
 /** Threads the filter gradient aims for: the reduction over pixels is split until it has them. */
 const FILTER_GRAD_THREADS = 4096;
+/** Subgroups the subgroup filter gradient aims for, the same way. */
+const FILTER_GRAD_SUBGROUPS = 256;
 
 interface Setup {
   g: WindowGeometry;
@@ -78,6 +83,9 @@ const isPointwise = (s: Setup) =>
   s.groups === 1 && s.g.kernel.every((k) => k === 1) && s.g.strides.every((v) => v === 1) && s.g.padBegin.every((v) => v === 0) && s.g.padEnd.every((v) => v === 0);
 
 interface Epilogue { bias?: Tensor; activation?: Activation; slope?: number }
+
+/** Whether dw can run on conv_filter_grad_subgroup (one group, vec4s of dy). */
+const filterGradSubgroupFits = (s: Setup, engine: Tensor['engine']) => s.groups === 1 && s.outC % 4 === 0 && hasSubgroupMatmul(engine);
 
 /** Whether dx can run as a forward convolution on conv_subgroup (stride 1, one group, as that kernel needs). */
 const subgroupFits = (s: Setup, engine: Tensor['engine']) =>
@@ -214,8 +222,8 @@ export function convFilterGrad(x: Tensor, dy: Tensor, filterShape: readonly numb
   const op = 'convFilterGrad';
   const s = setup(op, x.shape, filterShape, dy.shape, options);
   const engine = x.engine;
-  const handSet: FilterGradAlgorithm = s.cinPerGroup === 1 && s.groups > 1 ? 'depthwise' : 'blocked';
-  const eligible: FilterGradAlgorithm[] = [...(isPointwise(s) ? ['matmul' as const] : []), ...(s.cinPerGroup === 1 && s.groups > 1 ? ['depthwise' as const] : []), 'blocked'];
+  const handSet: FilterGradAlgorithm = s.cinPerGroup === 1 && s.groups > 1 ? 'depthwise' : filterGradSubgroupFits(s, engine) ? 'subgroup' : 'blocked';
+  const eligible: FilterGradAlgorithm[] = [...(isPointwise(s) ? ['matmul' as const] : []), ...(filterGradSubgroupFits(s, engine) ? ['subgroup' as const] : []), ...(s.cinPerGroup === 1 && s.groups > 1 ? ['depthwise' as const] : []), 'blocked'];
   const algorithm = options.algorithm ?? (engine.tuner.choose(op, shapeClass(s), eligible, handSet, () => tuneRequest(op, s, x.shape, filterShape, dy.shape)) as FilterGradAlgorithm);
   const rows = sizeOf(dy.shape) / s.outC;
   if (algorithm === 'matmul') {
@@ -229,6 +237,10 @@ export function convFilterGrad(x: Tensor, dy: Tensor, filterShape: readonly numb
     const view = dw.reshape(filterShape);
     dw.dispose();
     return view;
+  }
+  if (algorithm === 'subgroup') {
+    if (!filterGradSubgroupFits(s, engine)) throw new GPUOpError(op, `the subgroup kernel needs one group, output channels divisible by 4 and subgroups of 4 or 8 (groups ${s.groups}, ${s.outC} channels, subgroups of ${engine.subgroupSize || 'none'})`);
+    return filterGradSubgroup(op, s, x, dy, filterShape, rows);
   }
   if (algorithm === 'depthwise' && s.cinPerGroup !== 1) throw new GPUOpError(op, `the depthwise kernel needs one input channel per group, got ${s.cinPerGroup}`);
   if (algorithm !== 'blocked' && algorithm !== 'depthwise') throw new GPUOpError(op, `unknown algorithm '${algorithm}'`);
@@ -249,6 +261,33 @@ export function convFilterGrad(x: Tensor, dy: Tensor, filterShape: readonly numb
     uniforms: uniforms(s, { parts, chunk }),
     buffers: { dy, x, result: partial },
     threads: parts * threadsPerPart,
+  });
+  if (parts === 1) return partial;
+  const dw = sumAlongAxis(op, partial, 1, parts, filterSize, 1, filterShape);
+  partial.dispose();
+  return dw;
+}
+
+/** dw on conv_filter_grad_subgroup: 16 filter rows x 4·SG channels per subgroup, over chunks of the pixels. */
+function filterGradSubgroup(op: string, s: Setup, x: Tensor, dy: Tensor, filterShape: readonly number[], pixels: number): Tensor {
+  const engine = x.engine;
+  const lanes = engine.subgroupSize;
+  const filterSize = sizeOf(filterShape);
+  const tiles = Math.ceil(filterSize / s.outC / 16);
+  const colBlocks = Math.ceil(s.outC / (4 * lanes));
+  // Split the pixels so that a small filter still keeps many subgroups busy (chunks of >= 64).
+  const wanted = Math.max(1, Math.min(Math.ceil(FILTER_GRAD_SUBGROUPS / (tiles * colBlocks)), Math.ceil(pixels / 64)));
+  const chunk = Math.max(1, Math.ceil(pixels / wanted));
+  const parts = Math.max(1, Math.ceil(pixels / chunk));
+  const partial = engine.empty(parts === 1 ? filterShape : [parts * filterSize], op);
+  engine.dispatch({
+    op,
+    kernel: filterGradSubgroupKernel,
+    entry: `filter_grad_sg${lanes}`,
+    uniforms: { batch: s.batch, inC: s.inC, outC: s.outC, parts, chunk, ...windowUniforms(s.g) },
+    buffers: { x, dy4: dy, result: partial },
+    overrides: { TILES_M: Math.min(4, tiles) },
+    threads: [parts * colBlocks * lanes, tiles],
   });
   if (parts === 1) return partial;
   const dw = sumAlongAxis(op, partial, 1, parts, filterSize, 1, filterShape);
