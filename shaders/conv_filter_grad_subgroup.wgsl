@@ -58,79 +58,80 @@ fn cornerOf(c: PixelCursor) -> Corner {
   return Corner((((i32(c.n * win.inD) + d) * i32(win.inH) + h) * i32(win.inW) + w) * i32(p.inC), d, h, w);
 }
 
+// The corner of the cursor's pixel, then the cursor moves to the next pixel.
+fn nextCorner(cur: ptr<function, PixelCursor>) -> Corner {
+  let c = cornerOf(*cur);
+  advance(cur);
+  return c;
+}
+
 // Input value of filter row r at the pixel of corner c, zero in the padding.
 fn patchValue(c: Corner, r: FilterRow) -> f32 {
   let inside = u32(c.d + r.d) < win.inD && u32(c.h + r.h) < win.inH && u32(c.w + r.w) < win.inW;
   return select(0.0, x[u32(select(0, c.base + r.offset, inside))], inside);
 }
 
-// The pixels of part `part` and the tile's first row and column; workgroups run along x over
-// (part, column block).
-struct TileOf { part: u32, row0: u32, col0: u32 }
+// A subgroup's share: its part of the pixels [begin, end), its tile's first filter row and
+// column, and the lane's vec4 of dy columns. Workgroups run along x over (part, column block).
+// Rows and channels past the edge compute the last valid one (every lane must take part in the
+// broadcasts) and are not written.
+struct Job { part: u32, begin: u32, end: u32, row0: u32, col0: u32, rows: u32, n4: u32 }
 
-fn tileOf(wg: vec3u, gid: vec3u, nwg: vec3u, width: u32) -> TileOf {
+fn jobOf(wg: vec3u, gid: vec3u, nwg: vec3u, lane: u32, width: u32) -> Job {
   let colBlocks = (p.outC + width - 1u) / width;
-  return TileOf(wg.x / colBlocks, threadRow(gid, nwg, TILES_M) * 16u, (wg.x % colBlocks) * width);
+  let part = wg.x / colBlocks;
+  let col0 = (wg.x % colBlocks) * width;
+  let pixels = win.batch * win.outD * win.outH * win.outW;
+  let begin = part * p.chunk;
+  return Job(part, begin, min(begin + p.chunk, pixels), threadRow(gid, nwg, TILES_M) * 16u, col0,
+             win.kD * win.kH * win.kW * p.inC, min(col0 / 4u + lane, p.outC / 4u - 1u));
+}
+
+// Filter row r of the job's tile (clamped to the last).
+fn rowOf(job: Job, r: u32) -> FilterRow {
+  return filterRow(min(job.row0 + r, job.rows - 1u));
 }
 
 @compute @workgroup_size(8, TILES_M, 1)
 fn filter_grad_sg8(@builtin(workgroup_id) wg: vec3u, @builtin(global_invocation_id) gid: vec3u,
                    @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let lane = lid.x;
-  let M = win.kD * win.kH * win.kW * p.inC;
-  let N4 = p.outC / 4u;
-  let tile = tileOf(wg, gid, nwg, 32u);
-  // Rows and channels past the edge compute the last valid one (every lane must take part in
-  // the broadcasts) and are not written.
-  let n4 = min(tile.col0 / 4u + lane, N4 - 1u);
-  let r0 = filterRow(min(tile.row0 + lane, M - 1u));
-  let r1 = filterRow(min(tile.row0 + 8u + lane, M - 1u));
-  let pixels = win.batch * win.outD * win.outH * win.outW;
-  let begin = tile.part * p.chunk;
-  let end = min(begin + p.chunk, pixels);
+  let job = jobOf(wg, gid, nwg, lid.x, 32u);
+  let r0 = rowOf(job, lid.x);
+  let r1 = rowOf(job, 8u + lid.x);
   var acc: array<vec4f, 16>;
-  var cur = cursorAt(begin);
-  for (var px = begin; px < end; px++) {
-    let c = cornerOf(cur);
-    advance(&cur);
-    broadcastRows8(patchValue(c, r0), patchValue(c, r1), dy4[px * N4 + n4], &acc);
+  var cur = cursorAt(job.begin);
+  for (var px = job.begin; px < job.end; px++) {
+    let c = nextCorner(&cur);
+    broadcastRows8(patchValue(c, r0), patchValue(c, r1), dy4[px * (p.outC / 4u) + job.n4], &acc);
   }
-  storePart(tile, M, 4u * lane, &acc);
+  storePart(job, 4u * lid.x, &acc);
 }
 
 @compute @workgroup_size(4, TILES_M, 1)
 fn filter_grad_sg4(@builtin(workgroup_id) wg: vec3u, @builtin(global_invocation_id) gid: vec3u,
                    @builtin(local_invocation_id) lid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let lane = lid.x;
-  let M = win.kD * win.kH * win.kW * p.inC;
-  let N4 = p.outC / 4u;
-  let tile = tileOf(wg, gid, nwg, 16u);
-  let n4 = min(tile.col0 / 4u + lane, N4 - 1u);
-  let r0 = filterRow(min(tile.row0 + lane, M - 1u));
-  let r1 = filterRow(min(tile.row0 + 4u + lane, M - 1u));
-  let r2 = filterRow(min(tile.row0 + 8u + lane, M - 1u));
-  let r3 = filterRow(min(tile.row0 + 12u + lane, M - 1u));
-  let pixels = win.batch * win.outD * win.outH * win.outW;
-  let begin = tile.part * p.chunk;
-  let end = min(begin + p.chunk, pixels);
+  let job = jobOf(wg, gid, nwg, lid.x, 16u);
+  let r0 = rowOf(job, lid.x);
+  let r1 = rowOf(job, 4u + lid.x);
+  let r2 = rowOf(job, 8u + lid.x);
+  let r3 = rowOf(job, 12u + lid.x);
   var acc: array<vec4f, 16>;
-  var cur = cursorAt(begin);
-  for (var px = begin; px < end; px++) {
-    let c = cornerOf(cur);
-    advance(&cur);
-    broadcastRows4(vec4f(patchValue(c, r0), patchValue(c, r1), patchValue(c, r2), patchValue(c, r3)), dy4[px * N4 + n4], &acc);
+  var cur = cursorAt(job.begin);
+  for (var px = job.begin; px < job.end; px++) {
+    let c = nextCorner(&cur);
+    broadcastRows4(vec4f(patchValue(c, r0), patchValue(c, r1), patchValue(c, r2), patchValue(c, r3)), dy4[px * (p.outC / 4u) + job.n4], &acc);
   }
-  storePart(tile, M, 4u * lane, &acc);
+  storePart(job, 4u * lid.x, &acc);
 }
 
 // The tile's 16 rows of a lane's 4 channels (from column `lane4` of the tile), where both exist.
-fn storePart(tile: TileOf, M: u32, lane4: u32, acc: ptr<function, array<vec4f, 16>>) {
-  let oc0 = tile.col0 + lane4;
-  let at = tile.part * M * p.outC;
+fn storePart(job: Job, lane4: u32, acc: ptr<function, array<vec4f, 16>>) {
+  let oc0 = job.col0 + lane4;
+  let at = job.part * job.rows * p.outC;
   for (var r = 0u; r < 16u; r++) {
-    if (tile.row0 + r >= M) { break; }
+    if (job.row0 + r >= job.rows) { break; }
     for (var j = 0u; j < 4u; j++) {
-      if (oc0 + j < p.outC) { result[at + (tile.row0 + r) * p.outC + oc0 + j] = (*acc)[r][j]; }
+      if (oc0 + j < p.outC) { result[at + (job.row0 + r) * p.outC + oc0 + j] = (*acc)[r][j]; }
     }
   }
 }

@@ -1,5 +1,4 @@
 import { conv } from '../src/ops/conv.js';
-import { hasSubgroupMatmul } from '../src/ops/matmul.js';
 import { convFilterGrad, convInputGrad, convTranspose, type FilterGradAlgorithm, type InputGradAlgorithm } from '../src/ops/conv-backward.js';
 import type { RefConvParams } from './ref/conv.js';
 import { convOutSpatial, refConv64, refConvFilterGrad, refConvInputGrad } from './ref/backward.js';
@@ -8,6 +7,7 @@ import { assertClose, assertEqual, assertRejects } from './util/assert.js';
 import { testEngine } from './util/engine.js';
 import { checkGradient, directionalDerivative, dotProduct } from './util/gradcheck.js';
 import { Rng } from './util/random.js';
+import { skipWithoutSubgroupKernels } from './util/subgroups.js';
 
 // f32 sums of up to a few hundred (filter grad: a few thousand) products of values in [-1, 1].
 const TOL = { atol: 3e-4, rtol: 3e-4 };
@@ -84,10 +84,7 @@ describe('conv backward', () => {
 
   it('input gradient on the subgroup implicit GEMM (stride 1, flipped filter): 1-3-D random shapes, pads, vertical dilations, wide tiles', async function () {
     const engine = await testEngine();
-    if (!hasSubgroupMatmul(engine)) {
-      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
-      this.skip();
-    }
+    skipWithoutSubgroupKernels(this, engine);
     const rng = new Rng(4300);
     for (let i = 0; i < 12; i++) {
       const rank = 1 + (i % 3);
@@ -107,10 +104,7 @@ describe('conv backward', () => {
 
   it('filter gradient on the subgroup GEMM: 1-3-D random shapes, strides, pads, dilations, rows and channels past the tiles, many pixel chunks', async function () {
     const engine = await testEngine();
-    if (!hasSubgroupMatmul(engine)) {
-      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
-      this.skip();
-    }
+    skipWithoutSubgroupKernels(this, engine);
     const rng = new Rng(4400);
     for (let i = 0; i < 12; i++) {
       const rank = 1 + (i % 3);

@@ -1,11 +1,11 @@
 import { conv, type ConvOptions } from '../src/ops/conv.js';
-import { hasSubgroupMatmul } from '../src/ops/matmul.js';
 import type { Activation } from '../src/ops/activation.js';
 import { refConv, refConvOutSpatial } from './ref/conv.js';
 import { refActivation } from './ref/elementwise.js';
 import { assertClose, assertEqual, assertRejects } from './util/assert.js';
 import { testEngine } from './util/engine.js';
 import { Rng } from './util/random.js';
+import { skipWithoutSubgroupKernels } from './util/subgroups.js';
 
 // f32 sums of up to a few hundred products of values in [-1, 1].
 const TOL = { atol: 2e-4, rtol: 2e-4 };
@@ -77,10 +77,7 @@ describe('conv', () => {
 
   it('subgroup kernel (CPU drivers): 1-3-D random shapes, strides, pads, vertical dilations, bias, activations; tiles past 16 pixels and 4·SG channels', async function () {
     const engine = await testEngine();
-    if (!hasSubgroupMatmul(engine)) {
-      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
-      this.skip();
-    }
+    skipWithoutSubgroupKernels(this, engine);
     const rng = new Rng(808);
     for (let i = 0; i < 18; i++) {
       const rank = 1 + (i % 3);

@@ -5,6 +5,7 @@ import { refMatmul } from './ref/matmul.js';
 import { assertClose, assertEqual, assertRejects } from './util/assert.js';
 import { testEngine } from './util/engine.js';
 import { Rng } from './util/random.js';
+import { skipWithoutSubgroupKernels } from './util/subgroups.js';
 
 const TOL = { atol: 3e-4, rtol: 3e-4 };
 
@@ -54,10 +55,7 @@ describe('matmul', () => {
 
   it('subgroup kernel (CPU drivers): random shapes past the 16 x 16 blocks, transposes, batches, bias, activations', async function () {
     const engine = await testEngine();
-    if (!hasSubgroupMatmul(engine)) {
-      console.log(`    (skipped: this adapter has no fixed subgroup size of 4 or 8 (${engine.subgroupSize || 'none'}): the subgroup kernel cannot run)`);
-      this.skip();
-    }
+    skipWithoutSubgroupKernels(this, engine);
     await engine.scope(() => assertRejects(
       () => matmul(engine.tensor([2, 3], new Float32Array(6)), engine.tensor([6, 3], new Float32Array(18)), { transposeB: true, algorithm: 'subgroupVec4' }),
       /vec4 subgroup kernel needs B untransposed with N divisible by 4/,
