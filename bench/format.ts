@@ -8,7 +8,10 @@ const ratio = (x: number | null): string => (x === null ? '-' : `${x.toFixed(2)}
 export function formatTable(results: readonly BenchResult[]): string {
   const withWebgl = results.some((r) => r.webglMs !== null);
   const withWasm = results.some((r) => r.wasmMs !== null);
-  const head = ['task', 'shape', 'vs', 'ours ms', 'tfjs ms', 'ratio', ...(withWebgl ? ['webgl ms', 'ratio'] : []), ...(withWasm ? ['wasm ms', 'ratio'] : []), 'GFLOP/s', '% peak', 'check'];
+  const withStream = results.some((r) => r.streamMs != null);
+  const withWasmStream = results.some((r) => r.wasmStreamMs != null);
+  const head = ['task', 'shape', 'vs', 'ours ms', 'tfjs ms', 'ratio', ...(withWebgl ? ['webgl ms', 'ratio'] : []), ...(withWasm ? ['wasm ms', 'ratio'] : []), 'GFLOP/s', '% peak',
+    ...(withStream ? ['stream ms', ...(withWasmStream ? ['wasm stream ms'] : []), '% peak stream'] : []), 'check'];
   const body = results.map((r) => [
     r.name,
     r.shape,
@@ -20,6 +23,7 @@ export function formatTable(results: readonly BenchResult[]): string {
     ...(withWasm ? [num(r.wasmMs, 2), ratio(r.wasmRatio)] : []),
     num(r.gflops, 2),
     num(r.peakPct, 1),
+    ...(withStream ? [num(r.streamMs ?? null, 2), ...(withWasmStream ? [num(r.wasmStreamMs ?? null, 2)] : []), num(r.streamPeakPct ?? null, 1)] : []),
     r.check + (r.errors ? ` (${r.errors.join('; ')})` : ''),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));

@@ -28,9 +28,9 @@ export interface SuiteRun {
 export const RUNS = {
   bench: { about: 'every kernel family and task, ours vs TF.js' },
   kernels: {
-    about: "conv2d (the face ResNet's layers) and square matmuls vs TF.js WebGPU and WASM",
+    about: "conv2d and its two gradients (the face ResNet's layers) and square matmuls vs TF.js WebGPU and WASM",
     size: 'full',
-    families: ['conv', 'matmul'],
+    families: ['conv', 'conv backward', 'matmul'],
     tfjs: ['webgpu', 'wasm'],
     budgetS: { chromium: 420, node: 900 },
   },

@@ -22,6 +22,8 @@ export const TF_BACKENDS: readonly TfBackendName[] = ['webgpu', 'webgl', 'wasm']
 /** One side's work for one case: `run` does it once and waits for its result on the CPU. */
 export interface Runner {
   run(): Promise<Float32Array | void>;
+  /** Kernels: the work `calls` times in one stream, then the last result read back (so the round trip is paid once). */
+  stream?(calls: number): Promise<void>;
   dispose(): void;
 }
 
@@ -119,6 +121,11 @@ export interface BenchResult {
   peakPct: number | null;
   tfjsPeakPct: number | null;
   repeats: number;
+  /** Kernels: ms per call with `streamCalls` calls per read-back (the round trip spread over them); null where not measured. */
+  streamMs?: number | null;
+  wasmStreamMs?: number | null;
+  streamPeakPct?: number | null;
+  streamCalls?: number;
   check: string;
   errors?: string[];
   /** The case's profile of ours (see BenchCase.profile), where it ran. */

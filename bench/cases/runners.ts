@@ -32,6 +32,16 @@ export function oursOp(engine: Engine, shapes: readonly (readonly number[])[], d
         y.dispose();
       }
     },
+    async stream(calls) {
+      await engine.scope(async () => {
+        let y: Tensor | undefined;
+        for (let i = 0; i < calls; i++) {
+          y?.dispose();
+          y = op(...xs);
+        }
+        await y!.read();
+      });
+    },
     dispose() {
       for (const x of xs) x.dispose();
     },
@@ -49,6 +59,15 @@ export function tfOp(shapes: readonly (readonly number[])[], data: readonly Floa
       } finally {
         y.dispose();
       }
+    },
+    async stream(calls) {
+      let y: tf.Tensor | undefined;
+      for (let i = 0; i < calls; i++) {
+        y?.dispose();
+        y = tf.tidy(() => op(...xs));
+      }
+      await y!.data();
+      y!.dispose();
     },
     dispose() {
       for (const x of xs) x.dispose();

@@ -87,7 +87,7 @@ describe('bench runs', () => {
   it('named runs bring their presets, per host, and the command line overrides them', () => {
     const k = parseBenchArgs(['--run', 'kernels'], 'chromium');
     assertEqual(k.size, 'full');
-    assertEqual(k.families?.join(), 'conv,matmul');
+    assertEqual(k.families?.join(), 'conv,conv backward,matmul');
     assertEqual(k.tfjs?.join(), 'webgpu,wasm');
     assertEqual(k.budgetS, 420);
     assertEqual(parseBenchArgs(['--run', 'kernels'], 'node').budgetS, 900);

@@ -24,10 +24,12 @@ describe('bench/device/run.sh (here on lavapipe)', () => {
       assert(/autotune: full/.test(text) && /tuned: conv .* → \w+/.test(text), 'tunes the kernels it meets');
       assert(/FMA peak: [\d.]+ GFLOP\/s/.test(text), 'measures the FMA peak');
       assert(/ours ms +tfjs ms +ratio +GFLOP\/s +% peak/.test(text), 'one table against TF.js WebGPU');
-      const report = JSON.parse(readFileSync(out, 'utf8')) as { name: string; results: { name: string; oursMs: number | null; tfjsMs: number | null; peakPct?: number | null }[] };
+      const report = JSON.parse(readFileSync(out, 'utf8')) as { name: string; results: { name: string; oursMs: number | null; tfjsMs: number | null; peakPct?: number | null; streamMs?: number | null; streamCalls?: number }[] };
       assertEqual(report.name, 'device');
       const conv = report.results.find((r) => r.name.startsWith('conv'))!;
       assert(conv.oursMs! > 0 && conv.tfjsMs! > 0 && conv.peakPct! > 0, JSON.stringify(conv));
+      // Kernels are timed in a stream too (several calls per read-back).
+      assert(conv.streamMs! > 0 && conv.streamCalls! >= 4, `stream timing: ${JSON.stringify(conv)}`);
       // A folder without the loader is refused with the reason.
       const bad = spawnSync('bench/device/run.sh', [join(dir, 'empty')], { encoding: 'utf8' });
       assertEqual(bad.status, 2);
