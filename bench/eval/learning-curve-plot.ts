@@ -6,6 +6,7 @@
 import { Canvas, TEXT_HEIGHT, textWidth, type Color } from './lfw-pixel-font.js';
 
 export interface CurveSeries {
+  /** The legend's text; a series with an empty label stays out of the legend. */
   label: string;
   /** [x, y] points, x in epochs (fractions for steps). */
   points: readonly (readonly [number, number])[];
@@ -19,6 +20,8 @@ export interface CurvePanel {
   /** The y range; from the data (with a margin) where not given. */
   yMin?: number;
   yMax?: number;
+  /** Where the legend goes, in the panel's right-hand corner (top by default): away from the curves. */
+  legend?: 'top' | 'bottom';
 }
 
 const W = 760, PANEL_H = 250;
@@ -74,12 +77,17 @@ export function learningCurvePlot(title: string, subtitle: string, epochs: numbe
     for (const s of panel.series) {
       const clamp = (v: number) => y(Math.min(hi, Math.max(lo, v)));
       for (let k = 1; k < s.points.length; k++) c.line(x(s.points[k - 1]![0]), clamp(s.points[k - 1]![1]), x(s.points[k]![0]), clamp(s.points[k]![1]), s.color, s.width ?? 2);
+      // A lone point (a final figure) is a square mark.
+      if (s.points.length === 1) c.rect(x(s.points[0]![0]) - 5, clamp(s.points[0]![1]) - 5, 11, 11, s.color);
     }
-    // Legend at the top right of the panel.
-    const widest = Math.max(...panel.series.map((s) => textWidth(s.label)));
-    panel.series.forEach((s, k) => {
-      const ly = top + 10 + 22 * k, lx = LEFT + pw - widest - 50;
-      c.line(lx, ly + TEXT_HEIGHT, lx + 24, ly + TEXT_HEIGHT, s.color, 3);
+    // Legend at the right of the panel.
+    const listed = panel.series.filter((s) => s.label);
+    const widest = Math.max(...listed.map((s) => textWidth(s.label)));
+    const first = panel.legend === 'bottom' ? top + PANEL_H - 10 - 22 * listed.length : top + 10;
+    listed.forEach((s, k) => {
+      const ly = first + 22 * k, lx = LEFT + pw - widest - 50;
+      if (s.points.length === 1) c.rect(lx + 7, ly + TEXT_HEIGHT - 5, 11, 11, s.color);
+      else c.line(lx, ly + TEXT_HEIGHT, lx + 24, ly + TEXT_HEIGHT, s.color, 3);
       c.text(lx + 34, ly, s.label, INK);
     });
   });
