@@ -84,6 +84,16 @@ const isPointwise = (s: Setup) =>
 
 interface Epilogue { bias?: Tensor; activation?: Activation; slope?: number }
 
+/**
+ * The filter gradient's reduction over `pixels` split into parts of >= 64 pixels, until `wanted`
+ * units of work (threads or subgroups, `perPart` in each part) keep the device busy.
+ */
+function pixelChunks(pixels: number, wanted: number, perPart: number): { chunk: number; parts: number } {
+  const split = Math.max(1, Math.min(Math.ceil(wanted / perPart), Math.ceil(pixels / 64)));
+  const chunk = Math.max(1, Math.ceil(pixels / split));
+  return { chunk, parts: Math.max(1, Math.ceil(pixels / chunk)) };
+}
+
 /** Whether dw can run on conv_filter_grad_subgroup (one group, vec4s of dy). */
 const filterGradSubgroupFits = (s: Setup, engine: Tensor['engine']) => s.groups === 1 && s.outC % 4 === 0 && hasSubgroupMatmul(engine);
 
@@ -248,10 +258,7 @@ export function convFilterGrad(x: Tensor, dy: Tensor, filterShape: readonly numb
   const threadsPerPart = algorithm === 'depthwise'
     ? taps * Math.ceil(s.outC / 4)
     : s.groups * taps * Math.ceil(s.cinPerGroup / 4) * Math.ceil(s.coutPerGroup / 8);
-  // Split the pixels so that a small filter still keeps many threads busy (chunks of >= 64).
-  const wanted = Math.max(1, Math.min(Math.ceil(FILTER_GRAD_THREADS / threadsPerPart), Math.ceil(rows / 64)));
-  const chunk = Math.max(1, Math.ceil(rows / wanted));
-  const parts = Math.max(1, Math.ceil(rows / chunk));
+  const { chunk, parts } = pixelChunks(rows, FILTER_GRAD_THREADS, threadsPerPart);
   const filterSize = sizeOf(filterShape);
   const partial = engine.empty(parts === 1 ? filterShape : [parts * filterSize], op);
   engine.dispatch({
@@ -275,10 +282,7 @@ function filterGradSubgroup(op: string, s: Setup, x: Tensor, dy: Tensor, filterS
   const filterSize = sizeOf(filterShape);
   const tiles = Math.ceil(filterSize / s.outC / 16);
   const colBlocks = Math.ceil(s.outC / (4 * lanes));
-  // Split the pixels so that a small filter still keeps many subgroups busy (chunks of >= 64).
-  const wanted = Math.max(1, Math.min(Math.ceil(FILTER_GRAD_SUBGROUPS / (tiles * colBlocks)), Math.ceil(pixels / 64)));
-  const chunk = Math.max(1, Math.ceil(pixels / wanted));
-  const parts = Math.max(1, Math.ceil(pixels / chunk));
+  const { chunk, parts } = pixelChunks(pixels, FILTER_GRAD_SUBGROUPS, tiles * colBlocks);
   const partial = engine.empty(parts === 1 ? filterShape : [parts * filterSize], op);
   engine.dispatch({
     op,
